@@ -1,0 +1,57 @@
+//! Semantic checks: design mistakes that a schema cannot see because they span several
+//! blocks — overlapping networks, impossible quorums, requests that fit no node, volumes
+//! larger than their storage. Each file holds one family of checks.
+
+mod capacity;
+mod cluster;
+mod network;
+mod scenario;
+mod storage;
+
+use std::collections::HashMap;
+
+use crate::address::Address;
+use crate::config::{Config, Instance};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The evaluated blueprint with instances indexed by address.
+pub(crate) struct World<'a> {
+    pub config: &'a Config,
+    by_address: HashMap<&'a Address, &'a Instance>,
+}
+
+impl<'a> World<'a> {
+    fn new(config: &'a Config) -> Self {
+        World {
+            config,
+            by_address: config.instances.iter().map(|i| (&i.address, i)).collect(),
+        }
+    }
+
+    /// The instance an attribute of `inst` refers to.
+    pub fn target(&self, inst: &Instance, attr: &str) -> Option<&'a Instance> {
+        inst.fields.reference(attr).and_then(|a| self.get(a))
+    }
+
+    /// The instance at an address.
+    pub fn get(&self, address: &Address) -> Option<&'a Instance> {
+        self.by_address.get(address).copied()
+    }
+
+    /// Instances of a kind.
+    pub fn of_kind(&self, kind: &'a str) -> impl Iterator<Item = &'a Instance> + 'a {
+        self.config.of_kind(kind)
+    }
+}
+
+/// Runs every check.
+pub fn run(config: &Config) -> Diagnostics {
+    let world = World::new(config);
+    let mut out: Vec<Diagnostic> = Vec::new();
+    network::check(&world, &mut out);
+    cluster::check(&world, &mut out);
+    storage::check(&world, &mut out);
+    capacity::check(&world, &mut out);
+    scenario::check(&world, &mut out);
+    out.into_iter().collect()
+}

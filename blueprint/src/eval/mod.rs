@@ -1,0 +1,364 @@
+//! Evaluation: from a blueprint folder to the evaluated [`Config`].
+//!
+//! The module tree is loaded, its declarations ordered by the item graph (reporting
+//! cycles), then each item is evaluated in that order for every module instance:
+//! variables, locals, module calls (count / for_each), resources (their instances checked
+//! against the schema), outputs and provider blocks.
+
+mod expr;
+mod items;
+mod refs;
+mod resource;
+mod state;
+mod tree;
+mod variables;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::address::{InstanceKey, ModuleStep};
+use crate::config::{Config, Output, ProviderConfig};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::SourceMap;
+use crate::suggest;
+use crate::value::Value;
+
+use expr::{Ctx, deps_of};
+use items::Item;
+use resource::Keys;
+use state::{CallInsts, ModInst, Slot, Store};
+use tree::Tree;
+pub use variables::{InputValue, Inputs, read_var_file};
+
+/// Loads, evaluates and checks the blueprint in `root`. The configuration holds whatever
+/// could be evaluated; the diagnostics say what could not, and why.
+pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Config, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let tree = Tree::load(root, sources, &mut diags);
+    let order = items::evaluation_order(&tree, &mut diags);
+    let mut run = Run {
+        tree: &tree,
+        store: Store {
+            insts: vec![ModInst::default()],
+            node_dirs: tree
+                .nodes
+                .iter()
+                .map(|n| tree.modules[n.module].dir.clone())
+                .collect(),
+        },
+        node_insts: vec![Vec::new(); tree.nodes.len()],
+        config: Config::default(),
+        diags: Vec::new(),
+    };
+    run.node_insts[0].push(0);
+    run.check_inputs(inputs);
+    for item in &order {
+        run.item(item, inputs);
+    }
+    let mut all: Diagnostics = run.diags.into_iter().collect();
+    diags.extend(std::mem::take(&mut all));
+    (run.config, diags)
+}
+
+struct Run<'t> {
+    tree: &'t Tree,
+    store: Store,
+    node_insts: Vec<Vec<usize>>,
+    config: Config,
+    diags: Vec<Diagnostic>,
+}
+
+impl Run<'_> {
+    fn check_inputs(&mut self, inputs: &Inputs) {
+        let declared = &self.tree.module(0).variables;
+        let mut seen = std::collections::HashSet::new();
+        for (name, value) in &inputs.values {
+            if declared.contains_key(name) || !seen.insert(name.clone()) {
+                continue;
+            }
+            let span = match value {
+                InputValue::Value { span, .. } => Some(*span),
+                InputValue::Raw { .. } => None,
+            };
+            let origin = match value {
+                InputValue::Raw { origin, .. } => origin.clone(),
+                InputValue::Value { .. } => "a variable file".into(),
+            };
+            let hint = suggest::hint(name, declared.keys().map(String::as_str));
+            self.diags.push(Diagnostic::error(
+                span,
+                format!("Value for undeclared variable \"{name}\""),
+                format!(
+                    "{origin} sets \"{name}\", but the blueprint declares no such variable.{hint}"
+                ),
+            ));
+        }
+    }
+
+    fn item(&mut self, item: &Item, inputs: &Inputs) {
+        let node = match item {
+            Item::Var(n, _)
+            | Item::Local(n, _)
+            | Item::Resource(n, _, _)
+            | Item::Output(n, _)
+            | Item::Call(n, _)
+            | Item::Provider(n, _) => *n,
+        };
+        for inst in self.node_insts[node].clone() {
+            match item {
+                Item::Var(_, name) => self.variable(node, inst, name, inputs),
+                Item::Local(_, name) => self.local(node, inst, name),
+                Item::Resource(_, kind, name) => self.resource(node, inst, kind, name),
+                Item::Output(_, name) => self.output(node, inst, name),
+                Item::Call(_, name) => self.call(node, inst, name),
+                Item::Provider(_, i) => self.provider(node, inst, *i),
+            }
+        }
+    }
+
+    fn variable(&mut self, node: usize, inst: usize, name: &str, inputs: &Inputs) {
+        let Some(decl) = self.tree.module(node).variables.get(name) else {
+            return;
+        };
+        let ty = variables::declared_type(decl, &mut self.diags);
+        let incoming = match self.tree.nodes[node].parent {
+            None => variables::root_value(decl, &ty, inputs, &mut self.diags).map(
+                |(value, span, origin)| variables::Incoming {
+                    value,
+                    span,
+                    origin,
+                    deps: Vec::new(),
+                },
+            ),
+            Some(parent) => self.module_input(node, inst, parent, decl),
+        };
+        let incoming = incoming.unwrap_or(variables::Incoming {
+            value: Value::Unknown,
+            span: None,
+            origin: String::new(),
+            deps: Vec::new(),
+        });
+        variables::store_variable(&mut self.store, inst, decl, &ty, incoming, &mut self.diags);
+    }
+
+    /// A child module's variable, from the calling block's input expression.
+    fn module_input(
+        &mut self,
+        node: usize,
+        inst: usize,
+        parent: usize,
+        decl: &crate::module::VariableDecl,
+    ) -> Option<variables::Incoming> {
+        let call_name = self.tree.nodes[node].call.as_deref()?;
+        let call = self.tree.module(parent).calls.get(call_name)?;
+        let name = &decl.name.name;
+        match call.inputs.iter().find(|i| &i.name.name == name) {
+            Some(input) => {
+                let parent_inst = self.store.insts[inst].parent?;
+                let mut ctx = Ctx::new(&self.store, parent_inst);
+                ctx.count = self.store.insts[inst].call_count;
+                ctx.each = self.store.insts[inst].call_each.clone();
+                let value = ctx.eval(&input.value).unwrap_or(Value::Unknown);
+                let deps = std::mem::take(&mut ctx.deps);
+                self.diags.append(&mut ctx.diags);
+                Some(variables::Incoming {
+                    value,
+                    span: Some(input.value.span),
+                    origin: format!("module \"{call_name}\""),
+                    deps,
+                })
+            }
+            None => match &decl.default {
+                Some(expr) => crate::types::literal_value(expr).map(|value| variables::Incoming {
+                    value,
+                    span: Some(expr.span),
+                    origin: "its default".into(),
+                    deps: Vec::new(),
+                }),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(call.span, format!("Missing input \"{name}\" for module \"{call_name}\""), format!("The module declares variable \"{name}\" without a default, so the module call must set `{name} = ...`."))
+                            .with_note("the variable is declared here", decl.name.span),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn local(&mut self, node: usize, inst: usize, name: &str) {
+        let Some(attr) = self.tree.module(node).locals.get(name) else {
+            return;
+        };
+        let mut ctx = Ctx::new(&self.store, inst);
+        let value = ctx.eval(&attr.value).unwrap_or(Value::Unknown);
+        let deps = deps_of(std::mem::take(&mut ctx.deps));
+        self.diags.append(&mut ctx.diags);
+        self.store.insts[inst]
+            .locals
+            .insert(name.to_string(), Slot { value, deps });
+    }
+
+    fn resource(&mut self, node: usize, inst: usize, kind: &str, name: &str) {
+        let Some(decl) = self
+            .tree
+            .module(node)
+            .resources
+            .get(&(kind.to_string(), name.to_string()))
+        else {
+            return;
+        };
+        let slot = resource::evaluate(&self.store, inst, decl, &mut self.config, &mut self.diags);
+        self.store.insts[inst]
+            .resources
+            .insert((kind.to_string(), name.to_string()), slot);
+    }
+
+    fn output(&mut self, node: usize, inst: usize, name: &str) {
+        let Some(decl) = self.tree.module(node).outputs.get(name) else {
+            return;
+        };
+        let mut ctx = Ctx::new(&self.store, inst);
+        let value = ctx.eval(&decl.value).unwrap_or(Value::Unknown);
+        let deps = deps_of(std::mem::take(&mut ctx.deps));
+        self.diags.append(&mut ctx.diags);
+        if node == 0 {
+            self.config.outputs.push(Output {
+                name: name.to_string(),
+                value: value.clone(),
+                sensitive: decl.sensitive,
+                description: decl.description.clone(),
+            });
+        }
+        self.store.insts[inst]
+            .outputs
+            .insert(name.to_string(), Slot { value, deps });
+    }
+
+    fn call(&mut self, node: usize, inst: usize, name: &str) {
+        let Some(decl) = self.tree.module(node).calls.get(name) else {
+            return;
+        };
+        let Some(&child_node) = self.tree.nodes[node].children.get(name) else {
+            return;
+        };
+        if self.node_insts[node].first() == Some(&inst) {
+            self.check_call_inputs(decl, child_node);
+        }
+        let Ok((keys, mut deps)) = resource::keys(
+            &self.store,
+            inst,
+            decl.meta.count.as_ref(),
+            decl.meta.for_each.as_ref(),
+            &mut self.diags,
+        ) else {
+            return;
+        };
+        let mut ctx = Ctx::new(&self.store, inst);
+        resource::depends_on(&mut ctx, &self.store, inst, decl.meta.depends_on.as_ref());
+        deps.append(&mut ctx.deps);
+        self.diags.append(&mut ctx.diags);
+        deps.extend(self.store.insts[inst].extra_deps.iter());
+        let extra: Arc<[usize]> = deps_of(deps);
+        let spawn = |run: &mut Self,
+                     key: Option<InstanceKey>,
+                     count: Option<i64>,
+                     each: Option<(Value, Value)>| {
+            let mut steps = run.store.insts[inst].steps.clone();
+            steps.push(ModuleStep {
+                name: name.to_string(),
+                key,
+            });
+            run.store.insts.push(ModInst {
+                node: child_node,
+                steps,
+                extra_deps: extra.clone(),
+                call_count: count,
+                call_each: each,
+                parent: Some(inst),
+                ..ModInst::default()
+            });
+            let id = run.store.insts.len() - 1;
+            run.node_insts[child_node].push(id);
+            id
+        };
+        let insts = match keys {
+            Keys::Single => CallInsts::Single(spawn(self, None, None, None)),
+            Keys::Count(n) => CallInsts::Count(
+                (0..n)
+                    .map(|i| spawn(self, Some(InstanceKey::Index(i)), Some(i), None))
+                    .collect(),
+            ),
+            Keys::ForEach(pairs) => CallInsts::ForEach(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let id = spawn(
+                            self,
+                            Some(InstanceKey::Key(k.clone())),
+                            None,
+                            Some((Value::string(k.as_str()), v)),
+                        );
+                        (k, id)
+                    })
+                    .collect(),
+            ),
+        };
+        self.store.insts[inst].calls.insert(name.to_string(), insts);
+    }
+
+    fn check_call_inputs(&mut self, decl: &crate::module::ModuleCallDecl, child_node: usize) {
+        let vars = &self.tree.module(child_node).variables;
+        for input in &decl.inputs {
+            if !vars.contains_key(&input.name.name) {
+                let hint = suggest::hint(&input.name.name, vars.keys().map(String::as_str));
+                self.diags.push(Diagnostic::error(
+                    input.name.span,
+                    format!(
+                        "Module \"{}\" has no variable \"{}\"",
+                        decl.name.name, input.name.name
+                    ),
+                    format!(
+                        "The module at {} declares no variable \"{}\".{hint}",
+                        decl.source.display(),
+                        input.name.name
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn provider(&mut self, node: usize, inst: usize, index: usize) {
+        let decl = &self.tree.module(node).providers[index];
+        let name = decl.name.name.clone();
+        if !resource::PROVIDERS.contains(&name.as_str()) {
+            self.diags.push(Diagnostic::error(
+                decl.name.span,
+                format!("Unknown provider \"{name}\""),
+                format!(
+                    "The providers are {}.{}",
+                    resource::PROVIDERS.join(", "),
+                    suggest::hint(&name, resource::PROVIDERS.iter().copied())
+                ),
+            ));
+            return;
+        }
+        let mut ctx = Ctx::new(&self.store, inst);
+        let mut settings = std::collections::BTreeMap::new();
+        for attr in &decl.body.attributes {
+            if let Ok(v) = ctx.eval(&attr.value) {
+                settings.insert(attr.name.name.clone(), v);
+            }
+        }
+        self.diags.append(&mut ctx.diags);
+        let alias = settings
+            .remove("alias")
+            .and_then(|v| v.as_str().map(str::to_string));
+        self.config.providers.push(ProviderConfig {
+            name,
+            alias,
+            settings,
+            span: decl.span,
+        });
+    }
+}

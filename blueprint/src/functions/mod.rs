@@ -1,0 +1,289 @@
+//! The function library of the expression language: `length(var.disks)`,
+//! `cidrsubnet(var.range, 8, 1)`, `format("rack-%02d", count.index)` and the rest.
+//!
+//! [`call`] checks the number of arguments, answers `Unknown` as soon as any argument is
+//! unknown, and hands the rest to the implementations, which are grouped by theme in the
+//! submodules. `try` and `can` are listed in [`NAMES`] but are special forms: the evaluator
+//! implements them itself, since they must see errors rather than values.
+
+mod args;
+mod collections;
+mod format;
+mod network;
+mod numeric;
+mod strings;
+#[cfg(test)]
+mod test_support;
+mod types;
+
+use crate::value::Value;
+
+/// Every function name, sorted, including the special forms `try` and `can`.
+pub const NAMES: &[&str] = &[
+    "abs",
+    "can",
+    "ceil",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "coalesce",
+    "concat",
+    "contains",
+    "distinct",
+    "element",
+    "endswith",
+    "flatten",
+    "floor",
+    "format",
+    "join",
+    "keys",
+    "length",
+    "lookup",
+    "lower",
+    "max",
+    "merge",
+    "min",
+    "pow",
+    "range",
+    "replace",
+    "reverse",
+    "setunion",
+    "signum",
+    "slice",
+    "sort",
+    "split",
+    "startswith",
+    "substr",
+    "title",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "try",
+    "upper",
+    "values",
+    "zipmap",
+];
+
+/// The names that the evaluator implements itself.
+const SPECIAL_FORMS: &[&str] = &["can", "try"];
+
+/// How many arguments a function takes.
+#[derive(Clone, Copy, Debug)]
+enum Arity {
+    Exact(usize),
+    Between(usize, usize),
+    AtLeast(usize),
+}
+
+impl Arity {
+    /// Checks a count of arguments, explaining a mismatch.
+    fn check(self, given: usize) -> Result<(), String> {
+        let (fits, expected) = match self {
+            Arity::Exact(n) => (given == n, args::count(n, "argument")),
+            Arity::Between(low, high) => {
+                let joiner = if high == low.saturating_add(1) {
+                    "or"
+                } else {
+                    "to"
+                };
+                (
+                    (low..=high).contains(&given),
+                    format!("{low} {joiner} {high} arguments"),
+                )
+            }
+            Arity::AtLeast(n) => (
+                given >= n,
+                format!("at least {}", args::count(n, "argument")),
+            ),
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(format!(
+                "expects {expected}, but {} {} given",
+                given,
+                args::was_or_were(given)
+            ))
+        }
+    }
+}
+
+/// One function of the library.
+struct Function {
+    name: &'static str,
+    arity: Arity,
+    run: fn(&[Value]) -> Result<Value, String>,
+}
+
+impl Function {
+    const fn new(
+        name: &'static str,
+        arity: Arity,
+        run: fn(&[Value]) -> Result<Value, String>,
+    ) -> Function {
+        Function { name, arity, run }
+    }
+}
+
+/// Every theme's functions.
+const LIBRARY: &[&[Function]] = &[
+    collections::FUNCTIONS,
+    format::FUNCTIONS,
+    network::FUNCTIONS,
+    numeric::FUNCTIONS,
+    strings::FUNCTIONS,
+    types::FUNCTIONS,
+];
+
+/// Calls the function `name` with evaluated arguments.
+///
+/// Returns `Ok(Value::Unknown)` when any argument is (or contains) an unknown value, and
+/// `Err` with a message (a sentence without a trailing period, starting with the function's
+/// name) when the arguments are wrong; `Err("unknown function")` when there is no such
+/// function.
+pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
+    if SPECIAL_FORMS.contains(&name) {
+        return Err(format!(
+            "{name} is a special form that the evaluator handles, not a function to call"
+        ));
+    }
+    let function = LIBRARY
+        .iter()
+        .copied()
+        .flatten()
+        .find(|f| f.name == name)
+        .ok_or_else(|| "unknown function".to_string())?;
+    function
+        .arity
+        .check(args.len())
+        .map_err(|message| format!("{name}: {message}"))?;
+    if args.iter().any(Value::is_unknown) {
+        return Ok(Value::Unknown);
+    }
+    (function.run)(args).map_err(|message| format!("{name}: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{b, err, list, map, n, ok, resource, s, strs};
+    use super::*;
+
+    #[test]
+    fn names_are_sorted_and_match_the_library() {
+        assert!(
+            NAMES.is_sorted_by(|a, b| a < b),
+            "sorted without duplicates"
+        );
+        let mut implemented: Vec<&str> = LIBRARY
+            .iter()
+            .copied()
+            .flatten()
+            .map(|f| f.name)
+            .chain(SPECIAL_FORMS.iter().copied())
+            .collect();
+        implemented.sort_unstable();
+        assert_eq!(implemented, NAMES);
+    }
+
+    #[test]
+    fn unknown_function() {
+        assert_eq!(call("nosuch", &[]), Err("unknown function".to_string()));
+        assert_eq!(call("", &[n(1.0)]), Err("unknown function".to_string()));
+        assert_eq!(
+            call("Length", &[s("a")]),
+            Err("unknown function".to_string())
+        );
+    }
+
+    #[test]
+    fn special_forms_are_not_called() {
+        assert!(err("try", &[n(1.0)]).starts_with("try is a special form"));
+        assert!(err("can", &[n(1.0)]).starts_with("can is a special form"));
+    }
+
+    #[test]
+    fn arity_is_checked_first() {
+        assert_eq!(
+            err("length", &[]),
+            "length: expects 1 argument, but 0 were given"
+        );
+        assert_eq!(
+            err("upper", &[s("a"), s("b")]),
+            "upper: expects 1 argument, but 2 were given"
+        );
+        assert_eq!(
+            err("lookup", &[s("a")]),
+            "lookup: expects 2 or 3 arguments, but 1 was given"
+        );
+        assert_eq!(
+            err("min", &[]),
+            "min: expects at least 1 argument, but 0 were given"
+        );
+        assert_eq!(
+            err("join", &[Value::Unknown]),
+            "join: expects at least 2 arguments, but 1 was given"
+        );
+    }
+
+    #[test]
+    fn unknown_arguments_give_unknown() {
+        assert_eq!(ok("length", &[Value::Unknown]), Value::Unknown);
+        assert_eq!(ok("upper", &[list(vec![Value::Unknown])]), Value::Unknown);
+        assert_eq!(
+            ok("cidrsubnet", &[s("bad"), n(1.0), Value::Unknown]),
+            Value::Unknown
+        );
+    }
+
+    /// A few awkward values of every kind.
+    fn awkward_values() -> Vec<Value> {
+        vec![
+            Value::Null,
+            b(true),
+            n(-1.0),
+            n(0.5),
+            n(3.0),
+            n(1e300),
+            s(""),
+            s("10.0.0.0/30"),
+            s("%-09.3d%"),
+            strs(&["a", "b"]),
+            list(vec![list(vec![n(1.0)]), Value::Null]),
+            map(&[("a", n(1.0))]),
+            resource("site.dc1", &["name"]),
+        ]
+    }
+
+    #[test]
+    fn no_function_panics_on_awkward_arguments() {
+        let pool = awkward_values();
+        let mut argument_lists: Vec<Vec<Value>> = vec![vec![]];
+        for _ in 0..3 {
+            let longer: Vec<Vec<Value>> = argument_lists
+                .iter()
+                .filter(|args| args.len() == argument_lists.last().map_or(0, Vec::len))
+                .flat_map(|args| {
+                    pool.iter().map(move |value| {
+                        let mut next = args.clone();
+                        next.push(value.clone());
+                        next
+                    })
+                })
+                .collect();
+            argument_lists.extend(longer);
+        }
+        for name in NAMES {
+            for args in &argument_lists {
+                if let Err(message) = call(name, args) {
+                    assert!(!message.ends_with('.'), "{name}: {message}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The Strata blueprint language.
+//!
+//! A blueprint is a folder of HCL files describing a platform: sites, host pools, VMs,
+//! Kubernetes clusters, storage, network zones and policies, platform services, jobs,
+//! environments and simulation scenarios. [`load`] parses a folder with spans, evaluates
+//! it (variables, locals, modules, count / for_each, expressions and functions), checks
+//! every block against its kind's schema and runs the semantic checks, returning the
+//! evaluated [`Config`] and every [`Diagnostic`] found. [`format::format`] gives a file its
+//! canonical layout.
+//!
+//! ```no_run
+//! let mut sources = blueprint::SourceMap::default();
+//! let (config, diags) = blueprint::load("blueprints/minimal".as_ref(), &Default::default(), &mut sources);
+//! print!("{}", diags.render(&sources));
+//! println!("{} instances", config.instances.len());
+//! ```
+
+pub mod address;
+pub mod ast;
+pub mod checks;
+pub mod config;
+mod conform;
+pub mod diagnostic;
+pub mod eval;
+pub mod format;
+pub mod functions;
+pub mod module;
+pub mod parse;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod types;
+pub mod units;
+pub mod value;
+
+pub use address::{Address, InstanceKey};
+pub use config::{Config, Fields, Instance, Typed};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use eval::{InputValue, Inputs};
+pub use source::{SourceMap, Span};
+pub use value::Value;
+
+/// Evaluates and checks the blueprint in `dir`: everything `strata validate` does.
+pub fn load(
+    dir: &std::path::Path,
+    inputs: &Inputs,
+    sources: &mut SourceMap,
+) -> (Config, Diagnostics) {
+    let (config, mut diags) = eval::evaluate(dir, inputs, sources);
+    if !diags.has_errors() {
+        diags.extend(checks::run(&config));
+    }
+    diags.normalize(sources);
+    (config, diags)
+}

@@ -1,0 +1,25 @@
+//! `strata`: the command-line interface of Strata, an infrastructure-as-code provisioner
+//! and simulator for on-premises platforms. Each command lives in its own file under
+//! `commands/`; everything printed goes through the [`printer::Printer`].
+
+mod args;
+mod cli;
+mod commands;
+mod printer;
+mod vars;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse_from(args::normalize(std::env::args_os()));
+    let mut printer = printer::Printer::new();
+    match commands::run(cli.command, &mut printer) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            printer.failure(&format!("{e:#}"));
+            ExitCode::from(1)
+        }
+    }
+}
