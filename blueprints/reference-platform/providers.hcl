@@ -1,0 +1,2 @@
+# The built-in simulated datacenter; swap for vsphere or libvirt to provision real hosts.
+provider "sim" {}
