@@ -12,6 +12,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Evaluation allocates many small values; mimalloc handles that far better than the
+/// system allocator (a third of the time of a 100,000-instance validate went to malloc).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse_from(args::normalize(std::env::args_os()));
     let mut printer = printer::Printer::new();

@@ -81,7 +81,10 @@ pub fn parse_source(
             body: Converter { file }.body(&body, Span::new(file, 0..text.len())),
         }),
         Err(e) => {
-            let offset = e.location().offset().min(text.len());
+            let mut offset = e.location().offset().min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
             let end = text[offset..]
                 .char_indices()
                 .nth(1)

@@ -86,7 +86,7 @@ impl Tree {
             .map(|c| {
                 (
                     c.name.name.clone(),
-                    self.modules[module].dir.join(&c.source),
+                    normalize(&self.modules[module].dir.join(&c.source)),
                     c.source_span,
                 )
             })
@@ -119,4 +119,23 @@ impl Tree {
 
 fn canonical(dir: &Path) -> PathBuf {
     dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// Removes `.` and resolves `..` in a path without touching the file system, so that
+/// messages show `blueprints/x/../../modules/k8s` as `modules/k8s`.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
