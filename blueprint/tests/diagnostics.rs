@@ -1059,6 +1059,39 @@ fn variable_type_mismatch_from_command_line() {
 }
 
 #[test]
+fn variable_list_given_for_a_number() {
+    let out = load_files(
+        &[(
+            "main.hcl",
+            r#"variable "workers" {
+  type    = number
+  default = 2
+}
+"#,
+        )],
+        &Inputs {
+            values: vec![(
+                "workers".into(),
+                InputValue::Raw {
+                    text: "[1, 2]".into(),
+                    origin: "-var".into(),
+                },
+            )],
+        },
+    );
+    out.expect(
+        1,
+        0,
+        &[
+            "Invalid value for variable \"workers\"",
+            "main.hcl:1:10",
+            "The value from -var does not fit the variable's type",
+        ],
+    );
+    insta::assert_snapshot!("variable_list_given_for_a_number", out.text);
+}
+
+#[test]
 fn required_variable_without_value() {
     let out = load(
         r#"variable "site_name" {
