@@ -208,6 +208,14 @@ fn conform_blocks(
     fields: &mut Fields,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Blocks written but rejected (wrong labels, written as attributes) are reported once,
+    // not again as missing.
+    let attempted: Vec<&str> = raw
+        .blocks
+        .iter()
+        .map(|b| b.kind.name.as_str())
+        .chain(raw.attrs.iter().map(|a| a.name.name.as_str()))
+        .collect();
     for block in &raw.blocks {
         let Some(spec) = schema.block(&block.kind.name) else {
             if schema.attr(&block.kind.name).is_some() {
@@ -257,16 +265,19 @@ fn conform_blocks(
         let label = block.labels.first().map(|l| l.name.clone());
         let list = fields.blocks.entry(spec.name.to_string()).or_default();
         if let Some(l) = &label
-            && list.iter().any(|b| b.label.as_deref() == Some(l))
+            && let Some(first) = list.iter().find(|b| b.label.as_deref() == Some(l))
         {
-            diags.push(Diagnostic::error(
-                block.labels[0].span,
-                format!("Duplicate {} \"{l}\"", spec.name),
-                format!(
-                    "Each {} needs a name of its own in this {context}.",
-                    spec.name
-                ),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    block.labels[0].span,
+                    format!("Duplicate {} \"{l}\"", spec.name),
+                    format!(
+                        "Each {} needs a name of its own in this {context}.",
+                        spec.name
+                    ),
+                )
+                .with_note("first declared here", first.span),
+            );
             continue;
         }
         list.push(NestedBlock {
@@ -277,7 +288,7 @@ fn conform_blocks(
     }
     for spec in &schema.blocks {
         let n = fields.blocks.get(spec.name).map_or(0, Vec::len);
-        if n < spec.min {
+        if n < spec.min && !attempted.contains(&spec.name) {
             let form = match spec.label {
                 Some(l) => format!("{} \"{l}\" {{ ... }}", spec.name),
                 None => format!("{} {{ ... }}", spec.name),
@@ -320,7 +331,11 @@ fn check_attr(
                 diags.push(Diagnostic::error(
                     span,
                     format!("Invalid value for \"{}\"", spec.name),
-                    format!("In a {context} block, \"{}\" {problem}.", spec.name),
+                    format!(
+                        "In {} {context} block, \"{}\" {problem}.",
+                        article(context),
+                        spec.name
+                    ),
                 ));
                 return None;
             }
@@ -331,13 +346,23 @@ fn check_attr(
                 span,
                 format!("Invalid value for \"{}\"", spec.name),
                 format!(
-                    "In a {context} block, \"{}\" must be {}: {problem}",
+                    "In {} {context} block, \"{}\" must be {}: {problem}",
+                    article(context),
                     spec.name,
                     spec.ty.describe()
                 ),
             ));
             None
         }
+    }
+}
+
+/// "a" or "an", for the word that follows.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) || word == "ha" {
+        "an"
+    } else {
+        "a"
     }
 }
 

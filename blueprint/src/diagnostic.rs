@@ -222,7 +222,7 @@ mod tests {
         let f = sources.add("main.hcl", "vm \"a\" {\n  cpus = 4\n}\n".to_string());
         let mut ds = Diagnostics::default();
         ds.push(Diagnostic::error(
-            Span::new(f, 12..16),
+            Span::new(f, 11..15),
             "Unknown attribute \"cpus\"",
             "A vm block has no attribute \"cpus\". Did you mean \"cpu\"?",
         ));

@@ -92,7 +92,7 @@ pub fn parse_source(
             diags.push(Diagnostic::error(
                 Span::new(file, offset..end.max(offset)),
                 "Syntax error",
-                syntax_help(e.message()),
+                syntax_help(e.message(), e.line()),
             ));
             None
         }
@@ -111,9 +111,9 @@ pub fn parse_literal(text: &str) -> Result<crate::value::Value, String> {
 }
 
 /// hcl-edit's message, with a hint for the mistakes people make most.
-fn syntax_help(message: &str) -> String {
+fn syntax_help(message: &str, line: &str) -> String {
     let mut text = format!("The file is not valid HCL: {message}.");
-    if message.contains("expected `=`") {
+    if message.contains("expected `=`") || line.contains('{') && line.matches('=').count() > 1 {
         text.push_str(
             "\nEach attribute goes on its own line as `name = value`; a one-line block such as `host { cpu = 64 }` can hold only one attribute.",
         );

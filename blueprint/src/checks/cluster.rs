@@ -30,7 +30,7 @@ fn control_planes(world: &World, out: &mut Vec<Diagnostic>) {
                 span,
                 format!("Cluster {} has an even number of control-plane nodes ({count})", cluster.address),
                 format!(
-                    "etcd needs a majority: {count} members tolerate {} failure(s), no more than {} members would. Use an odd count such as {}.",
+                    "etcd needs a majority of its members: {count} members tolerate {} failed, no more than {} would, and cost one more node. Use an odd count such as {}.",
                     (count - 1) / 2,
                     count - 1,
                     count + 1

@@ -670,7 +670,10 @@ impl<'s> Ctx<'s> {
                         .collect();
                 candidates.extend(schema::kind_names().map(str::to_string));
                 candidates.extend(self.bindings.iter().map(|(n, _)| n.clone()));
-                let hint = suggest::hint(name, candidates.iter().map(String::as_str));
+                let mut hint = suggest::hint(name, candidates.iter().map(String::as_str));
+                if hint.is_empty() {
+                    hint = format!(" If you meant the text {name}, put it in quotes: \"{name}\".");
+                }
                 let fn_hint = if functions::NAMES.contains(&name) {
                     format!(" \"{name}\" is a function: call it as {name}(...).")
                 } else {

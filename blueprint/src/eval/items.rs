@@ -53,8 +53,9 @@ impl ItemGraph {
 }
 
 /// Builds the item graph and returns the items in an order where every item comes after
-/// what it refers to. Cycles are reported, and the items on them left out.
-pub(crate) fn evaluation_order(tree: &Tree, diags: &mut Diagnostics) -> Vec<Item> {
+/// what it refers to, each with `true` when it lies on a cycle. Cycles are reported; the
+/// items on them are then evaluated as unknown, so they cause no further errors.
+pub(crate) fn evaluation_order(tree: &Tree, diags: &mut Diagnostics) -> Vec<(Item, bool)> {
     let mut g = ItemGraph {
         graph: DiGraph::new(),
         index: HashMap::new(),
@@ -62,41 +63,38 @@ pub(crate) fn evaluation_order(tree: &Tree, diags: &mut Diagnostics) -> Vec<Item
     for node in 0..tree.nodes.len() {
         add_node_items(tree, node, &mut g);
     }
-    match toposort(&g.graph, None) {
-        Ok(order) => order
+    if let Ok(order) = toposort(&g.graph, None) {
+        return order
             .into_iter()
             .rev()
-            .map(|i| g.graph[i].clone())
-            .collect(),
-        Err(_) => {
-            let mut cyclic = vec![false; g.graph.node_count()];
-            for scc in tarjan_scc(&g.graph) {
-                let self_loop = scc.len() == 1 && g.graph.contains_edge(scc[0], scc[0]);
-                if scc.len() > 1 || self_loop {
-                    diags.push(cycle_diagnostic(tree, &g.graph, &scc));
-                    for n in scc {
-                        cyclic[n.index()] = true;
-                    }
-                }
+            .map(|i| (g.graph[i].clone(), false))
+            .collect();
+    }
+    let mut component = vec![usize::MAX; g.graph.node_count()];
+    for (c, scc) in tarjan_scc(&g.graph).into_iter().enumerate() {
+        let self_loop = scc.len() == 1 && g.graph.contains_edge(scc[0], scc[0]);
+        if scc.len() > 1 || self_loop {
+            diags.push(cycle_diagnostic(tree, &g.graph, &scc));
+            for n in scc {
+                component[n.index()] = c;
             }
-            // Evaluate what is not on a cycle, so its own problems are reported too.
-            let mut acyclic = g.graph.clone();
-            acyclic.retain_edges(|gr, e| {
-                let (a, b) = gr
-                    .edge_endpoints(e)
-                    .unwrap_or((NodeIndex::end(), NodeIndex::end()));
-                !(cyclic.get(a.index()).copied().unwrap_or(true)
-                    || cyclic.get(b.index()).copied().unwrap_or(true))
-            });
-            toposort(&acyclic, None)
-                .unwrap_or_default()
-                .into_iter()
-                .rev()
-                .filter(|i| !cyclic[i.index()])
-                .map(|i| acyclic[i].clone())
-                .collect()
         }
     }
+    // Without the edges inside each cycle the graph is acyclic, and whatever refers to a
+    // cycle still comes after it.
+    let mut acyclic = g.graph.clone();
+    acyclic.retain_edges(|gr, e| match gr.edge_endpoints(e) {
+        Some((a, b)) => {
+            component[a.index()] == usize::MAX || component[a.index()] != component[b.index()]
+        }
+        None => false,
+    });
+    toposort(&acyclic, None)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|i| (acyclic[i].clone(), component[i.index()] != usize::MAX))
+        .collect()
 }
 
 fn add_node_items(tree: &Tree, node: usize, g: &mut ItemGraph) {

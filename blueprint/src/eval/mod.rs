@@ -52,8 +52,12 @@ pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Confi
     };
     run.node_insts[0].push(0);
     run.check_inputs(inputs);
-    for item in &order {
-        run.item(item, inputs);
+    for (item, on_cycle) in &order {
+        if *on_cycle {
+            run.unknown(item);
+        } else {
+            run.item(item, inputs);
+        }
     }
     let mut all: Diagnostics = run.diags.into_iter().collect();
     diags.extend(std::mem::take(&mut all));
@@ -112,6 +116,33 @@ impl Run<'_> {
                 Item::Output(_, name) => self.output(node, inst, name),
                 Item::Call(_, name) => self.call(node, inst, name),
                 Item::Provider(_, i) => self.provider(node, inst, *i),
+            }
+        }
+    }
+
+    /// An item on a dependency cycle (already reported) reads as unknown.
+    fn unknown(&mut self, item: &Item) {
+        let unknown = || Slot {
+            value: Value::Unknown,
+            deps: Arc::from([]),
+        };
+        let node = item_node(item);
+        for inst in self.node_insts[node].clone() {
+            let m = &mut self.store.insts[inst];
+            match item {
+                Item::Var(_, name) => {
+                    m.vars.insert(name.clone(), unknown());
+                }
+                Item::Local(_, name) => {
+                    m.locals.insert(name.clone(), unknown());
+                }
+                Item::Resource(_, kind, name) => {
+                    m.resources.insert((kind.clone(), name.clone()), unknown());
+                }
+                Item::Output(_, name) => {
+                    m.outputs.insert(name.clone(), unknown());
+                }
+                Item::Call(..) | Item::Provider(..) => {}
             }
         }
     }
@@ -360,5 +391,16 @@ impl Run<'_> {
             settings,
             span: decl.span,
         });
+    }
+}
+
+fn item_node(item: &Item) -> usize {
+    match item {
+        Item::Var(n, _)
+        | Item::Local(n, _)
+        | Item::Resource(n, _, _)
+        | Item::Output(n, _)
+        | Item::Call(n, _)
+        | Item::Provider(n, _) => *n,
     }
 }

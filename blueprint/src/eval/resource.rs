@@ -36,17 +36,30 @@ pub(crate) fn keys(
     let mut ctx = Ctx::new(store, inst);
     let result = match (count, for_each) {
         (Some(c), Some(f)) => {
-            ctx.fail(c.span.to(f.span), "count and for_each together", "A block can have `count` or `for_each`, not both. Keep the one that fits: count for identical copies, for_each for copies that differ.")
-                .map(|_| Keys::Single)
+            ctx.diags.push(
+                Diagnostic::error(f.span, "count and for_each together", "A block can have `count` or `for_each`, not both. Keep the one that fits: count for identical copies, for_each for copies that differ.")
+                    .with_note("count is set here", c.span),
+            );
+            Err(Fail)
         }
         (Some(c), None) => ctx.eval(c).and_then(|v| match count_value(&v) {
-            Ok(n) if n > 1_000_000 => ctx.fail(c.span, "count too large", format!("count is {n}; at most 1000000 instances of one block are allowed.")).map(|_| Keys::Single),
+            Ok(n) if n > 1_000_000 => ctx
+                .fail(
+                    c.span,
+                    "count too large",
+                    format!("count is {n}; at most 1000000 instances of one block are allowed."),
+                )
+                .map(|_| Keys::Single),
             Ok(n) => Ok(Keys::Count(n)),
-            Err(msg) => ctx.fail(c.span, "Invalid count", format!("{msg}.")).map(|_| Keys::Single),
+            Err(msg) => ctx
+                .fail(c.span, "Invalid count", format!("{msg}."))
+                .map(|_| Keys::Single),
         }),
         (None, Some(f)) => ctx.eval(f).and_then(|v| match for_each_pairs(&v) {
             Ok(pairs) => Ok(Keys::ForEach(pairs)),
-            Err(msg) => ctx.fail(f.span, "Invalid for_each", format!("{msg}.")).map(|_| Keys::Single),
+            Err(msg) => ctx
+                .fail(f.span, "Invalid for_each", format!("{msg}."))
+                .map(|_| Keys::Single),
         }),
         (None, None) => Ok(Keys::Single),
     };

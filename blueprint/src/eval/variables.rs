@@ -72,7 +72,9 @@ pub(crate) fn root_value(
             Some((value.clone(), Some(*span), "the variable file".into()))
         }
         Some(InputValue::Raw { text, origin }) => {
-            if types::is_raw_string(ty) || *ty == Type::Any && !looks_structured(text) {
+            // Only lists, maps and objects are read as HCL; a plain word stays a string, so a
+            // number variable given "three" is reported as not a number.
+            if types::is_raw_string(ty) || !looks_structured(text) {
                 return Some((Value::string(text.as_str()), None, origin.clone()));
             }
             match crate::parse::parse_literal(text) {
