@@ -20,7 +20,7 @@ fn overlapping_zones(world: &World, out: &mut Vec<Diagnostic>) {
         .of_kind("network_zone")
         .filter_map(|z| z.fields.cidr("cidr").map(|c| (c, z)))
         .collect();
-    zones.sort_by(|a, b| (a.0.network(), a.0.prefix_len()).cmp(&(b.0.network(), b.0.prefix_len())));
+    zones.sort_by_key(|z| (z.0.network(), z.0.prefix_len()));
     // After sorting by start, a zone overlaps an earlier one iff it starts before the
     // furthest end seen so far.
     let mut widest: Option<(IpNet, &Instance)> = None;

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use super::World;
 use crate::address::Address;
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
 use crate::units::format_size;
 
 pub(super) fn check(world: &World, out: &mut Vec<Diagnostic>) {
@@ -79,7 +78,7 @@ fn volume_storage<'a>(
 }
 
 fn volumes(world: &World, out: &mut Vec<Diagnostic>) {
-    let mut claimed: BTreeMap<&Address, (u64, Vec<(String, Span)>)> = BTreeMap::new();
+    let mut claimed: BTreeMap<&Address, (u64, Vec<String>)> = BTreeMap::new();
     for service in world.of_kind("service") {
         let Some(volume) = service.fields.block("volume") else {
             continue;
@@ -118,7 +117,7 @@ fn volumes(world: &World, out: &mut Vec<Diagnostic>) {
         }
         let entry = claimed.entry(storage_address).or_default();
         entry.0 = entry.0.saturating_add(size.saturating_mul(replicas));
-        entry.1.push((service.address.to_string(), span));
+        entry.1.push(service.address.to_string());
     }
     for (address, (total, users)) in claimed {
         let Some(storage) = world.get(address) else {
@@ -128,7 +127,7 @@ fn volumes(world: &World, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if total > capacity {
-            let names: Vec<&str> = users.iter().map(|(n, _)| n.as_str()).collect();
+            let names: Vec<&str> = users.iter().map(String::as_str).collect();
             out.push(Diagnostic::error(
                 storage.fields.span("capacity").unwrap_or(storage.span),
                 format!("Volumes claim more than {} holds", address),

@@ -74,7 +74,7 @@ impl<'s> Ctx<'s> {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Number(n) => Ok(Value::Number(*n)),
-            ExprKind::Template(parts) => self.template(parts, expr.span),
+            ExprKind::Template(parts) => self.template(parts),
             ExprKind::Tuple(items) => Ok(Value::list(
                 items
                     .iter()
@@ -126,7 +126,7 @@ impl<'s> Ctx<'s> {
         Ok(Value::map(map))
     }
 
-    fn template(&mut self, parts: &[TemplatePart], span: Span) -> R {
+    fn template(&mut self, parts: &[TemplatePart]) -> R {
         let mut out = String::new();
         for part in parts {
             match part {
@@ -146,7 +146,7 @@ impl<'s> Ctx<'s> {
                     },
                 },
                 TemplatePart::If(cond, then, other) => match self.eval(cond)? {
-                    Value::Bool(b) => match self.template(if b { then } else { other }, span)? {
+                    Value::Bool(b) => match self.template(if b { then } else { other })? {
                         Value::String(s) => out.push_str(&s),
                         _ => return Ok(Value::Unknown),
                     },
@@ -175,7 +175,7 @@ impl<'s> Ctx<'s> {
                             self.bindings.push((kv.clone(), k));
                         }
                         self.bindings.push((value_var.clone(), v));
-                        let piece = self.template(body, span);
+                        let piece = self.template(body);
                         self.bindings.truncate(mark);
                         match piece? {
                             Value::String(s) => out.push_str(&s),

@@ -23,32 +23,21 @@ pub struct CatalogEntry {
     pub port: u16,
 }
 
-const fn entry(
-    kind: &'static str,
-    doc: &'static str,
-    replicas: i64,
-    quorum: Option<i64>,
-    stateful: bool,
-    cpu: f64,
-    memory: &'static str,
-    volume: Option<&'static str>,
-    port: u16,
-) -> CatalogEntry {
-    CatalogEntry {
-        kind,
-        doc,
-        replicas,
-        quorum,
-        stateful,
-        cpu,
-        memory,
-        volume,
-        port,
-    }
-}
+/// kind, doc, replicas, quorum, stateful, cpu, memory, volume, port.
+type Row = (
+    &'static str,
+    &'static str,
+    i64,
+    Option<i64>,
+    bool,
+    f64,
+    &'static str,
+    Option<&'static str>,
+    u16,
+);
 
-const CATALOG: &[CatalogEntry] = &[
-    entry(
+const CATALOG: &[Row] = &[
+    (
         "api_gateway",
         "North-south API gateway (e.g. Kong).",
         2,
@@ -59,7 +48,7 @@ const CATALOG: &[CatalogEntry] = &[
         None,
         443,
     ),
-    entry(
+    (
         "service_mesh",
         "East-west service mesh control plane (e.g. Istio).",
         2,
@@ -70,7 +59,7 @@ const CATALOG: &[CatalogEntry] = &[
         None,
         15012,
     ),
-    entry(
+    (
         "prometheus",
         "Metrics and alert rules, with exporters.",
         2,
@@ -81,7 +70,7 @@ const CATALOG: &[CatalogEntry] = &[
         Some("100GiB"),
         9090,
     ),
-    entry(
+    (
         "alertmanager",
         "Alert routing; a gossip cluster.",
         3,
@@ -92,7 +81,7 @@ const CATALOG: &[CatalogEntry] = &[
         Some("1GiB"),
         9093,
     ),
-    entry(
+    (
         "grafana",
         "Dashboards.",
         2,
@@ -103,7 +92,7 @@ const CATALOG: &[CatalogEntry] = &[
         None,
         3000,
     ),
-    entry(
+    (
         "kafka",
         "Event streaming; min in-sync replicas as quorum.",
         3,
@@ -114,7 +103,7 @@ const CATALOG: &[CatalogEntry] = &[
         Some("500GiB"),
         9092,
     ),
-    entry(
+    (
         "rabbitmq",
         "Message queues; quorum queues need a majority.",
         3,
@@ -125,7 +114,7 @@ const CATALOG: &[CatalogEntry] = &[
         Some("50GiB"),
         5672,
     ),
-    entry(
+    (
         "workflow_engine",
         "Workflows with retries and compensation across services.",
         2,
@@ -136,7 +125,7 @@ const CATALOG: &[CatalogEntry] = &[
         None,
         7233,
     ),
-    entry(
+    (
         "gitlab",
         "Source control and CI/CD.",
         1,
@@ -147,7 +136,7 @@ const CATALOG: &[CatalogEntry] = &[
         Some("200GiB"),
         443,
     ),
-    entry(
+    (
         "artifact_repository",
         "Artifact and image repository (Artifactory, Nexus).",
         1,
@@ -158,7 +147,7 @@ const CATALOG: &[CatalogEntry] = &[
         Some("1TiB"),
         8081,
     ),
-    entry(
+    (
         "database",
         "A replicated database; a majority must run.",
         3,
@@ -169,7 +158,7 @@ const CATALOG: &[CatalogEntry] = &[
         Some("200GiB"),
         5432,
     ),
-    entry(
+    (
         "application",
         "An application service of the enterprise.",
         2,
@@ -199,8 +188,20 @@ pub const SERVICE_KINDS: &[&str] = &[
 ];
 
 /// The catalog entry of a service kind.
-pub fn catalog_entry(kind: &str) -> Option<&'static CatalogEntry> {
-    CATALOG.iter().find(|e| e.kind == kind)
+pub fn catalog_entry(kind: &str) -> Option<CatalogEntry> {
+    CATALOG.iter().find(|row| row.0 == kind).map(
+        |&(kind, doc, replicas, quorum, stateful, cpu, memory, volume, port)| CatalogEntry {
+            kind,
+            doc,
+            replicas,
+            quorum,
+            stateful,
+            cpu,
+            memory,
+            volume,
+            port,
+        },
+    )
 }
 
 #[cfg(test)]
