@@ -33,6 +33,9 @@ pub(crate) struct RawBlock {
     pub attrs: Vec<RawAttr>,
     pub blocks: Vec<RawBlock>,
     pub span: Span,
+    /// Stands for blocks a `dynamic` block will generate from a value known only after
+    /// apply: not checked, but not missing either.
+    pub unknown: bool,
 }
 
 /// Checks a resource block against its kind and returns its typed fields.
@@ -216,7 +219,7 @@ fn conform_blocks(
         .map(|b| b.kind.name.as_str())
         .chain(raw.attrs.iter().map(|a| a.name.name.as_str()))
         .collect();
-    for block in &raw.blocks {
+    for block in raw.blocks.iter().filter(|b| !b.unknown) {
         let Some(spec) = schema.block(&block.kind.name) else {
             if schema.attr(&block.kind.name).is_some() {
                 diags.push(Diagnostic::error(
@@ -583,6 +586,9 @@ fn reference(kinds: &[&str], value: &Value) -> Result<Typed, String> {
         Value::List(items) if items.iter().all(|v| matches!(v, Value::Ref(_))) => Err(format!(
             "got a list of {} resources; pick one with [index]",
             items.len()
+        )),
+        Value::String(s) if s.contains('.') => Err(format!(
+            "got the string \"{s}\"; refer to the resource itself, without quotes: {s}"
         )),
         Value::String(s) => Err(format!(
             "got the string \"{s}\"; refer to the resource itself, as in {}.{s}, without quotes",

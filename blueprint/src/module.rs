@@ -29,6 +29,8 @@ pub struct VariableDecl {
     pub description: Option<String>,
     /// Hidden in output.
     pub sensitive: bool,
+    /// `nullable = false`: null is refused (and means the default).
+    pub not_null: bool,
     /// `validation { condition, error_message }` blocks.
     pub validations: Vec<(Expr, Expr)>,
     /// The block.
@@ -282,6 +284,8 @@ impl Module {
             default: block.body.attribute("default").map(|a| a.value.clone()),
             description: literal_string(&block.body, "description", diags),
             sensitive: literal_bool(&block.body, "sensitive", diags),
+            not_null: block.body.attribute("nullable").is_some()
+                && !literal_bool(&block.body, "nullable", diags),
             validations,
             span: block.span,
             name,

@@ -276,37 +276,88 @@ impl Converter {
         Traverse { op, span }
     }
 
+    /// A template's parts, with `~` strip markers applied to the literals next to them.
     fn template(&self, template: &ht::Template, span: Span) -> Vec<TemplatePart> {
         let mut parts = Vec::new();
+        let mut strip_next = false;
         for element in template.iter() {
-            match element {
-                ht::Element::Literal(l) => parts.push(TemplatePart::Literal(l.value().to_string())),
-                ht::Element::Interpolation(i) => {
-                    parts.push(TemplatePart::Interp(self.expr(&i.expr, span)));
+            let (strip_before, part, strip_after) = match element {
+                ht::Element::Literal(l) => {
+                    (false, TemplatePart::Literal(l.value().to_string()), false)
                 }
-                ht::Element::Directive(d) => parts.push(self.directive(d, span)),
+                ht::Element::Interpolation(i) => (
+                    i.strip.strip_start(),
+                    TemplatePart::Interp(self.expr(&i.expr, span)),
+                    i.strip.strip_end(),
+                ),
+                ht::Element::Directive(directive) => match &**directive {
+                    ht::Directive::If(d) => (
+                        d.if_expr.strip.strip_start(),
+                        self.if_directive(d, span),
+                        d.endif_expr.strip.strip_end(),
+                    ),
+                    ht::Directive::For(d) => (
+                        d.for_expr.strip.strip_start(),
+                        self.for_directive(d, span),
+                        d.endfor_expr.strip.strip_end(),
+                    ),
+                },
+            };
+            if strip_before {
+                trim(&mut parts, false, true);
             }
+            let mut piece = vec![part];
+            if strip_next {
+                trim(&mut piece, true, false);
+            }
+            parts.extend(piece);
+            strip_next = strip_after;
         }
         parts
     }
 
-    fn directive(&self, directive: &ht::Directive, span: Span) -> TemplatePart {
-        match directive {
-            ht::Directive::If(d) => TemplatePart::If(
-                self.expr(&d.if_expr.cond_expr, span),
-                self.template(&d.if_expr.template, span),
-                d.else_expr
-                    .as_ref()
-                    .map(|e| self.template(&e.template, span))
-                    .unwrap_or_default(),
-            ),
-            ht::Directive::For(d) => TemplatePart::For {
-                key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
-                value_var: d.for_expr.value_var.as_str().to_string(),
-                collection: self.expr(&d.for_expr.collection_expr, span),
-                body: self.template(&d.for_expr.template, span),
-            },
+    fn if_directive(&self, d: &ht::IfDirective, span: Span) -> TemplatePart {
+        let mut then = self.template(&d.if_expr.template, span);
+        let else_strip_start = d
+            .else_expr
+            .as_ref()
+            .map_or(d.endif_expr.strip.strip_start(), |e| e.strip.strip_start());
+        trim(&mut then, d.if_expr.strip.strip_end(), else_strip_start);
+        let other = d.else_expr.as_ref().map_or_else(Vec::new, |e| {
+            let mut other = self.template(&e.template, span);
+            trim(
+                &mut other,
+                e.strip.strip_end(),
+                d.endif_expr.strip.strip_start(),
+            );
+            other
+        });
+        TemplatePart::If(self.expr(&d.if_expr.cond_expr, span), then, other)
+    }
+
+    fn for_directive(&self, d: &ht::ForDirective, span: Span) -> TemplatePart {
+        let mut body = self.template(&d.for_expr.template, span);
+        trim(
+            &mut body,
+            d.for_expr.strip.strip_end(),
+            d.endfor_expr.strip.strip_start(),
+        );
+        TemplatePart::For {
+            key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
+            value_var: d.for_expr.value_var.as_str().to_string(),
+            collection: self.expr(&d.for_expr.collection_expr, span),
+            body,
         }
+    }
+}
+
+/// Strips white space from the start of the first literal and/or the end of the last one.
+fn trim(parts: &mut [TemplatePart], start: bool, end: bool) {
+    if start && let Some(TemplatePart::Literal(text)) = parts.first_mut() {
+        *text = text.trim_start().to_string();
+    }
+    if end && let Some(TemplatePart::Literal(text)) = parts.last_mut() {
+        *text = text.trim_end().to_string();
     }
 }
 

@@ -46,13 +46,22 @@ const SIZE_UNITS: &[(&str, u64)] = &[
     ("PB", 1_000_000_000_000_000),
 ];
 
-/// The IEC units that `format_size` picks from, largest first.
+/// The IEC units that `format_size` prefers, largest first.
 const IEC_UNITS: &[(&str, u64)] = &[
     ("PiB", 1 << 50),
     ("TiB", 1 << 40),
     ("GiB", 1 << 30),
     ("MiB", 1 << 20),
     ("KiB", 1 << 10),
+];
+
+/// SI units, largest first, for sizes no IEC unit writes exactly.
+const SI_UNITS: &[(&str, u64)] = &[
+    ("PB", 1_000_000_000_000_000),
+    ("TB", 1_000_000_000_000),
+    ("GB", 1_000_000_000),
+    ("MB", 1_000_000),
+    ("kB", 1_000),
 ];
 
 /// Words people write for sizes, and the unit to suggest instead.
@@ -484,11 +493,16 @@ pub fn parse_ratio(s: &str) -> Result<f64, UnitError> {
     }
 }
 
-/// Formats bytes with the largest IEC unit that gives a whole number: `"512MiB"`, `"1536B"`.
+/// Formats bytes with the unit that writes them exactly with the smallest number:
+/// `"512MiB"`, `"1920GB"`, `"1536B"`.
 pub fn format_size(bytes: u64) -> String {
+    // The unit that writes the size exactly with the smallest number: IEC first, then
+    // SI, so "1.92TB" reads back as "1920GB" rather than "1875000000KiB".
     IEC_UNITS
         .iter()
-        .find(|(_, factor)| bytes >= *factor && bytes.is_multiple_of(*factor))
+        .chain(SI_UNITS)
+        .filter(|(_, factor)| bytes >= *factor && bytes.is_multiple_of(*factor))
+        .min_by_key(|(_, factor)| bytes / factor)
         .map_or_else(
             || format!("{bytes}B"),
             |(unit, factor)| format!("{}{unit}", bytes / factor),
@@ -831,7 +845,9 @@ mod tests {
         assert_eq!(format_size(1024), "1KiB");
         assert_eq!(format_size(3 * TIB), "3TiB");
         assert_eq!(format_size(1 << 60), "1024PiB");
-        assert_eq!(format_size(1_000_000_000), "1000000000B");
+        assert_eq!(format_size(1_000_000_000), "1GB");
+        assert_eq!(format_size(1_920_000_000_000), "1920GB");
+        assert_eq!(format_size(1536), "1536B");
         assert_eq!(format_size(u64::MAX), "18446744073709551615B");
     }
 

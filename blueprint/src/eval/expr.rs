@@ -734,52 +734,94 @@ impl<'s> Ctx<'s> {
                 format!("No module call named \"{call}\" is declared in this module.{hint}"),
             );
         };
-        let outputs = |ctx: &mut Self, id: usize| {
-            let m = &ctx.store.insts[id];
-            let map: BTreeMap<String, Value> = m
-                .outputs
-                .iter()
-                .map(|(k, s)| (k.clone(), s.value.clone()))
-                .collect();
-            for slot in m.outputs.values() {
-                ctx.deps.extend(slot.deps.iter());
-            }
-            Value::map(map)
-        };
-        let value = match insts {
-            CallInsts::Single(id) => {
-                if let Some((
+        // `module.m` or `module.m[key]` picks one instance; depend on that one only.
+        let (id, rest) = match (&insts, rest.split_first()) {
+            (CallInsts::Single(id), _) => (Some(*id), rest),
+            (
+                CallInsts::Count(_) | CallInsts::ForEach(_),
+                Some((
                     Traverse {
-                        op: TraverseOp::Attr(out),
+                        op: TraverseOp::Index(e),
                         span: s,
                     },
                     tail,
-                )) = rest.split_first()
-                {
-                    let m = &self.store.insts[id];
-                    return match m.outputs.get(out).cloned() {
-                        Some(slot) => {
-                            self.deps.extend(slot.deps.iter());
-                            self.apply_ops(slot.value, tail)
-                        }
-                        None => {
-                            let hint = suggest::hint(out, m.outputs.keys().map(String::as_str));
-                            self.fail(span.to(*s), format!("Module \"{call}\" has no output \"{out}\""), format!("Declare `output \"{out}\"` in the module, or use one of its outputs.{hint}"))
-                        }
-                    };
+                )),
+            ) => {
+                let key = self.eval(e)?;
+                let id = match (&insts, &key) {
+                    (_, Value::Unknown) => return Ok(Value::Unknown),
+                    (CallInsts::Count(ids), k) => k
+                        .as_integer()
+                        .and_then(|i| usize::try_from(i).ok())
+                        .and_then(|i| ids.get(i).copied()),
+                    (CallInsts::ForEach(ids), k) => k
+                        .to_template_string()
+                        .and_then(|k| ids.iter().find(|(n, _)| *n == k).map(|(_, id)| *id)),
+                    (CallInsts::Single(_), _) => None,
+                };
+                match id {
+                    Some(id) => (Some(id), tail),
+                    None => return self.fail(span.to(*s), format!("No instance {key} of module \"{call}\""), "The index must be one of the module call's count indexes or for_each keys."),
                 }
-                outputs(self, id)
             }
-            CallInsts::Count(ids) => {
-                Value::list(ids.into_iter().map(|id| outputs(self, id)).collect())
-            }
-            CallInsts::ForEach(ids) => Value::map(
-                ids.into_iter()
-                    .map(|(k, id)| (k, outputs(self, id)))
-                    .collect(),
-            ),
+            _ => (None, rest),
         };
-        self.apply_ops(value, rest)
+        let Some(id) = id else {
+            let value = match insts {
+                CallInsts::Count(ids) => {
+                    Value::list(ids.into_iter().map(|id| self.outputs_of(id)).collect())
+                }
+                CallInsts::ForEach(ids) => Value::map(
+                    ids.into_iter()
+                        .map(|(k, id)| (k, self.outputs_of(id)))
+                        .collect(),
+                ),
+                CallInsts::Single(id) => self.outputs_of(id),
+            };
+            return self.apply_ops(value, rest);
+        };
+        let Some((
+            Traverse {
+                op: TraverseOp::Attr(out),
+                span: s,
+            },
+            tail,
+        )) = rest.split_first()
+        else {
+            let value = self.outputs_of(id);
+            return self.apply_ops(value, rest);
+        };
+        let m = &self.store.insts[id];
+        match m.outputs.get(out).cloned() {
+            Some(slot) => {
+                self.deps.extend(slot.deps.iter());
+                self.apply_ops(slot.value, tail)
+            }
+            None => {
+                let hint = suggest::hint(out, m.outputs.keys().map(String::as_str));
+                self.fail(
+                    span.to(*s),
+                    format!("Module \"{call}\" has no output \"{out}\""),
+                    format!(
+                        "Declare `output \"{out}\"` in the module, or use one of its outputs.{hint}"
+                    ),
+                )
+            }
+        }
+    }
+
+    /// All outputs of a module instance as an object, depending on all of them.
+    fn outputs_of(&mut self, id: usize) -> Value {
+        let m = &self.store.insts[id];
+        let map: BTreeMap<String, Value> = m
+            .outputs
+            .iter()
+            .map(|(k, s)| (k.clone(), s.value.clone()))
+            .collect();
+        for slot in m.outputs.values() {
+            self.deps.extend(slot.deps.iter());
+        }
+        Value::map(map)
     }
 
     pub fn apply_ops(&mut self, mut value: Value, ops: &[Traverse]) -> R {

@@ -101,7 +101,14 @@ fn add_node_items(tree: &Tree, node: usize, g: &mut ItemGraph) {
     let module = tree.module(node);
     let parent_call = tree.nodes[node].parent.zip(tree.nodes[node].call.clone());
     let mut items: Vec<(Item, Vec<RawRef>, Vec<RawRef>)> = Vec::new();
-    for name in module.variables.keys() {
+    for (name, var) in &module.variables {
+        // Validation rules may refer to other variables of the module.
+        let mut own = Vec::new();
+        for (cond, message) in &var.validations {
+            refs::in_expr(cond, &mut own);
+            refs::in_expr(message, &mut own);
+        }
+        own.retain(|r| !(r.root == "var" && r.attr.as_deref() == Some(name.as_str())));
         let mut parent_refs = Vec::new();
         if let Some((parent, call)) = &parent_call
             && let Some(input) = tree
@@ -112,7 +119,7 @@ fn add_node_items(tree: &Tree, node: usize, g: &mut ItemGraph) {
         {
             refs::in_expr(&input.value, &mut parent_refs);
         }
-        items.push((Item::Var(node, name.clone()), Vec::new(), parent_refs));
+        items.push((Item::Var(node, name.clone()), own, parent_refs));
     }
     for (name, attr) in &module.locals {
         let mut r = Vec::new();

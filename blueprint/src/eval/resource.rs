@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::address::{Address, InstanceKey};
 use crate::ast::{Block, Body, Expr, ExprKind, TraverseOp};
-use crate::config::{Config, Fields, Instance, Lifecycle};
+use crate::config::{Config, Fields, Instance, Lifecycle, Typed};
 use crate::conform::{RawAttr, RawBlock, conform};
 use crate::diagnostic::Diagnostic;
 use crate::module::ResourceDecl;
@@ -115,7 +115,7 @@ pub(crate) fn evaluate(
         let value = Value::Ref(Arc::new(ResourceRef {
             index,
             address: address.clone(),
-            attrs: ref_attrs(kind, &fields, &decl.name.name),
+            attrs: ref_attrs(kind, &fields, &raw, &decl.name.name),
         }));
         let mut deps = ctx.deps;
         deps.sort_unstable();
@@ -165,11 +165,26 @@ pub(crate) fn evaluate(
 }
 
 /// The attributes a reference to an instance reads: its fields, `name` and `id`.
-fn ref_attrs(kind: &KindSchema, fields: &Fields, name: &str) -> BTreeMap<String, Value> {
+/// References keep their evaluated value (the resource itself), so that
+/// `module.prod.cluster.pool` is the host pool, not its address as a string.
+fn ref_attrs(
+    kind: &KindSchema,
+    fields: &Fields,
+    raw: &RawBlock,
+    name: &str,
+) -> BTreeMap<String, Value> {
     let mut attrs: BTreeMap<String, Value> = fields
         .attrs
         .iter()
-        .map(|(k, f)| (k.clone(), f.value.to_value()))
+        .map(|(k, f)| {
+            let value = match (&f.value, raw.attrs.iter().find(|a| a.name.name == *k)) {
+                (Typed::Ref(_) | Typed::List(_), Some(given)) if holds_ref(&given.value) => {
+                    given.value.clone()
+                }
+                _ => f.value.to_value(),
+            };
+            (k.clone(), value)
+        })
         .collect();
     for spec in &kind.body.blocks {
         let blocks = fields.blocks(spec.name);
@@ -202,6 +217,14 @@ fn ref_attrs(kind: &KindSchema, fields: &Fields, name: &str) -> BTreeMap<String,
     attrs
 }
 
+fn holds_ref(value: &Value) -> bool {
+    match value {
+        Value::Ref(_) => true,
+        Value::List(items) | Value::Set(items) => items.iter().any(holds_ref),
+        _ => false,
+    }
+}
+
 /// Evaluates a block's attributes and nested blocks (expanding `dynamic` blocks). An
 /// attribute whose expression failed is kept as unknown so it is not reported missing.
 pub(crate) fn raw_block(ctx: &mut Ctx, block: &Block, top: bool) -> RawBlock {
@@ -211,6 +234,7 @@ pub(crate) fn raw_block(ctx: &mut Ctx, block: &Block, top: bool) -> RawBlock {
         attrs: Vec::new(),
         blocks: Vec::new(),
         span: block.span,
+        unknown: false,
     };
     body_into(ctx, &block.body, top, &mut raw);
     raw
@@ -281,6 +305,17 @@ fn dynamic(ctx: &mut Ctx, block: &Block, out: &mut Vec<RawBlock>) {
             .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
             .collect(),
         Value::Null => Vec::new(),
+        Value::Unknown => {
+            out.push(RawBlock {
+                kind: label.clone(),
+                labels: Vec::new(),
+                attrs: Vec::new(),
+                blocks: Vec::new(),
+                span: content.span,
+                unknown: true,
+            });
+            return;
+        }
         other => {
             let _ = ctx.fail(
                 for_each.value.span,
@@ -317,14 +352,12 @@ fn dynamic(ctx: &mut Ctx, block: &Block, out: &mut Vec<RawBlock>) {
             None => Vec::new(),
         };
         let mut raw = RawBlock {
-            kind: crate::ast::Ident {
-                name: label.name.clone(),
-                span: label.span,
-            },
+            kind: label.clone(),
             labels,
             attrs: Vec::new(),
             blocks: Vec::new(),
             span: content.span,
+            unknown: false,
         };
         body_into(ctx, &content.body, false, &mut raw);
         ctx.unbind();

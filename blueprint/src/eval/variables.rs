@@ -152,6 +152,14 @@ pub(crate) fn store_variable(
         deps,
     } = incoming;
     let value = match types::convert(&value, ty) {
+        Ok(Value::Null) if decl.not_null => {
+            diags.push(Diagnostic::error(
+                span.or(Some(decl.name.span)),
+                format!("Null value for variable \"{name}\""),
+                format!("The variable is declared with nullable = false, but {origin} gives null. Give it a value."),
+            ));
+            Value::Unknown
+        }
         Ok(v) => v,
         Err(msg) => {
             diags.push(Diagnostic::error(
@@ -172,20 +180,24 @@ pub(crate) fn store_variable(
     if value.is_unknown() {
         return;
     }
+    let mut valid = true;
     for (cond, message) in &decl.validations {
         let mut ctx = Ctx::new(store, inst);
         let ok = ctx.eval(cond);
         let text = ctx.eval(message);
         diags.append(&mut ctx.diags);
         match (ok, text) {
-            (Ok(Value::Bool(false)), Ok(Value::String(msg))) => diags.push(
-                Diagnostic::error(
-                    span.or(Some(decl.name.span)),
-                    format!("Invalid value for variable \"{name}\""),
-                    format!("{msg}\nThe value came from {origin}."),
-                )
-                .with_note("the validation rule is here", cond.span),
-            ),
+            (Ok(Value::Bool(false)), Ok(Value::String(msg))) => {
+                valid = false;
+                diags.push(
+                    Diagnostic::error(
+                        span.or(Some(decl.name.span)),
+                        format!("Invalid value for variable \"{name}\""),
+                        format!("{msg}\nThe value came from {origin}."),
+                    )
+                    .with_note("the validation rule is here", cond.span),
+                );
+            }
             (Ok(Value::Bool(_) | Value::Unknown), Ok(_)) => {}
             (Ok(v), _) => diags.push(Diagnostic::error(
                 cond.span,
@@ -197,6 +209,11 @@ pub(crate) fn store_variable(
             )),
             _ => {}
         }
+    }
+    // A value that failed its validation is not used further, so the same mistake is not
+    // reported again where the value is used.
+    if !valid && let Some(slot) = store.insts[inst].vars.get_mut(name) {
+        slot.value = Value::Unknown;
     }
 }
 

@@ -141,6 +141,12 @@ const LIBRARY: &[&[Function]] = &[
     types::FUNCTIONS,
 ];
 
+/// Functions whose result is known when their arguments are, even if elements inside are not.
+const STRUCTURAL: &[&str] = &[
+    "concat", "element", "keys", "length", "lookup", "merge", "reverse", "slice", "tolist",
+    "tomap", "values", "zipmap",
+];
+
 /// Calls the function `name` with evaluated arguments.
 ///
 /// Returns `Ok(Value::Unknown)` when any argument is (or contains) an unknown value, and
@@ -163,7 +169,16 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         .arity
         .check(args.len())
         .map_err(|message| format!("{name}: {message}"))?;
-    if args.iter().any(Value::is_unknown) {
+    // Functions that only move elements around answer even when some elements are
+    // unknown (`length(vm.web[*].address)` before apply); the others need every value.
+    let unknown = |a: &Value| {
+        if STRUCTURAL.contains(&name) {
+            matches!(a, Value::Unknown)
+        } else {
+            a.is_unknown()
+        }
+    };
+    if args.iter().any(unknown) {
         return Ok(Value::Unknown);
     }
     (function.run)(args).map_err(|message| format!("{name}: {message}"))
