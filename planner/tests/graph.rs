@@ -131,7 +131,7 @@ vm "jump" {
     host_pool.p <- site.dc
     network_zone.z <- 
     site.dc <- 
-    vm.jump <- host_pool.p, network_zone.z, module.env["sit"].vm.node, module.env["uat"].vm.node
+    vm.jump <- host_pool.p, network_zone.z, module.env["uat"].vm.node
     module.env["sit"].vm.node <- host_pool.p, network_zone.z
     module.env["uat"].vm.node <- host_pool.p, network_zone.z
     "#);
