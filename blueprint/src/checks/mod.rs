@@ -8,8 +8,6 @@ mod network;
 mod scenario;
 mod storage;
 
-use std::collections::HashMap;
-
 use crate::address::Address;
 use crate::config::{Config, Instance};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -17,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 /// The evaluated blueprint with instances indexed by address.
 pub(crate) struct World<'a> {
     pub config: &'a Config,
-    by_address: HashMap<&'a Address, &'a Instance>,
+    by_address: rustc_hash::FxHashMap<&'a Address, &'a Instance>,
 }
 
 impl<'a> World<'a> {

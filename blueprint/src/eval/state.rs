@@ -1,6 +1,6 @@
 //! What evaluation has computed so far: module instances and the value of each item in them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
