@@ -184,11 +184,13 @@ impl Converter {
             }
             Expression::StringTemplate(t) => ExprKind::Template(self.template(t, span)),
             Expression::HeredocTemplate(h) => {
-                let mut heredoc = (**h).clone();
-                if heredoc.indent().is_some() {
-                    heredoc.dedent();
+                let mut parts = self.template(&h.template, span);
+                // `<<-`: hcl-edit removed the common indentation from the top-level lines;
+                // remove it from the lines inside %{ } directives too.
+                if let Some(indent) = h.indent() {
+                    dedent(&mut parts, indent, &mut true, false);
                 }
-                ExprKind::Template(self.template(&heredoc.template, span))
+                ExprKind::Template(parts)
             }
             Expression::Array(a) => ExprKind::Tuple(a.iter().map(|e| self.expr(e, span)).collect()),
             Expression::Object(o) => ExprKind::Object(
@@ -347,6 +349,39 @@ impl Converter {
             value_var: d.for_expr.value_var.as_str().to_string(),
             collection: self.expr(&d.for_expr.collection_expr, span),
             body,
+        }
+    }
+}
+
+/// Removes up to `indent` leading spaces from every line of the literals inside
+/// directives (`nested`), tracking where lines start through the top-level ones.
+fn dedent(parts: &mut [TemplatePart], indent: usize, line_start: &mut bool, nested: bool) {
+    for part in parts {
+        match part {
+            TemplatePart::Literal(text) if !nested => {
+                *line_start = text.ends_with('\n') || text.is_empty() && *line_start
+            }
+            TemplatePart::Literal(text) => {
+                let mut out = String::with_capacity(text.len());
+                for piece in text.split_inclusive('\n') {
+                    let piece = if *line_start {
+                        let spaces = piece.len() - piece.trim_start_matches(' ').len();
+                        &piece[spaces.min(indent)..]
+                    } else {
+                        piece
+                    };
+                    out.push_str(piece);
+                    *line_start = piece.ends_with('\n');
+                }
+                *text = out;
+            }
+            TemplatePart::Interp(_) => *line_start = false,
+            TemplatePart::If(_, then, other) => {
+                let mut other_start = *line_start;
+                dedent(then, indent, line_start, true);
+                dedent(other, indent, &mut other_start, true);
+            }
+            TemplatePart::For { body, .. } => dedent(body, indent, line_start, true),
         }
     }
 }

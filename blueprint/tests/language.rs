@@ -48,6 +48,24 @@ output "heredoc" {
       second
     EOT
 }
+output "heredoc_directives" {
+  value = <<-EOT
+    hosts:
+    %{ for h in ["a", "b"] ~}
+      - ${h}
+    %{ endfor ~}
+    end
+    EOT
+}
+output "heredoc_if" {
+  value = <<-EOT
+    a
+    %{ if true }
+      b
+    %{ endif }
+    c
+    EOT
+}
 output "functions" {
   value = [
     cidrsubnet("10.0.0.0/8", 8, 3),
@@ -74,6 +92,10 @@ output "functions" {
     assert_eq!(out["template"], json!("<b><a>many"));
     assert_eq!(out["strip"], json!("abcde"));
     assert_eq!(out["heredoc"], json!("first\n  second\n"));
+    // `~}` strips the newline and indentation after it, as in Terraform.
+    assert_eq!(out["heredoc_directives"], json!("hosts:\n- a\n- b\nend\n"));
+    // Lines inside directives lose the heredoc's indentation too.
+    assert_eq!(out["heredoc_if"], json!("a\n\n  b\n\nc\n"));
     assert_eq!(
         out["functions"],
         json!([
