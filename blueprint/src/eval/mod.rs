@@ -10,6 +10,7 @@ mod items;
 mod refs;
 mod resource;
 mod state;
+mod traverse;
 mod tree;
 mod variables;
 
@@ -221,13 +222,17 @@ impl Run<'_> {
         let Some(attr) = self.tree.module(node).locals.get(name) else {
             return;
         };
+        let slot = self.slot(inst, &attr.value);
+        self.store.insts[inst].locals.insert(name.to_string(), slot);
+    }
+
+    /// Evaluates an expression in module instance `inst` into a value and its dependencies.
+    fn slot(&mut self, inst: usize, expr: &crate::ast::Expr) -> Slot {
         let mut ctx = Ctx::new(&self.store, inst);
-        let value = ctx.eval(&attr.value).unwrap_or(Value::Unknown);
+        let value = ctx.eval(expr).unwrap_or(Value::Unknown);
         let deps = deps_of(std::mem::take(&mut ctx.deps));
         self.diags.append(&mut ctx.diags);
-        self.store.insts[inst]
-            .locals
-            .insert(name.to_string(), Slot { value, deps });
+        Slot { value, deps }
     }
 
     fn resource(&mut self, node: usize, inst: usize, kind: &str, name: &str) {
@@ -249,21 +254,18 @@ impl Run<'_> {
         let Some(decl) = self.tree.module(node).outputs.get(name) else {
             return;
         };
-        let mut ctx = Ctx::new(&self.store, inst);
-        let value = ctx.eval(&decl.value).unwrap_or(Value::Unknown);
-        let deps = deps_of(std::mem::take(&mut ctx.deps));
-        self.diags.append(&mut ctx.diags);
+        let slot = self.slot(inst, &decl.value);
         if node == 0 {
             self.config.outputs.push(Output {
                 name: name.to_string(),
-                value: value.clone(),
+                value: slot.value.clone(),
                 sensitive: decl.sensitive,
                 description: decl.description.clone(),
             });
         }
         self.store.insts[inst]
             .outputs
-            .insert(name.to_string(), Slot { value, deps });
+            .insert(name.to_string(), slot);
     }
 
     fn call(&mut self, node: usize, inst: usize, name: &str) {
