@@ -1,6 +1,13 @@
-//! The planner: the dependency graph of resource instances built from an evaluated
-//! blueprint. Plans, the apply walk, state and its backends join it with plan/apply.
+//! The planner: from an evaluated blueprint and what exists to a plan, and from a plan to
+//! the world.
+//!
+//! [`GraphBuilder`] builds the dependency graph of resource instances; [`provider`]
+//! defines how providers are called; [`state`] records what exists, crash-safely.
 
 pub mod graph;
+pub mod provider;
+pub mod state;
 
 pub use graph::{Edge, Graph, GraphBuilder, Node};
+pub use provider::{Attrs, Provider};
+pub use state::{Object, State};

@@ -1,0 +1,227 @@
+//! The Provider interface: how the planner reads and changes the world.
+//!
+//! A provider (the simulated datacenter, libvirt, vSphere, Kubernetes) implements
+//! [`Provider`] for the resource kinds it manages. Each call takes a request and returns a
+//! response that carries diagnostics instead of failing, so one failed object does not
+//! stop the others. Calls are idempotent and safe to retry: `create` for an address that
+//! already has an object returns that object, `delete` of a missing object succeeds.
+//!
+//! Attributes travel as JSON objects: the blueprint's typed fields in canonical form
+//! (sizes as `"4GiB"`, references as addresses such as `"host_pool.prod"`), plus the
+//! attributes the provider computes (`id`, a VM's `address`, a cluster's `endpoint`).
+
+use async_trait::async_trait;
+use blueprint::{Address, Diagnostic};
+
+/// An object's attributes.
+pub type Attrs = serde_json::Map<String, serde_json::Value>;
+
+/// Which attributes of a kind force a replacement and which the provider computes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KindSchema {
+    /// Changing one of these destroys the object and creates a new one.
+    pub force_new: Vec<&'static str>,
+    /// Set by the provider when the blueprint leaves them unset.
+    pub computed: Vec<&'static str>,
+}
+
+/// The schema the blueprint declares for a kind: what most providers use.
+pub fn blueprint_schema(kind: &str) -> KindSchema {
+    let Some(schema) = blueprint::schema::kind(kind) else {
+        return KindSchema::default();
+    };
+    KindSchema {
+        force_new: schema.body.attrs.iter().filter(|a| a.force_new).map(|a| a.name).collect(),
+        computed: schema.body.attrs.iter().filter(|a| a.computed).map(|a| a.name).chain(["id"]).collect(),
+    }
+}
+
+/// Read the current attributes of an object.
+#[derive(Clone, Debug)]
+pub struct ReadRequest {
+    /// Its address.
+    pub address: Address,
+    /// Its kind.
+    pub kind: String,
+    /// The provider's id for it.
+    pub id: String,
+}
+
+/// The object as it is now.
+#[derive(Clone, Debug, Default)]
+pub struct ReadResponse {
+    /// `None` when the object no longer exists.
+    pub attrs: Option<Attrs>,
+    /// Problems reading it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Is there an object created for this address (by an apply that crashed before recording
+/// it)? Used to adopt such objects instead of creating duplicates.
+#[derive(Clone, Debug)]
+pub struct FindRequest {
+    /// The address it would have been created for.
+    pub address: Address,
+    /// Its kind.
+    pub kind: String,
+}
+
+/// The object found, if any.
+#[derive(Clone, Debug, Default)]
+pub struct FindResponse {
+    /// Its id and attributes, when it exists.
+    pub found: Option<(String, Attrs)>,
+    /// Problems looking.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a change would do, as the provider sees it.
+#[derive(Clone, Debug)]
+pub struct PlanRequest {
+    /// The object's address.
+    pub address: Address,
+    /// Its kind.
+    pub kind: String,
+    /// Its attributes now (`None` for a create).
+    pub prior: Option<Attrs>,
+    /// The attributes the blueprint asks for.
+    pub desired: Attrs,
+}
+
+/// The provider's view of a change.
+#[derive(Clone, Debug, Default)]
+pub struct PlanResponse {
+    /// Attributes whose change forces a replacement.
+    pub requires_replace: Vec<String>,
+    /// Problems the provider can see before applying (a quota, an unknown image).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Create an object.
+#[derive(Clone, Debug)]
+pub struct CreateRequest {
+    /// Its address; also the idempotency key.
+    pub address: Address,
+    /// Its kind.
+    pub kind: String,
+    /// The attributes the blueprint asks for.
+    pub attrs: Attrs,
+}
+
+/// The created object.
+#[derive(Clone, Debug, Default)]
+pub struct CreateResponse {
+    /// Its id, when it was created.
+    pub id: Option<String>,
+    /// All its attributes, computed ones included.
+    pub attrs: Attrs,
+    /// Why it could not be created.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Change an object in place.
+#[derive(Clone, Debug)]
+pub struct UpdateRequest {
+    /// Its address.
+    pub address: Address,
+    /// Its kind.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+    /// Its attributes now.
+    pub prior: Attrs,
+    /// The attributes the blueprint asks for.
+    pub attrs: Attrs,
+}
+
+/// The updated object.
+#[derive(Clone, Debug, Default)]
+pub struct UpdateResponse {
+    /// All its attributes after the change.
+    pub attrs: Attrs,
+    /// Why it could not be changed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Delete an object.
+#[derive(Clone, Debug)]
+pub struct DeleteRequest {
+    /// Its address.
+    pub address: Address,
+    /// Its kind.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// The outcome of a delete.
+#[derive(Clone, Debug, Default)]
+pub struct DeleteResponse {
+    /// Why it could not be deleted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Take an existing object under management.
+#[derive(Clone, Debug)]
+pub struct ImportRequest {
+    /// The address it will have.
+    pub address: Address,
+    /// Its kind.
+    pub kind: String,
+    /// The provider's id for it.
+    pub id: String,
+}
+
+/// The imported object.
+#[derive(Clone, Debug, Default)]
+pub struct ImportResponse {
+    /// Its attributes, when it exists.
+    pub attrs: Option<Attrs>,
+    /// Problems importing it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A provider of resource kinds. See the module documentation for the contract.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// Its name, as `provider` blocks write it (`sim`).
+    fn name(&self) -> &str;
+
+    /// Which attributes force replacement and which are computed, for `kind`.
+    fn schema(&self, kind: &str) -> KindSchema {
+        blueprint_schema(kind)
+    }
+
+    /// What changing `prior` into `desired` needs.
+    async fn plan(&self, request: PlanRequest) -> PlanResponse {
+        let schema = self.schema(&request.kind);
+        let requires_replace = match &request.prior {
+            None => Vec::new(),
+            Some(prior) => schema
+                .force_new
+                .iter()
+                .filter(|a| request.desired.get(**a) != prior.get(**a))
+                .map(|a| a.to_string())
+                .collect(),
+        };
+        PlanResponse { requires_replace, diagnostics: Vec::new() }
+    }
+
+    /// The object as it is now.
+    async fn read(&self, request: ReadRequest) -> ReadResponse;
+
+    /// An object created for an address, if there is one.
+    async fn find(&self, request: FindRequest) -> FindResponse;
+
+    /// Creates an object (or returns the one already created for its address).
+    async fn create(&self, request: CreateRequest) -> CreateResponse;
+
+    /// Changes an object in place.
+    async fn update(&self, request: UpdateRequest) -> UpdateResponse;
+
+    /// Deletes an object (a missing object counts as deleted).
+    async fn delete(&self, request: DeleteRequest) -> DeleteResponse;
+
+    /// Reads an existing object to take it under management.
+    async fn import(&self, request: ImportRequest) -> ImportResponse;
+}

@@ -1,0 +1,80 @@
+//! State: what Strata has created, as a versioned JSON document.
+//!
+//! A [`State`] has a lineage (fixed when the state is first created), a serial (raised by
+//! every write) and the [`Object`]s that exist. Backends store it: `LocalBackend` in a
+//! folder, written atomically with the previous version kept as a backup, a `Journal` of
+//! every provider call (intent before, outcome after) so that a crashed apply can be
+//! finished, and a `Lock` so that two runs never change the same state at once.
+
+use blueprint::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::provider::Attrs;
+
+/// The state format version this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One object Strata manages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Object {
+    /// Its address in the blueprint.
+    #[serde(with = "address_text")]
+    pub address: Address,
+    /// Its resource kind.
+    pub kind: String,
+    /// The provider configuration that manages it (`sim`).
+    pub provider: String,
+    /// The provider's id for it.
+    pub id: String,
+    /// Its attributes: those the blueprint set, and those the provider computed.
+    pub attributes: Attrs,
+    /// The objects it was created after (direct dependencies only).
+    #[serde(with = "address_list")]
+    pub dependencies: Vec<Address>,
+    /// When it was created, in seconds since the Unix epoch (environment ttl, job runs).
+    pub created_at: u64,
+}
+
+/// Everything Strata manages for one blueprint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// The format version.
+    pub version: u32,
+    /// Identifies this state across its versions; never changes.
+    pub lineage: String,
+    /// Raised by one on every write.
+    pub serial: u64,
+    /// The objects, sorted by address.
+    pub objects: Vec<Object>,
+    /// Root outputs after the last apply.
+    pub outputs: serde_json::Map<String, serde_json::Value>,
+}
+
+mod address_text {
+    use blueprint::Address;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(a: &Address, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(a)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+mod address_list {
+    use blueprint::Address;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(list: &[Address], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(list.iter().map(ToString::to_string))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Address>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .into_iter()
+            .map(|s| s.parse().map_err(serde::de::Error::custom))
+            .collect()
+    }
+}
