@@ -983,6 +983,7 @@ fn variable_validation_failure() {
                     origin: "-var".into(),
                 },
             )],
+            ..Default::default()
         },
     );
     out.expect(
@@ -1047,6 +1048,7 @@ fn variable_type_mismatch_from_command_line() {
                     origin: "-var".into(),
                 },
             )],
+            ..Default::default()
         },
     );
     out.expect(
@@ -1076,6 +1078,7 @@ fn variable_list_given_for_a_number() {
                     origin: "-var".into(),
                 },
             )],
+            ..Default::default()
         },
     );
     out.expect(
@@ -1126,6 +1129,7 @@ fn value_for_undeclared_variable() {
                     origin: "-var".into(),
                 },
             )],
+            ..Default::default()
         },
     );
     out.expect(

@@ -263,6 +263,7 @@ output "limits" { value = var.limits }
                 origin: "-var".into(),
             },
         )],
+        ..Default::default()
     };
     let out = outputs_with(&[("main.hcl", text)], &inputs);
     assert_eq!(out["sizes"], json!(["4GiB", "1TB"]));

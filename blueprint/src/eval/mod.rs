@@ -29,7 +29,7 @@ use items::Item;
 use resource::Keys;
 use state::{CallInsts, ModInst, Slot, Store};
 use tree::Tree;
-pub use variables::{InputValue, Inputs, read_var_file};
+pub use variables::{InputValue, Inputs, Known, read_var_file};
 
 /// Loads, evaluates and checks the blueprint in `root`. The configuration holds whatever
 /// could be evaluated; the diagnostics say what could not, and why.
@@ -41,6 +41,7 @@ pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Confi
         tree: &tree,
         store: Store {
             insts: vec![ModInst::default()],
+            known: inputs.known.clone(),
             node_dirs: tree
                 .nodes
                 .iter()

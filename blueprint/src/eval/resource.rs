@@ -115,7 +115,13 @@ pub(crate) fn evaluate(
         let value = Value::Ref(Arc::new(ResourceRef {
             index,
             address: address.clone(),
-            attrs: ref_attrs(kind, &fields, &raw, &decl.name.name),
+            attrs: ref_attrs(
+                kind,
+                &fields,
+                &raw,
+                &decl.name.name,
+                store.known.get(&address),
+            ),
         }));
         let mut deps = ctx.deps;
         deps.sort_unstable();
@@ -172,6 +178,7 @@ fn ref_attrs(
     fields: &Fields,
     raw: &RawBlock,
     name: &str,
+    known: Option<&serde_json::Map<String, serde_json::Value>>,
 ) -> BTreeMap<String, Value> {
     let mut attrs: BTreeMap<String, Value> = fields
         .attrs
@@ -214,6 +221,16 @@ fn ref_attrs(
         .entry("name".into())
         .or_insert_with(|| Value::string(name));
     attrs.insert("id".into(), Value::Unknown);
+    // What exists already is known: its computed attributes read as their real values.
+    if let Some(existing) = known {
+        for (name, value) in attrs.iter_mut() {
+            if matches!(value, Value::Unknown)
+                && let Some(real) = existing.get(name)
+            {
+                *value = Value::from_json(real);
+            }
+        }
+    }
     attrs
 }
 

@@ -59,6 +59,8 @@ pub(crate) struct Store {
     pub insts: Vec<ModInst>,
     /// The folder of each static module node, for `path.module`.
     pub node_dirs: Vec<PathBuf>,
+    /// Attributes of objects that exist, for computed attributes.
+    pub known: std::sync::Arc<super::Known>,
 }
 
 impl Store {

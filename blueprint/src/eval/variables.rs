@@ -30,11 +30,18 @@ pub enum InputValue {
     },
 }
 
-/// Values for root variables, in increasing precedence (later wins).
+/// Attributes of objects that already exist, by address (from the state).
+pub type Known =
+    std::collections::HashMap<crate::Address, serde_json::Map<String, serde_json::Value>>;
+
+/// What evaluation takes from outside the blueprint.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
-    /// (variable name, value).
+    /// Values for root variables, in increasing precedence (later wins): (name, value).
     pub values: Vec<(String, InputValue)>,
+    /// Attributes of existing objects: computed attributes (an `id`, a given `address`)
+    /// read as their real values instead of unknown.
+    pub known: std::sync::Arc<Known>,
 }
 
 impl Inputs {
