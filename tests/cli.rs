@@ -45,18 +45,32 @@ fn every_example_blueprint_validates() {
     for entry in std::fs::read_dir(root().join("blueprints")).unwrap() {
         let dir = entry.unwrap().path();
         let out = strata(&["validate", path(&dir)]);
-        assert_eq!(out.status.code(), Some(0), "{}: {}", dir.display(), text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            dir.display(),
+            text(&out.stderr)
+        );
         assert!(text(&out.stdout).contains("Success!"));
         seen += 1;
     }
-    assert!(seen >= 2, "expected the minimal and reference-platform blueprints");
+    assert!(
+        seen >= 2,
+        "expected the minimal and reference-platform blueprints"
+    );
 }
 
 #[test]
 fn every_module_and_blueprint_is_formatted() {
     for folder in ["blueprints", "modules"] {
         let out = strata(&["fmt", "--check", "--recursive", folder]);
-        assert_eq!(out.status.code(), Some(0), "not formatted: {}", text(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "not formatted: {}",
+            text(&out.stdout)
+        );
     }
 }
 
@@ -125,7 +139,12 @@ fn validate_json_is_machine_readable() {
     assert_eq!(d["severity"], "error");
     assert_eq!(d["range"]["start"]["line"], 2);
     assert_eq!(d["range"]["start"]["column"], 3);
-    assert!(d["detail"].as_str().unwrap().contains("Did you mean \"location\"?"));
+    assert!(
+        d["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean \"location\"?")
+    );
 }
 
 const SIZED: &str = r#"variable "hosts" {
@@ -160,13 +179,31 @@ fn variables_come_from_env_then_files_then_flags() {
     assert!(text(&out.stdout).contains("No value for required variable \\\"hosts\\\""));
     assert!(text(&out.stdout).contains("STRATA_VAR_hosts"));
     // Each source alone works; the later one wins.
-    assert_eq!(graph(&[], &[("STRATA_VAR_hosts", "3")]).status.code(), Some(0));
+    assert_eq!(
+        graph(&[], &[("STRATA_VAR_hosts", "3")]).status.code(),
+        Some(0)
+    );
     let file = dir.path().join("five.vars");
-    let out = graph(&["-var-file", file.to_str().unwrap(), "-var", "hosts=zero"], &[("STRATA_VAR_hosts", "3")]);
-    assert_eq!(out.status.code(), Some(1), "the -var value must win over the file");
+    let out = graph(
+        &["-var-file", file.to_str().unwrap(), "-var", "hosts=zero"],
+        &[("STRATA_VAR_hosts", "3")],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the -var value must win over the file"
+    );
     assert!(text(&out.stdout).contains("Invalid value for variable"));
-    let out = graph(&["-var-file", file.to_str().unwrap()], &[("STRATA_VAR_hosts", "x")]);
-    assert_eq!(out.status.code(), Some(0), "the file must win over the environment: {}", text(&out.stdout));
+    let out = graph(
+        &["-var-file", file.to_str().unwrap()],
+        &[("STRATA_VAR_hosts", "x")],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the file must win over the environment: {}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -177,13 +214,23 @@ fn fmt_check_lists_unformatted_files_and_fmt_fixes_them() {
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stdout).contains("main.hcl"));
     assert!(!text(&out.stdout).contains("ok.hcl"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("main.hcl")).unwrap(), messy, "--check changes nothing");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("main.hcl")).unwrap(),
+        messy,
+        "--check changes nothing"
+    );
 
     let out = strata(&["fmt", path(dir.path())]);
     assert_eq!(out.status.code(), Some(0));
     let formatted = std::fs::read_to_string(dir.path().join("main.hcl")).unwrap();
-    assert_eq!(formatted, "site \"dc\" {\n  location    = \"a\"\n  description = \"b\" # kept\n}\n");
-    assert_eq!(strata(&["fmt", "--check", path(dir.path())]).status.code(), Some(0));
+    assert_eq!(
+        formatted,
+        "site \"dc\" {\n  location    = \"a\"\n  description = \"b\" # kept\n}\n"
+    );
+    assert_eq!(
+        strata(&["fmt", "--check", path(dir.path())]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -192,7 +239,10 @@ fn fmt_refuses_files_with_syntax_errors() {
     let out = strata(&["fmt", path(dir.path())]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("Syntax error"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("main.hcl")).unwrap(), "site \"dc\" {\n  location = \n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("main.hcl")).unwrap(),
+        "site \"dc\" {\n  location = \n"
+    );
 }
 
 #[test]
@@ -201,9 +251,20 @@ fn graph_prints_instances_and_dependencies() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let nodes = json["nodes"].as_array().unwrap();
-    let find = |a: &str| nodes.iter().find(|n| n["address"] == a).unwrap_or_else(|| panic!("{a} missing"));
-    assert_eq!(find("service.hello")["depends_on"], serde_json::json!(["kubernetes_cluster.main"]));
-    assert_eq!(find("kubernetes_cluster.main")["depends_on"], serde_json::json!(["host_pool.main", "network_zone.app"]));
+    let find = |a: &str| {
+        nodes
+            .iter()
+            .find(|n| n["address"] == a)
+            .unwrap_or_else(|| panic!("{a} missing"))
+    };
+    assert_eq!(
+        find("service.hello")["depends_on"],
+        serde_json::json!(["kubernetes_cluster.main"])
+    );
+    assert_eq!(
+        find("kubernetes_cluster.main")["depends_on"],
+        serde_json::json!(["host_pool.main", "network_zone.app"])
+    );
     assert_eq!(find("site.dc1")["depends_on"], serde_json::json!([]));
 
     let dot = text(&strata(&["graph", "-format=dot", "blueprints/minimal"]).stdout);
