@@ -11,6 +11,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::provider::Attrs;
 
+mod backend;
+mod error;
+mod journal;
+mod lock;
+mod sys;
+
+pub use backend::LocalBackend;
+pub use error::StateError;
+pub use journal::{Entry, Journal, Op, Phase, Recovery};
+pub use lock::{Lock, LockError, LockInfo};
+
 /// The state format version this build writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -50,7 +61,7 @@ pub struct State {
     pub outputs: serde_json::Map<String, serde_json::Value>,
 }
 
-mod address_text {
+pub(crate) mod address_text {
     use blueprint::Address;
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -63,7 +74,7 @@ mod address_text {
     }
 }
 
-mod address_list {
+pub(crate) mod address_list {
     use blueprint::Address;
     use serde::{Deserialize, Deserializer, Serializer};
 
