@@ -4,10 +4,13 @@
 //! [`GraphBuilder`] builds the dependency graph of resource instances; [`provider`]
 //! defines how providers are called; [`state`] records what exists, crash-safely.
 
+pub mod apply;
 pub mod graph;
+pub mod plan;
 pub mod provider;
 pub mod state;
 
 pub use graph::{Edge, Graph, GraphBuilder, Node};
-pub use provider::{Attrs, Provider};
+pub use plan::{Action, Change, Drift, Plan};
+pub use provider::{Attrs, Provider, Providers};
 pub use state::{Object, State};

@@ -10,6 +10,9 @@
 //! (sizes as `"4GiB"`, references as addresses such as `"host_pool.prod"`), plus the
 //! attributes the provider computes (`id`, a VM's `address`, a cluster's `endpoint`).
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use blueprint::{Address, Diagnostic};
 
@@ -31,8 +34,21 @@ pub fn blueprint_schema(kind: &str) -> KindSchema {
         return KindSchema::default();
     };
     KindSchema {
-        force_new: schema.body.attrs.iter().filter(|a| a.force_new).map(|a| a.name).collect(),
-        computed: schema.body.attrs.iter().filter(|a| a.computed).map(|a| a.name).chain(["id"]).collect(),
+        force_new: schema
+            .body
+            .attrs
+            .iter()
+            .filter(|a| a.force_new)
+            .map(|a| a.name)
+            .collect(),
+        computed: schema
+            .body
+            .attrs
+            .iter()
+            .filter(|a| a.computed)
+            .map(|a| a.name)
+            .chain(["id"])
+            .collect(),
     }
 }
 
@@ -204,7 +220,10 @@ pub trait Provider: Send + Sync {
                 .map(|a| a.to_string())
                 .collect(),
         };
-        PlanResponse { requires_replace, diagnostics: Vec::new() }
+        PlanResponse {
+            requires_replace,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// The object as it is now.
@@ -224,4 +243,22 @@ pub trait Provider: Send + Sync {
 
     /// Reads an existing object to take it under management.
     async fn import(&self, request: ImportRequest) -> ImportResponse;
+}
+
+/// The providers of one run, by the name `provider` attributes use (`sim`, `sim.fast`).
+#[derive(Clone, Default)]
+pub struct Providers {
+    by_name: BTreeMap<String, Arc<dyn Provider>>,
+}
+
+impl Providers {
+    /// Registers a provider under a name.
+    pub fn insert(&mut self, name: impl Into<String>, provider: Arc<dyn Provider>) {
+        self.by_name.insert(name.into(), provider);
+    }
+
+    /// The provider registered under `name`.
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Provider>> {
+        self.by_name.get(name)
+    }
 }

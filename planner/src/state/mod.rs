@@ -59,6 +59,21 @@ pub struct State {
     pub objects: Vec<Object>,
     /// Root outputs after the last apply.
     pub outputs: serde_json::Map<String, serde_json::Value>,
+    /// Temporary things that ended (environments past their ttl, completed jobs), with the
+    /// fingerprint of their definition: they are not created again unless it changes.
+    #[serde(default)]
+    pub retired: Vec<Retired>,
+}
+
+/// A temporary object that has ended and must not come back while its definition stays.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Retired {
+    /// Its address.
+    pub address: String,
+    /// A fingerprint of the attributes it was defined with.
+    pub fingerprint: String,
+    /// Why it ended.
+    pub reason: String,
 }
 
 pub(crate) mod address_text {
@@ -70,7 +85,9 @@ pub(crate) mod address_text {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 

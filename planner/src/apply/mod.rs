@@ -1,0 +1,325 @@
+//! The apply walk: a plan's changes carried out in dependency order.
+//!
+//! Each change becomes one or two operations (a replacement is a delete and a create, in
+//! the order `create_before_destroy` asks). Operations run on tokio with at most
+//! `parallelism` at once, each as soon as everything it must follow is done: creates and
+//! updates after what they depend on, deletes after the deletes of what depends on them.
+//! When an operation fails, everything that must follow it is skipped and independent
+//! branches go on. Every provider call is recorded before it starts and after it ends
+//! (see [`Recorder`]), so a run killed at any moment can be finished by the next.
+
+mod journal;
+mod order;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use blueprint::Diagnostic;
+
+use crate::plan::{Action, Change, Plan};
+use crate::provider::{CreateRequest, DeleteRequest, Providers, UpdateRequest};
+use crate::state::{Object, Retired, State};
+use std::collections::HashMap;
+
+pub use order::{Op, OpKind, operations};
+
+/// Records every provider call before and after it (the journal).
+#[async_trait]
+pub trait Recorder: Send + Sync {
+    /// Before the call; the call is not made unless this succeeds.
+    async fn intent(&self, op: &Op, change: &Change) -> Result<(), String>;
+    /// After a successful call: the object as it now is (`None` once deleted).
+    async fn done(&self, op: &Op, change: &Change, object: Option<&Object>) -> Result<(), String>;
+    /// After a failed call.
+    async fn failed(&self, op: &Op, change: &Change, error: &str);
+}
+
+/// Follows an apply as it goes (the progress display).
+pub trait Observer: Send + Sync {
+    /// An operation started.
+    fn started(&self, op: &Op);
+    /// An operation ended; `error` when it failed.
+    fn finished(&self, op: &Op, error: Option<&str>);
+    /// An operation will not run because one it must follow failed.
+    fn skipped(&self, op: &Op, because: &str);
+}
+
+/// How the apply went.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Operations that succeeded.
+    pub done: usize,
+    /// Operations that failed, with why.
+    pub failed: Vec<(Op, Vec<Diagnostic>)>,
+    /// Operations skipped, with the address that failed first.
+    pub skipped: Vec<(Op, String)>,
+}
+
+impl Outcome {
+    /// True when everything was done.
+    pub fn succeeded(&self) -> bool {
+        self.failed.is_empty() && self.skipped.is_empty()
+    }
+}
+
+type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
+
+/// Carries out a plan against `state`, returning the new state and what happened.
+pub async fn apply(
+    plan: &Plan,
+    mut state: State,
+    providers: &Providers,
+    recorder: Arc<dyn Recorder>,
+    observer: &dyn Observer,
+    parallelism: usize,
+    now: u64,
+) -> (State, Outcome) {
+    let ops = operations(plan);
+    let changes: Arc<Vec<Change>> = Arc::new(plan.actions().cloned().collect());
+    let mut waiting: Vec<usize> = ops.iter().map(|o| o.after.len()).collect();
+    let mut followers: Vec<Vec<usize>> = vec![Vec::new(); ops.len()];
+    for (i, op) in ops.iter().enumerate() {
+        for &before in &op.after {
+            followers[before].push(i);
+        }
+    }
+    let mut ready: Vec<usize> = (0..ops.len()).filter(|i| waiting[*i] == 0).rev().collect();
+    let mut blocked = vec![false; ops.len()];
+    let mut outcome = Outcome::default();
+    let mut running = tokio::task::JoinSet::<OpResult>::new();
+    let mut tasks = HashMap::new();
+    loop {
+        while running.len() < parallelism.max(1)
+            && let Some(i) = ready.pop()
+        {
+            if blocked[i] {
+                continue;
+            }
+            observer.started(&ops[i]);
+            let task = running.spawn(run(
+                i,
+                ops[i].clone(),
+                changes.clone(),
+                providers.clone(),
+                recorder.clone(),
+                now,
+            ));
+            tasks.insert(task.id(), i);
+        }
+        let Some(joined) = running.join_next_with_id().await else {
+            break;
+        };
+        let (i, result) = match joined {
+            Ok((_, r)) => r,
+            Err(e) => (
+                tasks[&e.id()],
+                Err(vec![Diagnostic::error(
+                    None,
+                    "Internal error in an apply task",
+                    e.to_string(),
+                )]),
+            ),
+        };
+        let op = &ops[i];
+        match result {
+            Ok(object) => {
+                observer.finished(op, None);
+                outcome.done += 1;
+                record(&mut state, op, &changes[op.change], object);
+                for &f in &followers[i] {
+                    waiting[f] -= 1;
+                    if waiting[f] == 0 {
+                        ready.push(f);
+                    }
+                }
+            }
+            Err(diags) => {
+                let summary = diags
+                    .first()
+                    .map_or_else(|| "failed".to_string(), |d| d.summary.clone());
+                observer.finished(op, Some(&summary));
+                skip_followers(i, &ops, &followers, &mut blocked, &mut outcome, observer);
+                outcome.failed.push((op.clone(), diags));
+            }
+        }
+    }
+    // Operations never reached (a cycle between deletes and creates) count as skipped.
+    for (i, op) in ops.iter().enumerate() {
+        if waiting[i] > 0 && !blocked[i] {
+            outcome
+                .skipped
+                .push((op.clone(), "an ordering cycle".into()));
+        }
+    }
+    (state, outcome)
+}
+
+fn skip_followers(
+    failed: usize,
+    ops: &[Op],
+    followers: &[Vec<usize>],
+    blocked: &mut [bool],
+    outcome: &mut Outcome,
+    observer: &dyn Observer,
+) {
+    let mut stack = followers[failed].clone();
+    while let Some(f) = stack.pop() {
+        if blocked[f] {
+            continue;
+        }
+        blocked[f] = true;
+        observer.skipped(&ops[f], &ops[failed].address);
+        outcome
+            .skipped
+            .push((ops[f].clone(), ops[failed].address.clone()));
+        stack.extend(followers[f].iter().copied());
+    }
+}
+
+/// Puts an operation's result into the state.
+fn record(state: &mut State, op: &Op, change: &Change, object: Option<Object>) {
+    let address = change.address();
+    let old_id = change.id.clone().unwrap_or_default();
+    match op.kind {
+        // The old object of a create-before-destroy replacement stays until its delete.
+        OpKind::Create if change.action == Action::Replace && change.create_before_destroy => {}
+        OpKind::Create => state.objects.retain(|o| o.address != address),
+        OpKind::Update | OpKind::Delete => state
+            .objects
+            .retain(|o| !(o.address == address && o.id == old_id)),
+    }
+    if let Some(object) = object {
+        state.objects.push(object);
+    }
+    if op.kind == OpKind::Delete
+        && let Some(fingerprint) = &change.retire
+    {
+        state.retired.retain(|r| r.address != change.address);
+        state.retired.push(Retired {
+            address: change.address.clone(),
+            fingerprint: fingerprint.clone(),
+            reason: change.reason.clone().unwrap_or_default(),
+        });
+    }
+    if op.kind == OpKind::Create {
+        state.retired.retain(|r| r.address != change.address);
+    }
+}
+
+/// One operation: intent, provider call, outcome.
+async fn run(
+    i: usize,
+    op: Op,
+    changes: Arc<Vec<Change>>,
+    providers: Providers,
+    recorder: Arc<dyn Recorder>,
+    now: u64,
+) -> OpResult {
+    let change = &changes[op.change];
+    let fail =
+        |summary: String, detail: String| (i, Err(vec![Diagnostic::error(None, summary, detail)]));
+    let Some(provider) = providers.get(&change.provider).cloned() else {
+        return fail(
+            format!("No provider \"{}\" for {}", change.provider, change.address),
+            "This run has no such provider configured.".into(),
+        );
+    };
+    if let Err(e) = recorder.intent(&op, change).await {
+        return fail(
+            format!("Cannot record the intent to change {}", change.address),
+            format!("{e}. Nothing was changed."),
+        );
+    }
+    let address = change.address();
+    let result: Result<Option<Object>, Vec<Diagnostic>> = match op.kind {
+        OpKind::Create => {
+            let response = provider
+                .create(CreateRequest {
+                    address: address.clone(),
+                    kind: change.kind.clone(),
+                    attrs: change.after.clone().unwrap_or_default(),
+                })
+                .await;
+            match response.id {
+                Some(id) if !response.diagnostics.iter().any(Diagnostic::is_error) => {
+                    Ok(Some(Object {
+                        address,
+                        kind: change.kind.clone(),
+                        provider: change.provider.clone(),
+                        id,
+                        attributes: response.attrs,
+                        dependencies: change
+                            .dependencies
+                            .iter()
+                            .filter_map(|d| d.parse().ok())
+                            .collect(),
+                        created_at: now,
+                    }))
+                }
+                _ => Err(response.diagnostics),
+            }
+        }
+        OpKind::Update => {
+            let id = change.id.clone().unwrap_or_default();
+            let response = provider
+                .update(UpdateRequest {
+                    address: address.clone(),
+                    kind: change.kind.clone(),
+                    id: id.clone(),
+                    prior: change.before.clone().unwrap_or_default(),
+                    attrs: change.after.clone().unwrap_or_default(),
+                })
+                .await;
+            if response.diagnostics.iter().any(Diagnostic::is_error) {
+                Err(response.diagnostics)
+            } else {
+                Ok(Some(Object {
+                    address,
+                    kind: change.kind.clone(),
+                    provider: change.provider.clone(),
+                    id,
+                    attributes: response.attrs,
+                    dependencies: change
+                        .dependencies
+                        .iter()
+                        .filter_map(|d| d.parse().ok())
+                        .collect(),
+                    created_at: now,
+                }))
+            }
+        }
+        OpKind::Delete => {
+            let response = provider
+                .delete(DeleteRequest {
+                    address,
+                    kind: change.kind.clone(),
+                    id: change.id.clone().unwrap_or_default(),
+                })
+                .await;
+            if response.diagnostics.iter().any(Diagnostic::is_error) {
+                Err(response.diagnostics)
+            } else {
+                Ok(None)
+            }
+        }
+    };
+    match &result {
+        Ok(object) => {
+            if let Err(e) = recorder.done(&op, change, object.as_ref()).await {
+                return fail(
+                    format!("Cannot record the outcome for {}", change.address),
+                    format!("{e}. The change was made; the next run will find and adopt it."),
+                );
+            }
+        }
+        Err(diags) => {
+            let text = diags
+                .iter()
+                .map(|d| d.summary.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            recorder.failed(&op, change, &text).await;
+        }
+    }
+    (i, result)
+}

@@ -1,0 +1,142 @@
+//! The human form of a plan, in the shape Terraform users read every day.
+
+use std::fmt::Write;
+
+use super::{Action, Change, Drift, Plan};
+use crate::provider::Attrs;
+
+/// The plan as text: drift first, then the proposed changes, then the summary line.
+pub fn render(plan: &Plan) -> String {
+    let mut out = String::new();
+    if !plan.drift.is_empty() {
+        out.push_str("Objects changed outside Strata since the last apply:\n\n");
+        for drift in &plan.drift {
+            render_drift(&mut out, drift);
+        }
+        out.push('\n');
+    }
+    if plan.is_empty() {
+        out.push_str(if plan.drift.is_empty() {
+            "No changes. The platform matches the blueprint.\n"
+        } else {
+            "No changes. The blueprint already matches the platform as it is now; the next apply records the drift above in the state.\n"
+        });
+        return out;
+    }
+    out.push_str("Strata will perform the following actions:\n\n");
+    for change in plan.actions() {
+        render_change(&mut out, change);
+    }
+    let (add, change, destroy) = plan.counts();
+    let _ = writeln!(
+        out,
+        "Plan: {add} to add, {change} to change, {destroy} to destroy."
+    );
+    out
+}
+
+fn header(change: &Change) -> String {
+    let address = change.address();
+    let name = match &address.key {
+        Some(key) => format!("\"{}\" {key}", address.name),
+        None => format!("\"{}\"", address.name),
+    };
+    format!("{} {name}", address.kind)
+}
+
+fn render_drift(out: &mut String, drift: &Drift) {
+    match &drift.after {
+        None => {
+            let _ = writeln!(out, "  # {} has been deleted", drift.address);
+        }
+        Some(after) => {
+            let _ = writeln!(out, "  # {} has been changed", drift.address);
+            let _ = writeln!(out, "  ~ {} {{", drift.kind);
+            for key in changed_keys(&drift.before, after) {
+                let _ = writeln!(
+                    out,
+                    "      ~ {key} = {} -> {}",
+                    show(drift.before.get(&key)),
+                    show(after.get(&key))
+                );
+            }
+            out.push_str("    }\n");
+        }
+    }
+}
+
+fn render_change(out: &mut String, change: &Change) {
+    let reason = change
+        .reason
+        .as_ref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    let (title, sign) = match change.action {
+        Action::Create => ("will be created", "  +"),
+        Action::Update => ("will be updated in place", "  ~"),
+        Action::Replace if change.create_before_destroy => {
+            ("must be replaced (new one created first)", "+/-")
+        }
+        Action::Replace => ("must be replaced", "-/+"),
+        Action::Delete => ("will be destroyed", "  -"),
+        Action::NoOp => return,
+    };
+    let _ = writeln!(out, "  # {} {title}{reason}", change.address);
+    let _ = writeln!(out, "{sign} {} {{", header(change));
+    let empty = Attrs::new();
+    let before = change.before.as_ref().unwrap_or(&empty);
+    let after = change.after.as_ref().unwrap_or(&empty);
+    let keys: Vec<String> = match change.action {
+        Action::Create => after.keys().cloned().collect(),
+        Action::Delete => Vec::new(),
+        _ => changed_keys(before, after),
+    };
+    let width = keys.iter().map(String::len).max().unwrap_or(0);
+    for key in &keys {
+        let forces = if change.replace_because.contains(key) {
+            " # forces replacement"
+        } else {
+            ""
+        };
+        let line = match change.action {
+            Action::Create => format!("      + {key:width$} = {}", show(after.get(key))),
+            _ => format!(
+                "      ~ {key:width$} = {} -> {}{forces}",
+                show(before.get(key)),
+                show(after.get(key))
+            ),
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    let hidden = match change.action {
+        Action::Update | Action::Replace => before.len().saturating_sub(keys.len()),
+        Action::Delete => before.len(),
+        _ => 0,
+    };
+    if hidden > 0 {
+        let _ = writeln!(out, "        # ({hidden} unchanged attributes hidden)");
+    }
+    out.push_str("    }\n\n");
+}
+
+/// Keys whose values differ, in order.
+fn changed_keys(before: &Attrs, after: &Attrs) -> Vec<String> {
+    let mut keys: Vec<String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A value as the plan shows it.
+fn show(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None => "(known after apply)".to_string(),
+        Some(serde_json::Value::Null) => "null".to_string(),
+        Some(v) => v.to_string(),
+    }
+}
