@@ -21,10 +21,192 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Print the dependency graph of a blueprint's resource instances.
     Graph(GraphArgs),
+    /// Show what an apply would change, and what changed outside Strata.
+    Plan(PlanArgs),
+    /// Make the platform match the blueprint (or carry out a saved plan).
+    Apply(ApplyArgs),
+    /// Destroy everything the blueprint manages, in reverse dependency order.
+    Destroy(ApplyArgs),
+    /// Inspect and edit the state.
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Print the root outputs of the last apply.
+    Output(OutputArgs),
+    /// Take an existing object under management.
+    Import(ImportArgs),
+    /// Act on the simulated datacenter behind Strata's back, as an operator would.
+    #[command(subcommand)]
+    Sim(SimCommand),
+}
+
+/// Where the state lives and how long to wait for its lock.
+#[derive(Debug, Args, Default, Clone)]
+pub struct StateArgs {
+    /// The state folder (default: DIR/.strata).
+    #[arg(long = "state-dir", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// How long to wait for the state lock, such as 10s.
+    #[arg(long = "lock-timeout", value_name = "DURATION", default_value = "0s")]
+    pub lock_timeout: String,
+}
+
+/// Flags shared by plan, apply and destroy.
+#[derive(Debug, Args, Default, Clone)]
+pub struct PlanFlags {
+    /// The blueprint folder, or for apply a saved plan file.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// Limit the plan to this instance (and what it needs); repeatable.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub targets: Vec<String>,
+    /// Replace this instance even if unchanged; repeatable.
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// Read every object from its provider first (-refresh=false to skip).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub refresh: bool,
+    /// Provider calls at once.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub flags: PlanFlags,
+    /// Save the plan to this file, for `strata apply FILE`.
+    #[arg(long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on errors.
+    #[arg(long = "detailed-exitcode")]
+    pub detailed_exitcode: bool,
+    /// Print the plan as JSON (see docs/plan-json.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Plan the destruction of everything.
+    #[arg(long)]
+    pub destroy: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub flags: PlanFlags,
+    /// Do not ask for confirmation.
+    #[arg(long = "auto-approve")]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List the addresses of every object in the state.
+    List(StateDirArgs),
+    /// Show one object's attributes.
+    Show(StateAddressArgs),
+    /// Forget an object without destroying it.
+    Rm(StateAddressArgs),
+    /// Move an object to a new address (after renaming a block).
+    Mv(StateMoveArgs),
+    /// Remove a lock left by a run that cannot release it.
+    Unlock(StateUnlockArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StateDirArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StateAddressArgs {
+    /// The object's address.
+    pub address: String,
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StateMoveArgs {
+    /// The current address.
+    pub from: String,
+    /// The new address.
+    pub to: String,
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StateUnlockArgs {
+    /// The lock id, as the error about the held lock shows it.
+    pub id: String,
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// `[NAME] [DIR]`: one output's name (all when left out) and the blueprint folder
+    /// (default: the current one). A lone argument that is a folder is the folder.
+    #[arg(num_args = 0..=2, value_name = "NAME|DIR")]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The address the object will have; its block must be in the blueprint.
+    pub address: String,
+    /// The provider's id of the object.
+    pub id: String,
+    #[command(flatten)]
+    pub flags: PlanFlags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Change an attribute of a simulated object, as a console would: ADDRESS attr=value.
+    Drift(SimDriftArgs),
+    /// Delete a simulated object behind Strata's back.
+    Delete(StateAddressArgs),
+    /// Show the simulated datacenter: hosts, capacity, objects.
+    Show(StateDirArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimDriftArgs {
+    /// The object's address.
+    pub address: String,
+    /// The change, as attr=value (the value is read as JSON when it parses as JSON).
+    pub change: String,
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Values for the blueprint's variables.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, Clone)]
 pub struct VarArgs {
     /// Set a variable: -var 'name=value' (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]

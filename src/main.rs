@@ -6,6 +6,7 @@ mod args;
 mod cli;
 mod commands;
 mod printer;
+mod session;
 mod vars;
 
 use std::process::ExitCode;

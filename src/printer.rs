@@ -44,3 +44,86 @@ impl Printer {
         let _ = writeln!(self.err, "error: {text}");
     }
 }
+
+impl Printer {
+    /// A warning that is not about a place in the blueprint.
+    pub fn warning(&mut self, text: &str) {
+        let _ = writeln!(self.err, "warning: {text}");
+    }
+
+    /// Asks a question on the terminal and returns the answer line.
+    pub fn ask(&mut self, question: &str) -> String {
+        let _ = write!(self.out, "{question}");
+        let _ = self.out.flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        answer.trim().to_string()
+    }
+}
+
+/// The progress of an apply: a bar on a terminal, one line per event otherwise.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    /// Progress over `total` operations.
+    pub fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn line(&self, text: String) {
+        match &self.bar {
+            Some(bar) => bar.set_message(text),
+            None => println!("{text}"),
+        }
+    }
+
+    /// Ends the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn verb(kind: planner::apply::OpKind) -> (&'static str, &'static str) {
+    match kind {
+        planner::apply::OpKind::Create => ("Creating...", "Creation complete"),
+        planner::apply::OpKind::Update => ("Modifying...", "Modifications complete"),
+        planner::apply::OpKind::Delete => ("Destroying...", "Destruction complete"),
+    }
+}
+
+impl planner::apply::Observer for Progress {
+    fn started(&self, op: &planner::apply::Op) {
+        self.line(format!("{}: {}", op.address, verb(op.kind).0));
+    }
+
+    fn finished(&self, op: &planner::apply::Op, error: Option<&str>) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        match error {
+            None => self.line(format!("{}: {}", op.address, verb(op.kind).1)),
+            Some(e) => self.line(format!("{}: failed: {e}", op.address)),
+        }
+    }
+
+    fn skipped(&self, op: &planner::apply::Op, because: &str) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        self.line(format!("{}: skipped, because {because} failed", op.address));
+    }
+}

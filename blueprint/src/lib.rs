@@ -36,7 +36,7 @@ pub mod value;
 pub use address::{Address, InstanceKey};
 pub use config::{Config, Fields, Instance, Typed};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-pub use eval::{InputValue, Inputs};
+pub use eval::{InputValue, Inputs, Known};
 pub use source::{SourceMap, Span};
 pub use value::Value;
 

@@ -1,7 +1,13 @@
 //! The commands, one file each; `run` dispatches and returns the exit code.
 
+mod apply;
 mod fmt;
 mod graph;
+mod import;
+mod output;
+mod plan;
+mod sim;
+mod state;
 mod validate;
 
 use crate::cli::Command;
@@ -12,7 +18,21 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Validate(args) => validate::run(&args, printer),
         Command::Fmt(args) => fmt::run(&args, printer),
         Command::Graph(args) => graph::run(&args, printer),
+        Command::Plan(args) => runtime()?.block_on(plan::run(&args, printer)),
+        Command::Apply(args) => runtime()?.block_on(apply::run(&args, false, printer)),
+        Command::Destroy(args) => runtime()?.block_on(apply::run(&args, true, printer)),
+        Command::State(command) => state::run(&command, printer),
+        Command::Output(args) => output::run(&args, printer),
+        Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
+        Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
     }
+}
+
+/// The async runtime for commands that call providers.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 /// Loads and checks a blueprint with its variables: what every command starts with.

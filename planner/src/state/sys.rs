@@ -103,9 +103,13 @@ pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Whether a process with this id exists on this machine (`kill(pid, 0)`). Only a definite
-/// "no such process" (ESRCH) counts as dead: a process of another user (EPERM) is alive,
-/// and so is anything that cannot be checked.
+/// "no such process" (ESRCH) counts as dead, or a zombie (a killed process its parent has
+/// not reaped yet): a process of another user (EPERM) is alive, and so is anything that
+/// cannot be checked.
 pub(crate) fn pid_alive(pid: u32) -> bool {
+    if zombie(pid) {
+        return false;
+    }
     let Some(pid) = i32::try_from(pid)
         .ok()
         .and_then(rustix::process::Pid::from_raw)
@@ -113,6 +117,17 @@ pub(crate) fn pid_alive(pid: u32) -> bool {
         return true;
     };
     !matches!(rustix::process::test_kill_process(pid), Err(e) if e == rustix::io::Errno::SRCH)
+}
+
+/// True when /proc says the process has ended and only waits to be reaped.
+fn zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false)
 }
 
 /// This machine's host name.

@@ -1,0 +1,155 @@
+//! `strata apply` and `strata destroy`: carry out a plan, in dependency order.
+
+use std::sync::Arc;
+
+use planner::apply::{self, Outcome};
+use planner::plan::{self, Plan};
+
+use crate::cli::ApplyArgs;
+use crate::printer::{Printer, Progress};
+use crate::session::{Session, known, load_blueprint, now};
+
+pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyhow::Result<u8> {
+    if args.flags.dir.is_file() {
+        return apply_saved(args, printer).await;
+    }
+    let operation = if destroy { "destroy" } else { "apply" };
+    let Some(planned) = super::plan::make(&args.flags, destroy, operation, printer).await? else {
+        return Ok(1);
+    };
+    let mut session = planned.session;
+    printer.text(&plan::render::render(&planned.plan));
+    // What was found changed outside Strata is recorded, whatever happens next.
+    session.state = planned.refreshed;
+    if planned.plan.is_empty() {
+        session.save()?;
+        return Ok(0);
+    }
+    if !args.auto_approve {
+        let what = if destroy {
+            "destroy everything above"
+        } else {
+            "perform these actions"
+        };
+        let answer = printer.ask(&format!(
+            "\nDo you want to {what}? Only 'yes' will be accepted: "
+        ));
+        if answer != "yes" {
+            session.save()?;
+            printer.line("Apply cancelled.");
+            return Ok(1);
+        }
+    }
+    carry_out(&mut session, &planned.plan, &args.flags, printer).await
+}
+
+/// Applies a saved plan, refusing it when the state has moved on since it was made.
+async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<u8> {
+    let saved = super::plan::load(&args.flags.dir)?;
+    let mut session = Session::open(&saved.blueprint, &args.flags.state, "apply", printer)?;
+    let (config, diags, sources) =
+        load_blueprint(&saved.blueprint, &args.flags.vars, known(&session.state));
+    printer.diagnostics(&diags, &sources);
+    if diags.has_errors() {
+        return Ok(1);
+    }
+    session.connect(Some(&config), printer).await?;
+    if saved.plan.lineage != session.state.lineage || saved.plan.serial != session.state.serial {
+        printer.failure(&format!(
+            "the saved plan is stale: it was made against state serial {} (lineage {}), and the state is now at serial {} (lineage {}). Run `strata plan -out` again.",
+            saved.plan.serial, saved.plan.lineage, session.state.serial, session.state.lineage
+        ));
+        return Ok(1);
+    }
+    carry_out(&mut session, &saved.plan, &args.flags, printer).await
+}
+
+async fn carry_out(
+    session: &mut Session,
+    plan: &Plan,
+    flags: &crate::cli::PlanFlags,
+    printer: &mut Printer,
+) -> anyhow::Result<u8> {
+    let journal: Arc<dyn apply::Recorder> = Arc::new(
+        session
+            .backend
+            .journal()
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
+    let ops = apply::operations(plan);
+    let progress = Progress::new(ops.len());
+    let empty = planner::State {
+        objects: Vec::new(),
+        ..session.state.clone()
+    };
+    let state = std::mem::replace(&mut session.state, empty);
+    let (state, outcome) = apply::apply(
+        plan,
+        state,
+        &session.providers,
+        journal,
+        &progress,
+        flags.parallelism,
+        now(),
+    )
+    .await;
+    progress.finish();
+    session.state = state;
+    session.state.outputs = outputs(session, flags);
+    session.save()?;
+    Ok(report(plan, &outcome, printer))
+}
+
+/// The root outputs, evaluated with what now exists.
+fn outputs(
+    session: &Session,
+    flags: &crate::cli::PlanFlags,
+) -> serde_json::Map<String, serde_json::Value> {
+    let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state));
+    config
+        .outputs
+        .iter()
+        .map(|o| {
+            (
+                o.name.clone(),
+                serde_json::json!({ "value": o.value.to_json(), "sensitive": o.sensitive }),
+            )
+        })
+        .collect()
+}
+
+fn report(plan: &Plan, outcome: &Outcome, printer: &mut Printer) -> u8 {
+    let (add, change, destroy) = plan.counts();
+    if outcome.succeeded() {
+        let what = if plan.destroy {
+            format!("Destroy complete! Resources: {destroy} destroyed.")
+        } else {
+            format!(
+                "Apply complete! Resources: {add} added, {change} changed, {destroy} destroyed."
+            )
+        };
+        printer.line(&format!("\n{what}"));
+        return 0;
+    }
+    for (op, diags) in &outcome.failed {
+        for d in diags {
+            printer.failure(&format!(
+                "{}: {}{}",
+                op.address,
+                d.summary,
+                if d.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n  {}", d.detail)
+                }
+            ));
+        }
+    }
+    printer.line(&format!(
+        "\nApply failed: {} operation(s) done, {} failed, {} skipped because something they need failed. The state records everything that was done; fix the cause and run apply again.",
+        outcome.done,
+        outcome.failed.len(),
+        outcome.skipped.len()
+    ));
+    1
+}

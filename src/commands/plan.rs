@@ -1,0 +1,123 @@
+//! `strata plan`: what an apply would change, and what changed outside Strata.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use blueprint::{Address, Diagnostics};
+use planner::plan::{self, Plan, PlanOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{PlanArgs, PlanFlags};
+use crate::printer::Printer;
+use crate::session::{Session, known, load_blueprint, now};
+
+/// A saved plan (`-out FILE`): the plan and the blueprint it was made from.
+#[derive(Serialize, Deserialize)]
+pub struct SavedPlan {
+    /// The blueprint folder.
+    pub blueprint: PathBuf,
+    /// The plan.
+    pub plan: Plan,
+}
+
+/// A blueprint evaluated against an open session, and the plan made from them.
+pub struct Planned {
+    pub session: Session,
+    pub plan: Plan,
+    pub refreshed: planner::State,
+}
+
+fn addresses(list: &[String], flag: &str) -> anyhow::Result<Vec<Address>> {
+    list.iter()
+        .map(|a| {
+            a.parse::<Address>()
+                .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+        })
+        .collect()
+}
+
+/// Opens the state, evaluates the blueprint and makes a plan. `Ok(None)` when the
+/// blueprint or the plan has errors (already printed).
+pub async fn make(
+    flags: &PlanFlags,
+    destroy: bool,
+    operation: &str,
+    printer: &mut Printer,
+) -> anyhow::Result<Option<Planned>> {
+    let mut session = Session::open(&flags.dir, &flags.state, operation, printer)?;
+    let (config, diags, sources) = load_blueprint(&flags.dir, &flags.vars, known(&session.state));
+    printer.diagnostics(&diags, &sources);
+    if diags.has_errors() {
+        return Ok(None);
+    }
+    session.connect(Some(&config), printer).await?;
+    let options = PlanOptions {
+        refresh: flags.refresh,
+        destroy,
+        targets: addresses(&flags.targets, "-target")?,
+        replace: addresses(&flags.replace, "-replace")?,
+        now: now(),
+        parallelism: flags.parallelism.max(1) * 4,
+    };
+    let (plan, refreshed, problems) =
+        plan::make(&config, &session.state, &session.providers, &options).await;
+    let mut problems: Diagnostics = problems.into_iter().collect();
+    problems.normalize(&sources);
+    printer.diagnostics(&problems, &sources);
+    if problems.has_errors() {
+        return Ok(None);
+    }
+    Ok(Some(Planned {
+        session,
+        plan,
+        refreshed,
+    }))
+}
+
+pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
+    let Some(planned) = make(&args.flags, args.destroy, "plan", printer).await? else {
+        return Ok(1);
+    };
+    if args.json {
+        printer.json(&plan::json::to_json(&planned.plan));
+    } else {
+        printer.text(&plan::render::render(&planned.plan));
+    }
+    if let Some(out) = &args.out {
+        save(out, &args.flags.dir, &planned.plan)?;
+        if !args.json {
+            printer.line(&format!(
+                "\nSaved the plan to {}. Apply exactly this plan with: strata apply {}",
+                out.display(),
+                out.display()
+            ));
+        }
+    }
+    Ok(if args.detailed_exitcode && !planned.plan.is_empty() {
+        2
+    } else {
+        0
+    })
+}
+
+fn save(path: &Path, blueprint: &Path, plan: &Plan) -> anyhow::Result<()> {
+    let saved = SavedPlan {
+        blueprint: std::path::absolute(blueprint).unwrap_or_else(|_| blueprint.to_path_buf()),
+        plan: plan.clone(),
+    };
+    let text = serde_json::to_string_pretty(&saved)?;
+    std::fs::write(path, text)
+        .with_context(|| format!("cannot write the plan to {}", path.display()))
+}
+
+/// Reads a saved plan.
+pub fn load(path: &Path) -> anyhow::Result<SavedPlan> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the plan file {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a plan saved by `strata plan -out`",
+            path.display()
+        )
+    })
+}

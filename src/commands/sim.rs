@@ -1,0 +1,50 @@
+//! `strata sim drift|delete|show`: change the simulated datacenter behind Strata's back, as
+//! an operator with a console would, and look at it.
+
+use blueprint::Address;
+
+use crate::cli::SimCommand;
+use crate::printer::Printer;
+use crate::session::Session;
+
+pub async fn run(command: &SimCommand, printer: &mut Printer) -> anyhow::Result<u8> {
+    match command {
+        SimCommand::Drift(args) => {
+            let mut session = Session::open(&args.dir, &args.state, "sim drift", printer)?;
+            session.connect(None, printer).await?;
+            let address: Address = args.address.parse()?;
+            let Some((attr, raw)) = args.change.split_once('=') else {
+                anyhow::bail!("write the change as attr=value, for example cpu=8");
+            };
+            let value = serde_json::from_str(raw)
+                .unwrap_or_else(|_| serde_json::Value::String(raw.to_string()));
+            session
+                .sim()?
+                .drift(&address, attr.trim(), value)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            printer.line(&format!(
+                "Changed {attr} of {address} in the simulated datacenter."
+            ));
+            Ok(0)
+        }
+        SimCommand::Delete(args) => {
+            let mut session = Session::open(&args.dir, &args.state, "sim delete", printer)?;
+            session.connect(None, printer).await?;
+            let address: Address = args.address.parse()?;
+            session
+                .sim()?
+                .remove(&address)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            printer.line(&format!("Deleted {address} from the simulated datacenter."));
+            Ok(0)
+        }
+        SimCommand::Show(args) => {
+            let mut session = Session::open(&args.dir, &args.state, "sim show", printer)?;
+            session.connect(None, printer).await?;
+            let sim = session.sim()?;
+            let objects: Vec<serde_json::Value> = sim.objects().into_iter().map(|(address, kind, id)| serde_json::json!({ "address": address.to_string(), "kind": kind, "id": id })).collect();
+            printer.json(&serde_json::json!({ "objects": objects, "datacenter": sim.summary() }));
+            Ok(0)
+        }
+    }
+}

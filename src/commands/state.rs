@@ -1,0 +1,97 @@
+//! `strata state list|show|rm|mv|unlock`: inspect and edit the state by hand.
+
+use blueprint::Address;
+use planner::state::LocalBackend;
+
+use crate::cli::StateCommand;
+use crate::printer::Printer;
+use crate::session::{Session, read_state, state_dir};
+
+pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> {
+    match command {
+        StateCommand::List(args) => {
+            let state = read_state(&args.dir, &args.state)?;
+            for object in &state.objects {
+                printer.line(&object.address.to_string());
+            }
+            Ok(0)
+        }
+        StateCommand::Show(args) => {
+            let state = read_state(&args.dir, &args.state)?;
+            let address: Address = args.address.parse()?;
+            let Some(object) = state.objects.iter().find(|o| o.address == address) else {
+                printer.failure(&format!(
+                    "no object {address} in the state; `strata state list` shows what there is"
+                ));
+                return Ok(1);
+            };
+            printer.json(&serde_json::to_value(object)?);
+            Ok(0)
+        }
+        StateCommand::Rm(args) => {
+            let mut session = Session::open(&args.dir, &args.state, "state rm", printer)?;
+            let address: Address = args.address.parse()?;
+            let before = session.state.objects.len();
+            session
+                .state
+                .objects
+                .retain(|o| o.address != address && !within(&o.address, &address));
+            let removed = before - session.state.objects.len();
+            if removed == 0 {
+                printer.failure(&format!("no object {address} in the state"));
+                return Ok(1);
+            }
+            session.save()?;
+            printer.line(&format!("Removed {removed} object(s) from the state; they still exist and are no longer managed."));
+            Ok(0)
+        }
+        StateCommand::Mv(args) => {
+            let mut session = Session::open(&args.dir, &args.state, "state mv", printer)?;
+            let (from, to): (Address, Address) = (args.from.parse()?, args.to.parse()?);
+            if from.kind != to.kind {
+                printer.failure(&format!(
+                    "cannot move {from} to {to}: an object keeps its kind"
+                ));
+                return Ok(1);
+            }
+            if session.state.objects.iter().any(|o| o.address == to) {
+                printer.failure(&format!("{to} is already in the state"));
+                return Ok(1);
+            }
+            let Some(object) = session.state.objects.iter_mut().find(|o| o.address == from) else {
+                printer.failure(&format!("no object {from} in the state"));
+                return Ok(1);
+            };
+            object.address = to.clone();
+            for other in &mut session.state.objects {
+                for dep in &mut other.dependencies {
+                    if *dep == from {
+                        *dep = to.clone();
+                    }
+                }
+            }
+            session.save()?;
+            printer.line(&format!("Moved {from} to {to}."));
+            Ok(0)
+        }
+        StateCommand::Unlock(args) => {
+            let backend = LocalBackend::new(state_dir(&args.dir, &args.state));
+            let info = backend
+                .unlock(&args.id)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            printer.line(&format!(
+                "Removed the lock held by {} (process {}) for {}.",
+                info.who, info.pid, info.operation
+            ));
+            Ok(0)
+        }
+    }
+}
+
+/// `vm.web` names every instance of the block: `vm.web[0]`, `vm.web["a"]`.
+fn within(object: &Address, pattern: &Address) -> bool {
+    pattern.key.is_none()
+        && object.module == pattern.module
+        && object.kind == pattern.kind
+        && object.name == pattern.name
+}

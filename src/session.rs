@@ -1,0 +1,254 @@
+//! A session: what every state-changing command does first. Lock the state, load it,
+//! finish what a crashed run left in the journal, evaluate the blueprint with what exists,
+//! and connect the providers.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, bail};
+use blueprint::{Config, Diagnostics, Known, SourceMap};
+use planner::Providers;
+use planner::provider::FindRequest;
+use planner::state::{LocalBackend, Lock, Object, State};
+use providers::{SimConfig, SimProvider};
+
+use crate::cli::{StateArgs, VarArgs};
+use crate::printer::Printer;
+
+/// An open, locked state with its blueprint and providers.
+pub struct Session {
+    pub dir: PathBuf,
+    pub backend: LocalBackend,
+    pub state: State,
+    pub providers: Providers,
+    sim: Option<Arc<SimProvider>>,
+    recovery: Option<planner::state::Recovery>,
+    _lock: Lock,
+}
+
+/// Seconds since the Unix epoch; `STRATA_NOW` (seconds) sets the clock for trying out
+/// time-dependent behaviour such as an environment's ttl.
+pub fn now() -> u64 {
+    std::env::var("STRATA_NOW")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
+}
+
+/// The state folder of a blueprint.
+pub fn state_dir(dir: &Path, args: &StateArgs) -> PathBuf {
+    args.state_dir
+        .clone()
+        .unwrap_or_else(|| dir.join(".strata"))
+}
+
+fn lock_timeout(args: &StateArgs) -> anyhow::Result<Duration> {
+    blueprint::units::parse_duration(&args.lock_timeout)
+        .map(Duration::from_millis)
+        .map_err(|e| anyhow::anyhow!("-lock-timeout: {}. {}", e.message, e.help))
+}
+
+/// The attributes of every object, for evaluating the blueprint.
+pub fn known(state: &State) -> Arc<Known> {
+    Arc::new(
+        state
+            .objects
+            .iter()
+            .map(|o| (o.address.clone(), o.attributes.clone()))
+            .collect(),
+    )
+}
+
+/// The simulated datacenter's settings from the blueprint's `provider "sim"` block.
+fn sim_config(config: Option<&Config>) -> anyhow::Result<SimConfig> {
+    let mut sim = SimConfig::default();
+    let Some(block) = config.and_then(|c| {
+        c.providers
+            .iter()
+            .find(|p| p.name == "sim" && p.alias.is_none())
+    }) else {
+        return Ok(sim);
+    };
+    for (name, value) in &block.settings {
+        match (name.as_str(), value) {
+            ("latency", blueprint::Value::String(s)) => {
+                sim.latency =
+                    Duration::from_millis(blueprint::units::parse_duration(s).map_err(|e| {
+                        anyhow::anyhow!("provider \"sim\" latency: {}. {}", e.message, e.help)
+                    })?);
+            }
+            ("failure_rate", v) => {
+                let rate = match v {
+                    blueprint::Value::String(s) => {
+                        blueprint::units::parse_ratio(s).map_err(|e| {
+                            anyhow::anyhow!("provider \"sim\" failure_rate: {}", e.message)
+                        })?
+                    }
+                    other => other.as_number().unwrap_or(-1.0),
+                };
+                if !(0.0..=1.0).contains(&rate) {
+                    bail!("provider \"sim\" failure_rate must be between 0 and 1 (or 0% to 100%)");
+                }
+                sim.failure_rate = rate;
+            }
+            ("seed", v) => sim.seed = v.as_integer().unwrap_or(0) as u64,
+            (other, _) => bail!(
+                "provider \"sim\" has no setting \"{other}\"; it takes latency, failure_rate and seed"
+            ),
+        }
+    }
+    Ok(sim)
+}
+
+impl Session {
+    /// Locks and loads the state of the blueprint in `dir`, with the changes a crashed run
+    /// recorded in the journal. Call [`Session::connect`] next.
+    pub fn open(
+        dir: &Path,
+        args: &StateArgs,
+        operation: &str,
+        printer: &mut Printer,
+    ) -> anyhow::Result<Session> {
+        let backend = LocalBackend::new(state_dir(dir, args));
+        let lock = backend
+            .lock(operation, lock_timeout(args)?)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if let Some(stale) = &lock.broken_stale {
+            printer.warning(&format!(
+                "removed a stale state lock held by process {} ({}), which no longer runs",
+                stale.pid, stale.who
+            ));
+        }
+        let mut state = match backend.load().map_err(|e| anyhow::anyhow!("{e}"))? {
+            Some(state) => state,
+            // A new state is written at once, so that its lineage is fixed from the first plan.
+            None => {
+                let mut state = LocalBackend::new_state();
+                backend
+                    .save(&mut state)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                state
+            }
+        };
+        let recovery = backend
+            .recover(&mut state)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(Session {
+            dir: dir.to_path_buf(),
+            backend,
+            state,
+            providers: Providers::default(),
+            sim: None,
+            recovery: Some(recovery),
+            _lock: lock,
+        })
+    }
+
+    /// Connects the providers the blueprint configures and adopts what a crashed run was
+    /// creating when it stopped.
+    pub async fn connect(
+        &mut self,
+        config: Option<&Config>,
+        printer: &mut Printer,
+    ) -> anyhow::Result<()> {
+        let sim = Arc::new(
+            SimProvider::open(&self.backend.dir().join("sim"), sim_config(config)?)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        );
+        self.providers.insert("sim", sim.clone());
+        self.sim = Some(sim);
+        let Some(recovery) = self.recovery.take() else {
+            return Ok(());
+        };
+        if recovery.applied > 0 || !recovery.pending.is_empty() {
+            let adopted = self.adopt(&recovery.pending).await;
+            self.save()?;
+            printer.warning(&format!(
+                "the previous run stopped before it finished: {} recorded change(s) were restored from the journal, and {adopted} object(s) it was creating were found and adopted",
+                recovery.applied
+            ));
+        }
+        Ok(())
+    }
+
+    /// The simulated datacenter (after `connect`).
+    pub fn sim(&self) -> anyhow::Result<&Arc<SimProvider>> {
+        self.sim
+            .as_ref()
+            .context("the simulated datacenter is not connected")
+    }
+
+    /// Objects a crashed run was creating: adopt those the provider has.
+    async fn adopt(&mut self, pending: &[planner::state::Entry]) -> usize {
+        let mut adopted = 0;
+        for entry in pending
+            .iter()
+            .filter(|e| e.op == planner::state::Op::Create)
+        {
+            let Some(provider) = self.providers.get(&entry.provider).cloned() else {
+                continue;
+            };
+            let found = provider
+                .find(FindRequest {
+                    address: entry.address.clone(),
+                    kind: entry.kind.clone(),
+                })
+                .await;
+            if let Some((id, attributes)) = found.found {
+                self.state.objects.retain(|o| o.address != entry.address);
+                self.state.objects.push(Object {
+                    address: entry.address.clone(),
+                    kind: entry.kind.clone(),
+                    provider: entry.provider.clone(),
+                    id,
+                    attributes,
+                    dependencies: entry.dependencies.clone(),
+                    created_at: entry.created_at.unwrap_or_else(now),
+                });
+                adopted += 1;
+            }
+        }
+        adopted
+    }
+
+    /// Writes the state and empties the journal it now contains.
+    pub fn save(&mut self) -> anyhow::Result<()> {
+        self.backend
+            .save(&mut self.state)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.backend
+            .clear_journal()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+/// Loads a blueprint with variables and the attributes of what exists.
+pub fn load_blueprint(
+    dir: &Path,
+    vars: &VarArgs,
+    known: Arc<Known>,
+) -> (Config, Diagnostics, SourceMap) {
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let mut inputs = crate::vars::inputs(vars, &mut sources, &mut diags);
+    inputs.known = known;
+    let (config, more) = blueprint::load(dir, &inputs, &mut sources);
+    diags.extend(more);
+    diags.normalize(&sources);
+    (config, diags, sources)
+}
+
+/// Reads the state without locking (for read-only commands).
+pub fn read_state(dir: &Path, args: &StateArgs) -> anyhow::Result<State> {
+    let backend = LocalBackend::new(state_dir(dir, args));
+    Ok(backend
+        .load()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("reading the state")?
+        .unwrap_or_else(LocalBackend::new_state))
+}

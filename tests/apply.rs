@@ -1,0 +1,310 @@
+//! End-to-end tests of plan, apply and destroy on the simulated datacenter: the core loop
+//! an operator lives in, on the example blueprints and on inline ones.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn strata(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+    cmd.args(args).arg(dir).current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("strata runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// Copies an example blueprint and the modules beside it into a fresh folder.
+fn example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    copy(
+        &root.join("blueprints").join(name),
+        &tmp.path().join("blueprints").join(name),
+    );
+    copy(&root.join("modules"), &tmp.path().join("modules"));
+    let dir = tmp.path().join("blueprints").join(name);
+    (tmp, dir)
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".strata") {
+            continue;
+        }
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy(&path, &target)
+        } else {
+            std::fs::copy(&path, &target).map(|_| ()).unwrap()
+        }
+    }
+}
+
+fn inline(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.hcl"), text).unwrap();
+    dir
+}
+
+fn sim_objects(dir: &Path) -> serde_json::Value {
+    let out = strata(dir, &["sim", "show"], &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The whole loop on one blueprint: plan, apply, no-change plan, drift, destroy.
+fn full_loop(dir: &Path, drift_address: &str, drift_change: &str) {
+    let plan = strata(dir, &["plan", "-detailed-exitcode"], &[]);
+    assert_eq!(code(&plan), 2, "{}", text(&plan));
+    assert!(text(&plan).contains("will be created"));
+
+    let apply = strata(dir, &["apply", "-auto-approve"], &[]);
+    assert_eq!(code(&apply), 0, "{}", text(&apply));
+    assert!(text(&apply).contains("Apply complete!"), "{}", text(&apply));
+
+    let again = strata(dir, &["plan", "-detailed-exitcode"], &[]);
+    assert_eq!(
+        code(&again),
+        0,
+        "apply then plan must show no changes:\n{}",
+        text(&again)
+    );
+    assert!(text(&again).contains("No changes."));
+
+    let drift = strata(dir, &["sim", "drift", drift_address, drift_change], &[]);
+    assert_eq!(code(&drift), 0, "{}", text(&drift));
+    let after_drift = strata(dir, &["plan", "-detailed-exitcode"], &[]);
+    assert_eq!(code(&after_drift), 2, "{}", text(&after_drift));
+    let shown = text(&after_drift);
+    assert!(shown.contains("Objects changed outside Strata"), "{shown}");
+    assert!(
+        shown.contains(&format!("# {drift_address} has been changed")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("# {drift_address} will be updated in place")),
+        "{shown}"
+    );
+
+    let fix = strata(dir, &["apply", "-auto-approve"], &[]);
+    assert_eq!(code(&fix), 0, "{}", text(&fix));
+    assert_eq!(code(&strata(dir, &["plan", "-detailed-exitcode"], &[])), 0);
+
+    let destroy = strata(dir, &["destroy", "-auto-approve"], &[]);
+    assert_eq!(code(&destroy), 0, "{}", text(&destroy));
+    assert!(text(&destroy).contains("Destroy complete!"));
+    let list = strata(dir, &["state", "list"], &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout).trim(),
+        "",
+        "state must be empty after destroy"
+    );
+    assert_eq!(
+        sim_objects(dir)["objects"],
+        serde_json::json!([]),
+        "the datacenter must be empty after destroy"
+    );
+}
+
+#[test]
+fn minimal_blueprint_full_loop() {
+    let (_tmp, dir) = example("minimal");
+    full_loop(&dir, "service.hello", "replicas=5");
+}
+
+#[test]
+fn reference_platform_full_loop() {
+    let (_tmp, dir) = example("reference-platform");
+    // Destroying everything means lifting prevent_destroy first, as an operator would.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("prevent_destroy = true", "prevent_destroy = false"),
+        )
+        .unwrap();
+    }
+    full_loop(&dir, "service.postgres", "replicas=1");
+}
+
+const SMALL: &str = r#"
+site "dc" {}
+host_pool "p" {
+  site  = site.dc
+  hosts = 2
+  host {
+    cpu    = 16
+    memory = "64GiB"
+  }
+}
+network_zone "z" {
+  cidr = "10.0.0.0/24"
+}
+vm "a" {
+  pool   = host_pool.p
+  zone   = network_zone.z
+  cpu    = 2
+  memory = "4GiB"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+output "address" {
+  value = vm.a.address
+}
+"#;
+
+#[test]
+fn outputs_are_known_after_apply_and_prevent_destroy_stops_destroy() {
+    let dir = inline(SMALL);
+    assert_eq!(
+        code(&strata(dir.path(), &["apply", "-auto-approve"], &[])),
+        0
+    );
+    let out = strata(dir.path(), &["output", "-json"], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let address = json["address"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(address.starts_with("10.0.0."), "{json}");
+    let destroy = strata(dir.path(), &["destroy", "-auto-approve"], &[]);
+    assert_eq!(code(&destroy), 1);
+    assert!(
+        text(&destroy).contains("vm.a cannot be destroyed"),
+        "{}",
+        text(&destroy)
+    );
+    assert!(text(&destroy).contains("prevent_destroy"));
+}
+
+#[test]
+fn saved_plans_apply_once_and_are_refused_when_stale() {
+    let dir = inline(&SMALL.replace("prevent_destroy = true", "prevent_destroy = false"));
+    let plan_file = dir.path().join("tfplan.json");
+    let plan = strata(
+        dir.path(),
+        &["plan", "-out", plan_file.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(code(&plan), 0, "{}", text(&plan));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+    let apply = cmd
+        .args(["apply", plan_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(code(&apply), 0, "{}", text(&apply));
+    let again = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["apply", plan_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(code(&again), 1);
+    assert!(
+        text(&again).contains("the saved plan is stale"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn apply_without_approval_changes_nothing() {
+    let dir = inline(SMALL);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["apply", dir.path().to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"no\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 1);
+    assert!(text(&out).contains("Apply cancelled."));
+    assert_eq!(
+        code(&strata(dir.path(), &["plan", "-detailed-exitcode"], &[])),
+        2
+    );
+}
+
+#[test]
+fn environments_past_their_ttl_are_destroyed_and_not_recreated() {
+    let text_bp = format!(
+        "{}{}",
+        SMALL.replace("prevent_destroy = true", "prevent_destroy = false"),
+        r#"
+kubernetes_cluster "k" {
+  pool = host_pool.p
+  zone = network_zone.z
+  control_plane {
+    count = 1
+  }
+  node_group "w" {
+    count  = 2
+    cpu    = 4
+    memory = "8GiB"
+  }
+}
+environment "sit" {
+  cluster = kubernetes_cluster.k
+  ttl     = "72h"
+}
+"#
+    );
+    let dir = inline(&text_bp);
+    let t0 = "2000000000";
+    assert_eq!(
+        code(&strata(
+            dir.path(),
+            &["apply", "-auto-approve"],
+            &[("STRATA_NOW", t0)]
+        )),
+        0
+    );
+    let later = "2000300000"; // more than 72 hours on
+    let plan = strata(
+        dir.path(),
+        &["plan", "-detailed-exitcode"],
+        &[("STRATA_NOW", later)],
+    );
+    assert_eq!(code(&plan), 2, "{}", text(&plan));
+    assert!(
+        text(&plan).contains("# environment.sit will be destroyed (ttl expired)"),
+        "{}",
+        text(&plan)
+    );
+    assert_eq!(
+        code(&strata(
+            dir.path(),
+            &["apply", "-auto-approve"],
+            &[("STRATA_NOW", later)]
+        )),
+        0
+    );
+    let after = strata(
+        dir.path(),
+        &["plan", "-detailed-exitcode"],
+        &[("STRATA_NOW", later)],
+    );
+    assert_eq!(
+        code(&after),
+        0,
+        "an expired environment stays gone: {}",
+        text(&after)
+    );
+}
