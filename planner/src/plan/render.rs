@@ -36,12 +36,18 @@ pub fn render(plan: &Plan) -> String {
 }
 
 fn header(change: &Change) -> String {
-    let address = change.address();
-    let name = match &address.key {
-        Some(key) => format!("\"{}\" {key}", address.name),
-        None => format!("\"{}\"", address.name),
-    };
-    format!("{} {name}", address.kind)
+    block_header(&change.address, &change.kind)
+}
+
+/// `vm "web" [2]`: the block the change is about, as the blueprint writes it.
+fn block_header(address: &str, kind: &str) -> String {
+    match address.parse::<blueprint::Address>() {
+        Ok(a) => match &a.key {
+            Some(key) => format!("{} \"{}\" {key}", a.kind, a.name),
+            None => format!("{} \"{}\"", a.kind, a.name),
+        },
+        Err(_) => format!("{kind} {address}"),
+    }
 }
 
 fn render_drift(out: &mut String, drift: &Drift) {
@@ -51,7 +57,7 @@ fn render_drift(out: &mut String, drift: &Drift) {
         }
         Some(after) => {
             let _ = writeln!(out, "  # {} has been changed", drift.address);
-            let _ = writeln!(out, "  ~ {} {{", drift.kind);
+            let _ = writeln!(out, "  ~ {} {{", block_header(&drift.address, &drift.kind));
             for key in changed_keys(&drift.before, after) {
                 let _ = writeln!(
                     out,
@@ -86,8 +92,18 @@ fn render_change(out: &mut String, change: &Change) {
     let empty = Attrs::new();
     let before = change.before.as_ref().unwrap_or(&empty);
     let after = change.after.as_ref().unwrap_or(&empty);
+    let computed: Vec<String> = crate::provider::blueprint_schema(&change.kind)
+        .computed
+        .iter()
+        .filter(|c| !after.contains_key(**c))
+        .map(|c| c.to_string())
+        .collect();
     let keys: Vec<String> = match change.action {
-        Action::Create => after.keys().cloned().collect(),
+        Action::Create => {
+            let mut keys: Vec<String> = after.keys().cloned().chain(computed).collect();
+            keys.sort();
+            keys
+        }
         Action::Delete => Vec::new(),
         _ => changed_keys(before, after),
     };
@@ -113,7 +129,9 @@ fn render_change(out: &mut String, change: &Change) {
         Action::Delete => before.len(),
         _ => 0,
     };
-    if hidden > 0 {
+    if hidden > 0 && change.action == Action::Delete {
+        let _ = writeln!(out, "        # ({hidden} attributes hidden)");
+    } else if hidden > 0 {
         let _ = writeln!(out, "        # ({hidden} unchanged attributes hidden)");
     }
     out.push_str("    }\n\n");

@@ -1,0 +1,108 @@
+//! Snapshots of the plan as people and tools read it: creation, drift with an update in
+//! place, a replacement forced by an attribute, destruction, and the JSON plan.
+
+use std::path::Path;
+use std::process::Command;
+
+fn strata(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(args)
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c == 0 || c == 2),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const BLUEPRINT: &str = r#"
+site "dc" {}
+
+host_pool "p" {
+  site  = site.dc
+  hosts = 3
+  host {
+    cpu    = 32
+    memory = "256GiB"
+  }
+}
+
+host_pool "q" {
+  site  = site.dc
+  hosts = 2
+  host {
+    cpu    = 16
+    memory = "128GiB"
+  }
+}
+
+network_zone "app" {
+  cidr = "10.20.0.0/16"
+}
+
+network_zone "data" {
+  cidr = "10.30.0.0/16"
+}
+
+vm "db" {
+  pool   = host_pool.p
+  zone   = network_zone.data
+  cpu    = 4
+  memory = "16GiB"
+}
+
+kubernetes_cluster "k" {
+  pool    = host_pool.p
+  zone    = network_zone.app
+  purpose = "test"
+  control_plane {
+    count = 3
+  }
+  node_group "w" {
+    count  = 3
+    cpu    = 8
+    memory = "32GiB"
+  }
+}
+
+service "api" {
+  cluster  = kubernetes_cluster.k
+  replicas = 3
+  cpu      = "500m"
+  memory   = "1GiB"
+  requires = []
+}
+"#;
+
+#[test]
+fn plans_read_as_terraform_users_expect() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.hcl"), BLUEPRINT).unwrap();
+    insta::assert_snapshot!("plan_create", strata(dir.path(), &["plan"]));
+    strata(dir.path(), &["apply", "-auto-approve"]);
+
+    // Drift behind Strata's back, and a change in the blueprint that forces a replacement.
+    strata(dir.path(), &["sim", "drift", "service.api", "replicas=5"]);
+    let changed = BLUEPRINT
+        .replace(
+            "pool   = host_pool.p\n  zone   = network_zone.data",
+            "pool   = host_pool.q\n  zone   = network_zone.data",
+        )
+        .replace("memory = \"16GiB\"", "memory = \"32GiB\"");
+    std::fs::write(dir.path().join("main.hcl"), changed).unwrap();
+    insta::assert_snapshot!("plan_drift_update_replace", strata(dir.path(), &["plan"]));
+
+    let mut json: serde_json::Value =
+        serde_json::from_str(&strata(dir.path(), &["plan", "-json"])).unwrap();
+    json["lineage"] = "<lineage>".into();
+    for change in json["resource_changes"].as_array_mut().unwrap() {
+        change["id"] = "<id>".into();
+    }
+    insta::assert_json_snapshot!("plan_json", json, { ".resource_changes[].before.host" => "<host>", ".resource_changes[].after.host" => "<host>" });
+
+    insta::assert_snapshot!("plan_destroy", strata(dir.path(), &["plan", "-destroy"]));
+}
