@@ -308,3 +308,100 @@ environment "sit" {
         text(&after)
     );
 }
+
+#[test]
+fn jobs_run_for_their_duration_and_are_not_created_again() {
+    let bp = format!(
+        "{}{}",
+        SMALL.replace("prevent_destroy = true", "prevent_destroy = false"),
+        r#"
+kubernetes_cluster "k" {
+  pool = host_pool.p
+  zone = network_zone.z
+  control_plane {
+    count = 1
+  }
+  node_group "w" {
+    count  = 2
+    cpu    = 4
+    memory = "8GiB"
+  }
+}
+job "etl" {
+  cluster  = kubernetes_cluster.k
+  cpu      = 2
+  memory   = "4GiB"
+  duration = "700ms"
+}
+"#
+    );
+    let dir = inline(&bp);
+    assert_eq!(
+        code(&strata(dir.path(), &["apply", "-auto-approve"], &[])),
+        0
+    );
+    let running = sim_objects(dir.path());
+    assert_eq!(
+        running["datacenter"]["clusters"][0]["cpu_requests"]["used"],
+        serde_json::json!(2.0),
+        "{running}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    let done = sim_objects(dir.path());
+    assert_eq!(
+        done["datacenter"]["clusters"][0]["cpu_requests"]["used"],
+        serde_json::json!(0.0),
+        "a completed job releases its requests: {done}"
+    );
+    let plan = strata(dir.path(), &["plan", "-detailed-exitcode"], &[]);
+    assert_eq!(
+        code(&plan),
+        0,
+        "a completed job is not created again: {}",
+        text(&plan)
+    );
+    assert!(
+        !text(&plan).contains("changed outside"),
+        "a job finishing is not drift: {}",
+        text(&plan)
+    );
+    let changed = bp.replace("duration = \"700ms\"", "duration = \"800ms\"");
+    std::fs::write(dir.path().join("main.hcl"), changed).unwrap();
+    let plan = strata(dir.path(), &["plan"], &[]);
+    assert!(
+        text(&plan).contains("# job.etl must be replaced"),
+        "a changed job runs again: {}",
+        text(&plan)
+    );
+}
+
+#[test]
+fn a_held_lock_is_reported_and_can_be_forced_open() {
+    let dir = inline(&format!(
+        "provider \"sim\" {{\n  latency = \"400ms\"\n}}\n{}",
+        SMALL.replace("prevent_destroy = true", "prevent_destroy = false")
+    ));
+    let mut holder = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["apply", "-auto-approve", dir.path().to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let blocked = strata(dir.path(), &["plan", "-lock-timeout=0s"], &[]);
+    assert_eq!(code(&blocked), 1);
+    let message = text(&blocked);
+    assert!(message.contains("the state is locked by"), "{message}");
+    assert!(message.contains("for \"apply\""), "{message}");
+    let waited = strata(
+        dir.path(),
+        &["plan", "-lock-timeout=10s", "-detailed-exitcode"],
+        &[],
+    );
+    assert_eq!(
+        code(&waited),
+        0,
+        "waiting for the lock, then nothing to do: {}",
+        text(&waited)
+    );
+    assert!(holder.wait().unwrap().success());
+}

@@ -117,7 +117,7 @@ async fn refresh(
                 after: None,
             }),
             Some(Some(attrs)) => {
-                if attrs != object.attributes {
+                if !changed(&object.kind, &attrs, &object.attributes, &[]).is_empty() {
                     drift.push(Drift {
                         address: object.address.to_string(),
                         kind: object.kind.clone(),

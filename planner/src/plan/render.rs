@@ -58,7 +58,16 @@ fn render_drift(out: &mut String, drift: &Drift) {
         Some(after) => {
             let _ = writeln!(out, "  # {} has been changed", drift.address);
             let _ = writeln!(out, "  ~ {} {{", block_header(&drift.address, &drift.kind));
-            for key in changed_keys(&drift.before, after) {
+            // Only what the blueprint describes: a provider's own bookkeeping (placement,
+            // a job's status) changing is not drift.
+            let described = |k: &String| {
+                blueprint::schema::kind(&drift.kind)
+                    .is_some_and(|s| s.body.attr(k).is_some() || s.body.block(k).is_some())
+            };
+            for key in changed_keys(&drift.before, after)
+                .into_iter()
+                .filter(described)
+            {
                 let _ = writeln!(
                     out,
                     "      ~ {key} = {} -> {}",
