@@ -40,6 +40,14 @@ pub fn now() -> u64 {
         })
 }
 
+/// The key sensitive values are sealed with in the state file (`STRATA_STATE_KEY`).
+pub fn state_key() -> Option<planner::state::StateKey> {
+    std::env::var("STRATA_STATE_KEY")
+        .ok()
+        .filter(|k| !k.is_empty())
+        .map(|k| planner::state::StateKey::new(&k))
+}
+
 /// The state folder of a blueprint.
 pub fn state_dir(dir: &Path, args: &StateArgs) -> PathBuf {
     args.state_dir
@@ -135,6 +143,8 @@ impl Session {
                 state
             }
         };
+        planner::state::unseal(&mut state, state_key().as_ref())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let recovery = backend
             .recover(&mut state)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -209,6 +219,7 @@ impl Session {
                     attributes,
                     dependencies: entry.dependencies.clone(),
                     created_at: entry.created_at.unwrap_or_else(now),
+                    sensitive: Vec::new(),
                 });
                 adopted += 1;
             }
@@ -218,9 +229,19 @@ impl Session {
 
     /// Writes the state and empties the journal it now contains.
     pub fn save(&mut self) -> anyhow::Result<()> {
-        self.backend
-            .save(&mut self.state)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        match state_key() {
+            Some(key) => {
+                let mut sealed = planner::state::seal(&self.state, &key);
+                self.backend
+                    .save(&mut sealed)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                self.state.serial = sealed.serial;
+            }
+            None => self
+                .backend
+                .save(&mut self.state)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        }
         self.backend
             .clear_journal()
             .map_err(|e| anyhow::anyhow!("{e}"))
@@ -246,9 +267,11 @@ pub fn load_blueprint(
 /// Reads the state without locking (for read-only commands).
 pub fn read_state(dir: &Path, args: &StateArgs) -> anyhow::Result<State> {
     let backend = LocalBackend::new(state_dir(dir, args));
-    Ok(backend
+    let mut state = backend
         .load()
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("reading the state")?
-        .unwrap_or_else(LocalBackend::new_state))
+        .unwrap_or_else(LocalBackend::new_state);
+    planner::state::unseal(&mut state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(state)
 }

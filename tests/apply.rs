@@ -405,3 +405,83 @@ fn a_held_lock_is_reported_and_can_be_forced_open() {
     );
     assert!(holder.wait().unwrap().success());
 }
+
+const SECRET: &str = r#"
+variable "token" {
+  type      = string
+  default   = "hunter2"
+  sensitive = true
+}
+site "dc" {
+  description = "token ${var.token}"
+}
+output "token" {
+  value     = site.dc.description
+  sensitive = true
+}
+"#;
+
+#[test]
+fn sensitive_values_are_never_printed_and_sealed_with_a_key() {
+    let dir = inline(SECRET);
+    let key = [("STRATA_STATE_KEY", "correct horse battery staple")];
+    for args in [vec!["plan"], vec!["plan", "-json"]] {
+        let out = strata(dir.path(), &args, &key);
+        assert!(!text(&out).contains("hunter2"), "{}", text(&out));
+        assert!(text(&out).contains("(sensitive)"), "{}", text(&out));
+    }
+    let apply = strata(dir.path(), &["apply", "-auto-approve"], &key);
+    assert_eq!(code(&apply), 0, "{}", text(&apply));
+    assert!(!text(&apply).contains("hunter2"));
+    let state = std::fs::read_to_string(dir.path().join(".strata/state.json")).unwrap();
+    assert!(
+        !state.contains("hunter2"),
+        "sealed in the state file: {state}"
+    );
+    for args in [
+        vec!["output"],
+        vec!["output", "-json"],
+        vec!["state", "show", "site.dc"],
+    ] {
+        let out = strata(dir.path(), &args, &key);
+        assert_eq!(code(&out), 0, "{}", text(&out));
+        assert!(!text(&out).contains("hunter2"), "{}", text(&out));
+        assert!(text(&out).contains("(sensitive)"), "{}", text(&out));
+    }
+    assert_eq!(
+        code(&strata(dir.path(), &["plan", "-detailed-exitcode"], &key)),
+        0
+    );
+    let no_key = strata(dir.path(), &["plan"], &[]);
+    assert_eq!(code(&no_key), 1);
+    assert!(
+        text(&no_key).contains("set STRATA_STATE_KEY"),
+        "{}",
+        text(&no_key)
+    );
+    let wrong = strata(dir.path(), &["plan"], &[("STRATA_STATE_KEY", "wrong")]);
+    assert!(
+        text(&wrong).contains("does not decrypt"),
+        "{}",
+        text(&wrong)
+    );
+}
+
+#[test]
+fn a_sensitive_value_in_an_unmarked_output_is_an_error() {
+    let dir = inline(
+        &SECRET
+            .replace("  sensitive = true\n}\n\"", "}\n\"")
+            .replace(
+                "value     = site.dc.description\n  sensitive = true",
+                "value = site.dc.description",
+            ),
+    );
+    let out = strata(dir.path(), &["validate"], &[]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("Output \"token\" refers to sensitive values"),
+        "{}",
+        text(&out)
+    );
+}

@@ -271,6 +271,9 @@ pub struct Instance {
     pub provider: Option<String>,
     /// The block header.
     pub span: Span,
+    /// Attributes computed from sensitive values: shown as `(sensitive)`, encrypted in the
+    /// state when a key is given.
+    pub sensitive: Vec<String>,
 }
 
 /// A root output.

@@ -23,6 +23,8 @@ pub(crate) struct RawAttr {
     pub name: Ident,
     pub value: Value,
     pub span: Span,
+    /// Computed from a sensitive value.
+    pub sensitive: bool,
 }
 
 /// An evaluated block: attribute values and nested blocks, not yet checked.

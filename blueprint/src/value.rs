@@ -42,6 +42,8 @@ pub struct ResourceRef {
     pub address: Address,
     /// Its attributes (configured values, defaults, and `Unknown` for computed ones).
     pub attrs: BTreeMap<String, Value>,
+    /// Attributes computed from sensitive values.
+    pub sensitive: Vec<String>,
 }
 
 impl Value {

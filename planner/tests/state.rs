@@ -20,6 +20,7 @@ fn object(address: &str, id: &str) -> Object {
         attributes: serde_json::Map::new(),
         dependencies: Vec::new(),
         created_at: 1,
+        sensitive: Vec::new(),
     }
 }
 

@@ -63,6 +63,7 @@ pub async fn run(args: &ImportArgs, printer: &mut Printer) -> anyhow::Result<u8>
         attributes,
         dependencies,
         created_at: now(),
+        sensitive: inst.sensitive.clone(),
     });
     session.save()?;
     printer.line(&format!(

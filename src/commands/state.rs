@@ -25,7 +25,13 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
                 ));
                 return Ok(1);
             };
-            printer.json(&serde_json::to_value(object)?);
+            let mut shown = object.clone();
+            for name in &object.sensitive {
+                if let Some(value) = shown.attributes.get_mut(name) {
+                    *value = "(sensitive)".into();
+                }
+            }
+            printer.json(&serde_json::to_value(shown)?);
             Ok(0)
         }
         StateCommand::Rm(args) => {

@@ -31,6 +31,8 @@ pub(crate) struct Ctx<'s> {
     pub each: Option<(Value, Value)>,
     pub(super) bindings: Vec<(String, Value)>,
     pub deps: Vec<usize>,
+    /// A sensitive value was read.
+    pub sensitive: bool,
     pub diags: Vec<Diagnostic>,
     /// Inside `try`/`can`: errors are expected and not kept.
     quiet: usize,
@@ -45,6 +47,7 @@ impl<'s> Ctx<'s> {
             each: None,
             bindings: Vec::new(),
             deps: Vec::new(),
+            sensitive: false,
             diags: Vec::new(),
             quiet: 0,
         }

@@ -127,6 +127,7 @@ impl Run<'_> {
         let unknown = || Slot {
             value: Value::Unknown,
             deps: Arc::from([]),
+            sensitive: false,
         };
         let node = item_node(item);
         for inst in self.node_insts[node].clone() {
@@ -233,7 +234,11 @@ impl Run<'_> {
         let value = ctx.eval(expr).unwrap_or(Value::Unknown);
         let deps = deps_of(std::mem::take(&mut ctx.deps));
         self.diags.append(&mut ctx.diags);
-        Slot { value, deps }
+        Slot {
+            value,
+            deps,
+            sensitive: ctx.sensitive,
+        }
     }
 
     fn resource(&mut self, node: usize, inst: usize, kind: &str, name: &str) {
@@ -255,7 +260,15 @@ impl Run<'_> {
         let Some(decl) = self.tree.module(node).outputs.get(name) else {
             return;
         };
-        let slot = self.slot(inst, &decl.value);
+        let mut slot = self.slot(inst, &decl.value);
+        if slot.sensitive && !decl.sensitive {
+            self.diags.push(Diagnostic::error(
+                decl.value.span,
+                format!("Output \"{name}\" refers to sensitive values"),
+                "Its value is computed from a sensitive variable or attribute. Add `sensitive = true` to the output, so that it shows as (sensitive) everywhere, or leave the sensitive value out.",
+            ));
+        }
+        slot.sensitive |= decl.sensitive;
         if node == 0 {
             self.config.outputs.push(Output {
                 name: name.to_string(),

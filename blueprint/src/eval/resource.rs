@@ -80,6 +80,7 @@ pub(crate) fn evaluate(
     let empty = || Slot {
         value: Value::Unknown,
         deps: Arc::from([]),
+        sensitive: false,
     };
     let Some(kind) = schema::kind(&decl.kind.name) else {
         return empty();
@@ -112,8 +113,10 @@ pub(crate) fn evaluate(
             name: decl.name.name.clone(),
             key,
         };
+        let sensitive = sensitive_names(&raw);
         let value = Value::Ref(Arc::new(ResourceRef {
             index,
+            sensitive: sensitive.clone(),
             address: address.clone(),
             attrs: ref_attrs(
                 kind,
@@ -135,6 +138,7 @@ pub(crate) fn evaluate(
             lifecycle: lifecycle.clone(),
             provider: provider.clone(),
             span: decl.block.header_span(),
+            sensitive,
         });
         (index, value)
     };
@@ -167,6 +171,7 @@ pub(crate) fn evaluate(
     Slot {
         value,
         deps: deps_of(indexes),
+        sensitive: false,
     }
 }
 
@@ -234,6 +239,27 @@ fn ref_attrs(
     attrs
 }
 
+/// Top-level attributes and blocks computed from sensitive values.
+fn sensitive_names(raw: &RawBlock) -> Vec<String> {
+    fn any(raw: &RawBlock) -> bool {
+        raw.attrs.iter().any(|a| a.sensitive) || raw.blocks.iter().any(any)
+    }
+    let attrs = raw
+        .attrs
+        .iter()
+        .filter(|a| a.sensitive)
+        .map(|a| a.name.name.clone());
+    let blocks = raw
+        .blocks
+        .iter()
+        .filter(|b| any(b))
+        .map(|b| b.kind.name.clone());
+    let mut names: Vec<String> = attrs.chain(blocks).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 fn holds_ref(value: &Value) -> bool {
     match value {
         Value::Ref(_) => true,
@@ -262,11 +288,15 @@ fn body_into(ctx: &mut Ctx, body: &Body, top: bool, raw: &mut RawBlock) {
         if top && META.contains(&attr.name.name.as_str()) {
             continue;
         }
+        let outer = std::mem::take(&mut ctx.sensitive);
         let value = ctx.eval(&attr.value).unwrap_or(Value::Unknown);
+        let sensitive = ctx.sensitive;
+        ctx.sensitive |= outer;
         raw.attrs.push(RawAttr {
             name: attr.name.clone(),
             value,
             span: attr.value.span,
+            sensitive,
         });
     }
     for inner in &body.blocks {

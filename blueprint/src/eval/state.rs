@@ -12,6 +12,8 @@ use crate::value::Value;
 pub(crate) struct Slot {
     pub value: Value,
     pub deps: Arc<[usize]>,
+    /// Computed from a sensitive value: hidden wherever it is shown.
+    pub sensitive: bool,
 }
 
 /// The instances a module call expanded to.

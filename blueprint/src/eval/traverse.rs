@@ -74,6 +74,7 @@ impl Ctx<'_> {
             ("var", Some((attr, s))) => match inst.vars.get(attr).cloned() {
                 Some(slot) => {
                     self.deps.extend(slot.deps.iter());
+                    self.sensitive |= slot.sensitive;
                     self.apply_ops(slot.value, rest)
                 }
                 None => {
@@ -84,6 +85,7 @@ impl Ctx<'_> {
             ("local", Some((attr, s))) => match inst.locals.get(attr).cloned() {
                 Some(slot) => {
                     self.deps.extend(slot.deps.iter());
+                    self.sensitive |= slot.sensitive;
                     self.apply_ops(slot.value, rest)
                 }
                 None => {
@@ -185,6 +187,7 @@ impl Ctx<'_> {
             return self.apply_ops(element, tail);
         }
         self.deps.extend(slot.deps.iter());
+        self.sensitive |= slot.sensitive;
         self.apply_ops(slot.value, rest)
     }
 
@@ -259,6 +262,7 @@ impl Ctx<'_> {
         match m.outputs.get(out).cloned() {
             Some(slot) => {
                 self.deps.extend(slot.deps.iter());
+                self.sensitive |= slot.sensitive;
                 self.apply_ops(slot.value, tail)
             }
             None => {
@@ -284,6 +288,7 @@ impl Ctx<'_> {
             .collect();
         for slot in m.outputs.values() {
             self.deps.extend(slot.deps.iter());
+            self.sensitive |= slot.sensitive;
         }
         Value::map(map)
     }
@@ -344,7 +349,10 @@ impl Ctx<'_> {
                 }
             },
             Value::Ref(r) => match r.attrs.get(name) {
-                Some(v) => Ok(v.clone()),
+                Some(v) => {
+                    self.sensitive |= r.sensitive.iter().any(|s| s == name);
+                    Ok(v.clone())
+                }
                 None => {
                     let hint = suggest::hint(name, r.attrs.keys().map(String::as_str));
                     self.fail(span, format!("{} has no attribute \"{name}\"", r.address), format!("A {} has no attribute \"{name}\".{hint}", r.address.kind))

@@ -182,6 +182,7 @@ pub(crate) fn store_variable(
         Slot {
             value: value.clone(),
             deps: deps_of(deps),
+            sensitive: decl.sensitive,
         },
     );
     if value.is_unknown() {

@@ -54,6 +54,7 @@ pub(super) fn resource(address: &str, attrs: &[&str]) -> Value {
         address,
         index: 0,
         attrs,
+        sensitive: Vec::new(),
     }))
 }
 

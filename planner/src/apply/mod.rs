@@ -254,6 +254,7 @@ async fn run(
                             .filter_map(|d| d.parse().ok())
                             .collect(),
                         created_at: now,
+                        sensitive: change.sensitive.clone(),
                     }))
                 }
                 _ => Err(response.diagnostics),
@@ -285,6 +286,7 @@ async fn run(
                         .filter_map(|d| d.parse().ok())
                         .collect(),
                     created_at: now,
+                    sensitive: change.sensitive.clone(),
                 }))
             }
         }

@@ -111,6 +111,7 @@ async fn refresh(
     for (i, object) in state.objects.iter().enumerate() {
         match read.remove(&i) {
             Some(None) => drift.push(Drift {
+                sensitive: object.sensitive.clone(),
                 address: object.address.to_string(),
                 kind: object.kind.clone(),
                 before: object.attributes.clone(),
@@ -119,6 +120,7 @@ async fn refresh(
             Some(Some(attrs)) => {
                 if !changed(&object.kind, &attrs, &object.attributes, &[]).is_empty() {
                     drift.push(Drift {
+                        sensitive: object.sensitive.clone(),
                         address: object.address.to_string(),
                         kind: object.kind.clone(),
                         before: object.attributes.clone(),
@@ -152,6 +154,18 @@ pub async fn make(
     } else {
         (state.clone(), Vec::new())
     };
+    // What is sensitive follows the blueprint as it is now.
+    let mut refreshed = refreshed;
+    let sensitive: HashMap<&Address, &Vec<String>> = config
+        .instances
+        .iter()
+        .map(|i| (&i.address, &i.sensitive))
+        .collect();
+    for object in &mut refreshed.objects {
+        if let Some(names) = sensitive.get(&object.address) {
+            object.sensitive = (*names).clone();
+        }
+    }
     let existing: HashMap<&Address, &Object> =
         refreshed.objects.iter().map(|o| (&o.address, o)).collect();
     let retired: HashMap<&str, &str> = refreshed
@@ -184,6 +198,7 @@ pub async fn make(
             dependencies,
             create_before_destroy: inst.lifecycle.create_before_destroy,
             retire: None,
+            sensitive: inst.sensitive.clone(),
         };
         if options.destroy {
             if let Some(object) = existing.get(&inst.address) {
@@ -280,6 +295,7 @@ pub async fn make(
                 .collect(),
             create_before_destroy: false,
             retire: None,
+            sensitive: object.sensitive.clone(),
         });
     }
     if !options.targets.is_empty() {

@@ -5,18 +5,53 @@ use super::{Action, Plan};
 /// The plan as JSON: the plan itself plus a summary.
 pub fn to_json(plan: &Plan) -> serde_json::Value {
     let (add, change, destroy) = plan.counts();
-    let changes: Vec<&super::Change> = plan
+    let changes: Vec<super::Change> = plan
         .changes
         .iter()
         .filter(|c| c.action != Action::NoOp)
+        .map(masked)
         .collect();
+    let drift: Vec<super::Drift> = plan.drift.iter().map(masked_drift).collect();
     serde_json::json!({
         "format_version": plan.format_version,
         "lineage": plan.lineage,
         "serial": plan.serial,
         "destroy": plan.destroy,
         "resource_changes": changes,
-        "resource_drift": plan.drift,
+        "resource_drift": drift,
         "summary": { "add": add, "change": change, "destroy": destroy },
     })
+}
+
+/// Drift with its sensitive values replaced by `"(sensitive)"`.
+fn masked_drift(drift: &super::Drift) -> super::Drift {
+    let mut shown = drift.clone();
+    for attrs in [Some(&mut shown.before), shown.after.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        hide(attrs, &drift.sensitive);
+    }
+    shown
+}
+
+fn hide(attrs: &mut crate::provider::Attrs, names: &[String]) {
+    for name in names {
+        if let Some(value) = attrs.get_mut(name) {
+            *value = "(sensitive)".into();
+        }
+    }
+}
+
+/// A change with its sensitive values replaced by `"(sensitive)"`.
+fn masked(change: &super::Change) -> super::Change {
+    let mut shown = change.clone();
+    for attrs in [&mut shown.before, &mut shown.after].into_iter().flatten() {
+        for name in &change.sensitive {
+            if let Some(value) = attrs.get_mut(name) {
+                *value = "(sensitive)".into();
+            }
+        }
+    }
+    shown
 }

@@ -62,6 +62,9 @@ pub struct Change {
     /// so that it is not created again while the definition stays the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retire: Option<String>,
+    /// Attributes computed from sensitive values: shown as `(sensitive)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
 }
 
 impl Change {
@@ -87,6 +90,9 @@ pub struct Drift {
     pub before: Attrs,
     /// As it is now; `None` when it was deleted.
     pub after: Option<Attrs>,
+    /// Attributes computed from sensitive values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
 }
 
 /// A plan.

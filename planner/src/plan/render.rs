@@ -71,8 +71,8 @@ fn render_drift(out: &mut String, drift: &Drift) {
                 let _ = writeln!(
                     out,
                     "      ~ {key} = {} -> {}",
-                    show(drift.before.get(&key)),
-                    show(after.get(&key))
+                    masked(drift.before.get(&key), drift.sensitive.contains(&key)),
+                    masked(after.get(&key), drift.sensitive.contains(&key))
                 );
             }
             out.push_str("    }\n");
@@ -123,12 +123,13 @@ fn render_change(out: &mut String, change: &Change) {
         } else {
             ""
         };
+        let secret = change.sensitive.contains(key);
         let line = match change.action {
-            Action::Create => format!("      + {key:width$} = {}", show(after.get(key))),
+            Action::Create => format!("      + {key:width$} = {}", masked(after.get(key), secret)),
             _ => format!(
                 "      ~ {key:width$} = {} -> {}{forces}",
-                show(before.get(key)),
-                show(after.get(key))
+                masked(before.get(key), secret),
+                masked(after.get(key), secret)
             ),
         };
         let _ = writeln!(out, "{line}");
@@ -157,6 +158,14 @@ fn changed_keys(before: &Attrs, after: &Attrs) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// A value as the plan shows it, hidden when it is sensitive.
+fn masked(value: Option<&serde_json::Value>, sensitive: bool) -> String {
+    match value {
+        Some(_) if sensitive => "(sensitive)".to_string(),
+        other => show(other),
+    }
 }
 
 /// A value as the plan shows it.

@@ -230,6 +230,7 @@ mod tests {
             attributes: serde_json::Map::new(),
             dependencies: Vec::new(),
             created_at: 7,
+            sensitive: Vec::new(),
         }
     }
 

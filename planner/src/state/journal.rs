@@ -482,6 +482,7 @@ fn apply(objects: &mut BTreeMap<Address, Object>, entry: Entry) -> Result<(), St
                     attributes: entry.attributes.unwrap_or_default(),
                     dependencies: entry.dependencies,
                     created_at: entry.created_at.unwrap_or(0),
+                    sensitive: Vec::new(),
                 };
                 objects.insert(entry.address, object);
             }
@@ -555,6 +556,7 @@ mod tests {
             attributes: Attrs::new(),
             dependencies: Vec::new(),
             created_at: 5,
+            sensitive: Vec::new(),
         });
         state.objects.push(Object {
             address: address("vm.keep"),

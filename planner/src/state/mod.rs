@@ -15,12 +15,14 @@ mod backend;
 mod error;
 mod journal;
 mod lock;
+mod seal;
 mod sys;
 
 pub use backend::LocalBackend;
 pub use error::StateError;
 pub use journal::{Entry, Journal, Op, Phase, Recovery};
 pub use lock::{Lock, LockError, LockInfo};
+pub use seal::{SealError, StateKey, seal, unseal};
 
 /// The state format version this build writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -44,6 +46,10 @@ pub struct Object {
     pub dependencies: Vec<Address>,
     /// When it was created, in seconds since the Unix epoch (environment ttl, job runs).
     pub created_at: u64,
+    /// Attributes computed from sensitive values: never printed, and sealed in the state
+    /// file when a state key is given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
 }
 
 /// Everything Strata manages for one blueprint.
