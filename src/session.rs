@@ -206,6 +206,10 @@ impl Session {
             let found = provider
                 .find(FindRequest {
                     address: entry.address.clone(),
+                    key: entry
+                        .key
+                        .clone()
+                        .unwrap_or_else(|| entry.address.to_string()),
                     kind: entry.kind.clone(),
                 })
                 .await;

@@ -78,6 +78,8 @@ pub struct ReadResponse {
 pub struct FindRequest {
     /// The address it would have been created for.
     pub address: Address,
+    /// The idempotency key it would have been created with (see [`CreateRequest::key`]).
+    pub key: String,
     /// Its kind.
     pub kind: String,
 }
@@ -116,8 +118,12 @@ pub struct PlanResponse {
 /// Create an object.
 #[derive(Clone, Debug)]
 pub struct CreateRequest {
-    /// Its address; also the idempotency key.
+    /// Its address.
     pub address: Address,
+    /// The idempotency key: a create with the key of an existing object returns that
+    /// object. It is the address (empty means the address), except for the new object of a
+    /// create-before-destroy replacement, which exists beside the old one for a while.
+    pub key: String,
     /// Its kind.
     pub kind: String,
     /// The attributes the blueprint asks for.

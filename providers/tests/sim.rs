@@ -31,6 +31,7 @@ fn open(dir: &Path) -> SimProvider {
 async fn create(sim: &SimProvider, address: &str, value: Value) -> CreateResponse {
     let address = addr(address);
     sim.create(CreateRequest {
+        key: String::new(),
         kind: address.kind.clone(),
         address,
         attrs: attrs(value),
@@ -556,6 +557,7 @@ async fn create_is_idempotent_by_address_and_survives_reopening() {
     assert_eq!(again["memory"], "2GiB", "and returns it as it is");
     let found = sim
         .find(FindRequest {
+            key: String::new(),
             address: addr("vm.a"),
             kind: "vm".into(),
         })
@@ -563,6 +565,7 @@ async fn create_is_idempotent_by_address_and_survives_reopening() {
     assert_eq!(found.found.unwrap().0, id);
     let missing = sim
         .find(FindRequest {
+            key: String::new(),
             address: addr("vm.b"),
             kind: "vm".into(),
         })
@@ -928,6 +931,7 @@ async fn apply_blueprint(sim: &SimProvider, dir: &Path) -> BTreeMap<String, Attr
     let mut created = BTreeMap::new();
     for instance in config.instances.iter().filter(|i| i.managed) {
         let request = CreateRequest {
+            key: String::new(),
             address: instance.address.clone(),
             kind: instance.kind.to_string(),
             attrs: attrs(instance.fields.to_json()),

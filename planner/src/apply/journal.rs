@@ -17,6 +17,9 @@ fn journal_op(kind: OpKind) -> JournalOp {
 
 fn entry(phase: Phase, op: &Op, change: &Change) -> Entry {
     Entry {
+        key: (op.kind == OpKind::Create)
+            .then(|| super::create_key(change))
+            .filter(|k| *k != change.address),
         id: change.id.clone().filter(|_| op.kind != OpKind::Create),
         dependencies: change
             .dependencies

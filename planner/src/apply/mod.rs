@@ -176,6 +176,16 @@ fn skip_followers(
     }
 }
 
+/// The idempotency key of a change's create: its address, or for the new object of a
+/// create-before-destroy replacement (which exists beside the old one) the address and
+/// the old object's id.
+pub fn create_key(change: &Change) -> String {
+    match (&change.id, change.action, change.create_before_destroy) {
+        (Some(old), Action::Replace, true) => format!("{}#{old}", change.address),
+        _ => change.address.clone(),
+    }
+}
+
 /// Puts an operation's result into the state.
 fn record(state: &mut State, op: &Op, change: &Change, object: Option<Object>) {
     let address = change.address();
@@ -236,6 +246,7 @@ async fn run(
             let response = provider
                 .create(CreateRequest {
                     address: address.clone(),
+                    key: create_key(change),
                     kind: change.kind.clone(),
                     attrs: change.after.clone().unwrap_or_default(),
                 })

@@ -271,6 +271,8 @@ pub async fn make(
         }
         if matches!(change.action, Action::Replace) {
             guard_destroy(inst, &mut diags);
+            // A new object: what the provider computed for the old one is not carried over.
+            change.after = Some(want);
         }
         changes.push(change);
     }

@@ -90,6 +90,9 @@ pub struct Entry {
     /// When it was created, in seconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<u64>,
+    /// For a create: the idempotency key it was made with, when not the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// Why the call failed (`Failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -115,6 +118,7 @@ impl Entry {
             attributes: None,
             dependencies: Vec::new(),
             created_at: None,
+            key: None,
             error: None,
         }
     }

@@ -308,6 +308,7 @@ fn record(
         kind: "kubernetes_cluster".into(),
         attrs,
         created_ms,
+        key: None,
         alloc: Alloc::Cluster {
             pool: spec.pool,
             zone: spec.zone,

@@ -78,6 +78,7 @@ pub(crate) fn create(
                 kind: kind.to_string(),
                 attrs,
                 created_ms: now_ms,
+                key: None,
                 alloc,
             }))
         }

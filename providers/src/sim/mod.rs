@@ -168,6 +168,7 @@ mod tests {
     async fn location(sim: &SimProvider, site: &str) -> serde_json::Value {
         let found = sim
             .find(FindRequest {
+                key: String::new(),
                 address: site.parse().unwrap(),
                 kind: "site".into(),
             })
@@ -183,6 +184,7 @@ mod tests {
         for i in 0..5 {
             let response = sim
                 .create(CreateRequest {
+                    key: String::new(),
                     address: format!("site.s{i}").parse().unwrap(),
                     kind: "site".into(),
                     attrs: Default::default(),
@@ -213,6 +215,7 @@ mod tests {
         sim.drift(&s0, "location", json!("v7")).unwrap();
         let response = sim
             .create(CreateRequest {
+                key: String::new(),
                 address: "site.s5".parse().unwrap(),
                 kind: "site".into(),
                 attrs: Default::default(),

@@ -78,6 +78,7 @@ pub(crate) fn create(
         kind: "host_pool".into(),
         attrs,
         created_ms: now_ms,
+        key: None,
         alloc: Alloc::Pool { hosts },
     }))
 }

@@ -78,7 +78,7 @@ impl Provider for SimProvider {
     async fn find(&self, request: FindRequest) -> FindResponse {
         let (found, seq) = self.store.read(|world, now| {
             world
-                .at(&request.address)
+                .at_key(&key_of(&request.key, &request.address))
                 .filter(|r| r.kind == request.kind)
                 .map(|r| (r.id.clone(), kinds::render(r, now)))
         });
@@ -97,7 +97,8 @@ impl Provider for SimProvider {
             return response;
         }
         let result = self.store.mutate(|world, now| {
-            if let Some(existing) = world.at(&request.address) {
+            let key = key_of(&request.key, &request.address);
+            if let Some(existing) = world.at_key(&key) {
                 if existing.kind != request.kind {
                     return Err(Diagnostic::error(
                         None,
@@ -110,8 +111,13 @@ impl Provider for SimProvider {
                 }
                 return Ok((None, (existing.id.clone(), kinds::render(existing, now))));
             }
-            let change =
+            let mut change =
                 kinds::create(world, &request.kind, &request.address, &request.attrs, now)?;
+            if key != request.address.to_string()
+                && let Some(record) = change.put.last_mut()
+            {
+                record.key = Some(key);
+            }
             let created = change
                 .put
                 .last()
@@ -207,5 +213,14 @@ impl Provider for SimProvider {
             Err(d) => response.diagnostics.push(d),
         }
         response
+    }
+}
+
+/// An idempotency key; empty means the address.
+fn key_of(key: &str, address: &blueprint::Address) -> String {
+    if key.is_empty() {
+        address.to_string()
+    } else {
+        key.to_string()
     }
 }

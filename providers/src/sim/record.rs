@@ -28,6 +28,10 @@ pub(crate) struct Record {
     pub attrs: Attrs,
     /// When it was created, in milliseconds since the Unix epoch.
     pub created_ms: u64,
+    /// The idempotency key it was created with, when it is not its address (the new object
+    /// of a create-before-destroy replacement, beside the old one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// What it holds.
     #[serde(default)]
     pub alloc: Alloc,

@@ -130,6 +130,7 @@ fn record(
         kind: "vm".into(),
         attrs,
         created_ms,
+        key: None,
         alloc: Alloc::Vm {
             pool: spec.pool.clone(),
             host,

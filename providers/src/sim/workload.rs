@@ -103,6 +103,7 @@ pub(crate) fn create(
         kind: kind.to_string(),
         attrs: attrs.clone(),
         created_ms: now_ms,
+        key: None,
         alloc: Alloc::None,
     };
     Ok(Change::put(build(world, &spec, None, record, now_ms)?))

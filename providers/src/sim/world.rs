@@ -150,9 +150,17 @@ impl World {
 
     /// The record at this address, given as blueprint text.
     pub fn at_text(&self, address: &str) -> Option<&Record> {
-        self.by_address
-            .get(address)
-            .and_then(|id| self.records.get(id))
+        self.at_key(address).or_else(|| {
+            // An object created with a key of its own (create-before-destroy).
+            self.records
+                .values()
+                .find(|r| r.address.to_string() == address)
+        })
+    }
+
+    /// The record created with this idempotency key.
+    pub fn at_key(&self, key: &str) -> Option<&Record> {
+        self.by_address.get(key).and_then(|id| self.records.get(id))
     }
 
     /// Every record, in no particular order.
@@ -218,17 +226,16 @@ impl World {
         for id in &change.del {
             if let Some(old) = self.records.remove(id) {
                 self.unindex(&old);
-                self.by_address.remove(&old.address.to_string());
+                self.by_address.remove(&index_key(&old));
             }
         }
         for record in &change.put {
             if let Some(old) = self.records.remove(&record.id) {
                 self.unindex(&old);
-                self.by_address.remove(&old.address.to_string());
+                self.by_address.remove(&index_key(&old));
             }
             self.index(record, now_ms);
-            self.by_address
-                .insert(record.address.to_string(), record.id.clone());
+            self.by_address.insert(index_key(record), record.id.clone());
             self.records.insert(record.id.clone(), record.clone());
             if let Some(n) = id_number(&record.id) {
                 self.next_id = self.next_id.max(n + 1);
@@ -430,4 +437,12 @@ fn host_use(usage: &mut PoolUse, host: usize) -> &mut HostUse {
         usage.hosts.resize_with(host + 1, HostUse::default);
     }
     &mut usage.hosts[host]
+}
+
+/// The key a record is found by: its own idempotency key, or its address.
+fn index_key(record: &Record) -> String {
+    record
+        .key
+        .clone()
+        .unwrap_or_else(|| record.address.to_string())
 }
