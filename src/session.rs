@@ -214,7 +214,10 @@ impl Session {
                 })
                 .await;
             if let Some((id, attributes)) = found.found {
-                self.state.objects.retain(|o| o.address != entry.address);
+                // The new object of a create-before-destroy replacement stands beside the old.
+                if entry.key.is_none() {
+                    self.state.objects.retain(|o| o.address != entry.address);
+                }
                 self.state.objects.push(Object {
                     address: entry.address.clone(),
                     kind: entry.kind.clone(),

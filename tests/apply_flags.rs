@@ -231,3 +231,45 @@ fn state_rm_mv_and_import() {
         0
     );
 }
+
+#[test]
+fn a_deposed_object_left_by_an_interrupted_replacement_is_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &vms(""));
+    assert_eq!(code(&strata(dir.path(), &["apply", "-auto-approve"])), 0);
+    // As a run killed between a create-before-destroy's create and delete leaves it.
+    let path = dir.path().join(".strata/state.json");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let objects = state["objects"].as_array_mut().unwrap();
+    let mut old = objects
+        .iter()
+        .find(|o| o["address"] == "vm.a")
+        .unwrap()
+        .clone();
+    old["id"] = "vm-old".into();
+    old["created_at"] = 1.into();
+    objects.push(old);
+    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+
+    let plan = strata(dir.path(), &["plan", "-refresh=false"]);
+    assert!(text(&plan).contains("# vm.a will be destroyed (deposed: left behind by an interrupted create_before_destroy)"), "{}", text(&plan));
+    assert!(
+        text(&plan).contains("Plan: 0 to add, 0 to change, 1 to destroy."),
+        "{}",
+        text(&plan)
+    );
+    assert_eq!(
+        code(&strata(
+            dir.path(),
+            &["apply", "-auto-approve", "-refresh=false"]
+        )),
+        0
+    );
+    let list = String::from_utf8_lossy(&strata(dir.path(), &["state", "list"]).stdout).into_owned();
+    assert_eq!(list.lines().filter(|l| *l == "vm.a").count(), 1, "{list}");
+    assert_eq!(
+        code(&strata(dir.path(), &["plan", "-detailed-exitcode"])),
+        0
+    );
+}

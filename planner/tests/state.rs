@@ -469,3 +469,43 @@ fn journal_survives_kill_9() {
         lock.release().unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_create_before_destroy_interrupted_between_create_and_delete_keeps_both_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = LocalBackend::new(dir.path());
+    let mut state = LocalBackend::new_state();
+    state.objects.push(object("vm.a", "old"));
+    backend.save(&mut state).unwrap();
+    let journal = backend.journal().unwrap();
+    let address: blueprint::Address = "vm.a".parse().unwrap();
+    let intent = Entry {
+        key: Some("vm.a#old".into()),
+        ..Entry::new(Phase::Intent, Op::Create, address.clone(), "vm", "sim")
+    };
+    journal.append(intent).await.unwrap();
+    let done = Entry {
+        key: Some("vm.a#old".into()),
+        ..Entry::done(Op::Create, &object("vm.a", "new"))
+    };
+    journal.append(done).await.unwrap();
+    drop(journal);
+    // Killed here: the old object is not deleted yet, and must not be forgotten.
+    let mut recovered = backend.load().unwrap().unwrap();
+    backend.recover(&mut recovered).unwrap();
+    let mut ids: Vec<&str> = recovered.objects.iter().map(|o| o.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["new", "old"]);
+    // The next run deletes the old one by id; the new one stays.
+    let journal = backend.journal().unwrap();
+    let delete = Entry {
+        id: Some("old".into()),
+        ..Entry::new(Phase::Done, Op::Delete, address, "vm", "sim")
+    };
+    journal.append(delete).await.unwrap();
+    drop(journal);
+    let mut again = backend.load().unwrap().unwrap();
+    backend.recover(&mut again).unwrap();
+    let ids: Vec<&str> = again.objects.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["new"]);
+}

@@ -166,8 +166,15 @@ pub async fn make(
             object.sensitive = (*names).clone();
         }
     }
-    let existing: HashMap<&Address, &Object> =
-        refreshed.objects.iter().map(|o| (&o.address, o)).collect();
+    // Where an interrupted create-before-destroy left two objects at one address, the newer
+    // is the object; the older is deposed and deleted.
+    let mut existing: HashMap<&Address, &Object> = HashMap::new();
+    for object in &refreshed.objects {
+        let slot = existing.entry(&object.address).or_insert(object);
+        if object.created_at >= slot.created_at {
+            *slot = object;
+        }
+    }
     let retired: HashMap<&str, &str> = refreshed
         .retired
         .iter()
@@ -277,7 +284,10 @@ pub async fn make(
         changes.push(change);
     }
     for object in &refreshed.objects {
-        if wanted.contains(&object.address) {
+        let deposed = existing
+            .get(&object.address)
+            .is_some_and(|o| o.id != object.id);
+        if wanted.contains(&object.address) && !deposed {
             continue;
         }
         changes.push(Change {
@@ -289,7 +299,11 @@ pub async fn make(
             before: Some(object.attributes.clone()),
             after: None,
             replace_because: Vec::new(),
-            reason: (!options.destroy).then(|| "no longer in the blueprint".to_string()),
+            reason: if deposed {
+                Some("deposed: left behind by an interrupted create_before_destroy".to_string())
+            } else {
+                (!options.destroy).then(|| "no longer in the blueprint".to_string())
+            },
             dependencies: object
                 .dependencies
                 .iter()

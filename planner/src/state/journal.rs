@@ -403,7 +403,7 @@ impl LocalBackend {
         // Intents without an outcome yet, by address and call, oldest first.
         let mut open: HashMap<(Address, Op), VecDeque<usize>> = HashMap::new();
         let mut intents: Vec<Option<Entry>> = Vec::new();
-        let mut objects: Option<BTreeMap<Address, Object>> = None;
+        let mut objects: Option<Objects> = None;
         for (line, entry) in contents.entries {
             let key = (entry.address.clone(), entry.op);
             if entry.phase == Phase::Intent {
@@ -418,7 +418,7 @@ impl LocalBackend {
                 let objects = objects.get_or_insert_with(|| {
                     std::mem::take(&mut state.objects)
                         .into_iter()
-                        .map(|o| (o.address.clone(), o))
+                        .map(|o| ((o.address.clone(), o.id.clone()), o))
                         .collect()
                 });
                 apply(objects, entry).map_err(|message| StateError::JournalInvalid {
@@ -450,14 +450,40 @@ impl LocalBackend {
     }
 }
 
+/// Objects by address and id: the new object of a create-before-destroy replacement
+/// stands beside the old one until the old one is deleted.
+type Objects = BTreeMap<(Address, String), Object>;
+
 /// Applies one `Done` entry to the objects.
-fn apply(objects: &mut BTreeMap<Address, Object>, entry: Entry) -> Result<(), String> {
+fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
+    let at = |objects: &Objects, address: &Address| -> Vec<(Address, String)> {
+        objects
+            .keys()
+            .filter(|(a, _)| a == address)
+            .cloned()
+            .collect()
+    };
     match entry.op {
         Op::Delete => {
-            objects.remove(&entry.address);
+            for key in at(objects, &entry.address) {
+                if entry.id.as_ref().is_none_or(|id| *id == key.1) {
+                    objects.remove(&key);
+                }
+            }
         }
-        Op::Create | Op::Update => match objects.get_mut(&entry.address) {
-            Some(object) => {
+        Op::Create | Op::Update => {
+            let existing = at(objects, &entry.address);
+            let same = existing
+                .iter()
+                .find(|(_, id)| Some(id) == entry.id.as_ref())
+                .or(match (&entry.id, existing.as_slice()) {
+                    (None, [only]) => Some(only),
+                    _ => None,
+                });
+            if let Some(key) = same.cloned() {
+                let Some(mut object) = objects.remove(&key) else {
+                    return Ok(());
+                };
                 object.kind = entry.kind;
                 object.provider = entry.provider;
                 if let Some(id) = entry.id {
@@ -470,27 +496,34 @@ fn apply(objects: &mut BTreeMap<Address, Object>, entry: Entry) -> Result<(), St
                 if let Some(created_at) = entry.created_at {
                     object.created_at = created_at;
                 }
+                objects.insert((object.address.clone(), object.id.clone()), object);
+                return Ok(());
             }
-            None => {
-                let Some(id) = entry.id else {
-                    return Err(format!(
-                        "{} is not in the state and the entry has no id for it",
-                        entry.address
-                    ));
-                };
-                let object = Object {
-                    address: entry.address.clone(),
-                    kind: entry.kind,
-                    provider: entry.provider,
-                    id,
-                    attributes: entry.attributes.unwrap_or_default(),
-                    dependencies: entry.dependencies,
-                    created_at: entry.created_at.unwrap_or(0),
-                    sensitive: Vec::new(),
-                };
-                objects.insert(entry.address, object);
+            let Some(id) = entry.id else {
+                return Err(format!(
+                    "{} is not in the state and the entry has no id for it",
+                    entry.address
+                ));
+            };
+            // A plain create replaces what the state had at the address; the new object of
+            // a create-before-destroy replacement (created with a key of its own) does not.
+            if entry.key.is_none() {
+                for key in existing {
+                    objects.remove(&key);
+                }
             }
-        },
+            let object = Object {
+                address: entry.address.clone(),
+                kind: entry.kind,
+                provider: entry.provider,
+                id: id.clone(),
+                attributes: entry.attributes.unwrap_or_default(),
+                dependencies: entry.dependencies,
+                created_at: entry.created_at.unwrap_or(0),
+                sensitive: Vec::new(),
+            };
+            objects.insert((entry.address, id), object);
+        }
     }
     Ok(())
 }
