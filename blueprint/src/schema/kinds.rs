@@ -357,6 +357,53 @@ fn kubernetes_cluster() -> KindSchema {
         )
         .with(attr("gpu", Integer, "GPUs per node.").default(0).min(0.0))
         .with(attr("labels", Map(Box::new(String)), "Node labels."));
+    let reserved = body()
+        .with(
+            attr(
+                "kube_cpu",
+                Cpu,
+                "kube-reserved CPU per node; the GKE/AKS tiers when unset.",
+            )
+            .min(0.0),
+        )
+        .with(
+            attr(
+                "kube_memory",
+                Size,
+                "kube-reserved memory per node; the GKE/AKS tiers when unset.",
+            )
+            .min(0.0),
+        )
+        .with(
+            attr("system_cpu", Cpu, "system-reserved CPU per node.")
+                .default(0.0)
+                .min(0.0),
+        )
+        .with(
+            attr("system_memory", Size, "system-reserved memory per node.")
+                .default("0B")
+                .min(0.0),
+        )
+        .with(
+            attr(
+                "eviction",
+                Size,
+                "Hard eviction threshold (memory.available) per node.",
+            )
+            .default("100MiB")
+            .min(0.0),
+        );
+    let vm_overhead = body()
+        .with(
+            attr("cpu", Number, "Extra vCPUs per VM for its guest OS.")
+                .default(1.0)
+                .min(0.0),
+        )
+        .with(
+            attr("memory", Size, "Extra memory per VM for its guest OS.")
+                .default("2GiB")
+                .min(0.0),
+        );
     kind(
         "kubernetes_cluster",
         "A Kubernetes cluster whose nodes are VMs on a host pool.",
@@ -405,7 +452,17 @@ fn kubernetes_cluster() -> KindSchema {
                 )
                 .labelled("name")
                 .required(),
-            ),
+            )
+            .nest(block(
+                "reserved",
+                "What each node keeps back from pods (capacity planning).",
+                reserved,
+            ))
+            .nest(block(
+                "vm_overhead",
+                "Guest OS overhead of one VM per service replica, for the consolidation comparison.",
+                vm_overhead,
+            )),
     )
 }
 
@@ -448,6 +505,15 @@ fn service() -> KindSchema {
                 "Mean time one replica spends on a request.",
             )
             .required()
+            .min(1.0),
+        )
+        .with(
+            attr(
+                "concurrency",
+                Integer,
+                "Requests one replica serves at once (worker threads); the queue has replicas × concurrency servers.",
+            )
+            .default(1)
             .min(1.0),
         );
     let mut schema = requests()
