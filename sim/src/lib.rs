@@ -76,6 +76,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod capacity;
 pub mod distribution;
 pub mod engine;
 pub mod histogram;
