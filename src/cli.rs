@@ -37,6 +37,9 @@ pub enum Command {
     /// Act on the simulated datacenter behind Strata's back, as an operator would.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Capacity planning: allocation and headroom, N+k survivability, growth,
+    /// consolidation and latency under failure.
+    Capacity(CapacityArgs),
 }
 
 /// Where the state lives and how long to wait for its lock.
@@ -260,4 +263,22 @@ pub struct GraphArgs {
     pub format: GraphFormat,
     #[command(flatten)]
     pub vars: VarArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CapacityArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Print the result as JSON (see docs/capacity.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Host failures per pool to survive: 1, or 2 to also fail every pair of hosts.
+    #[arg(long, short, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub k: u8,
+    /// Project the growth of this scenario only (default: every scenario with a growth block).
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
 }

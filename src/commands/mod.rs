@@ -1,6 +1,7 @@
 //! The commands, one file each; `run` dispatches and returns the exit code.
 
 mod apply;
+mod capacity;
 mod fmt;
 mod graph;
 mod import;
@@ -25,6 +26,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Output(args) => output::run(&args, printer),
         Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
+        Command::Capacity(args) => capacity::run(&args, printer),
     }
 }
 
