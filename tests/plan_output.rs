@@ -83,7 +83,8 @@ fn plans_read_as_terraform_users_expect() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.hcl"), BLUEPRINT).unwrap();
     insta::assert_snapshot!("plan_create", strata(dir.path(), &["plan"]));
-    strata(dir.path(), &["apply", "-auto-approve"]);
+    // One call at a time, so that ids are handed out in the same order on every run.
+    strata(dir.path(), &["apply", "-auto-approve", "-parallelism", "1"]);
 
     // Drift behind Strata's back, and a change in the blueprint that forces a replacement.
     strata(dir.path(), &["sim", "drift", "service.api", "replicas=5"]);
@@ -102,7 +103,12 @@ fn plans_read_as_terraform_users_expect() {
     for change in json["resource_changes"].as_array_mut().unwrap() {
         change["id"] = "<id>".into();
     }
-    insta::assert_json_snapshot!("plan_json", json, { ".resource_changes[].before.host" => "<host>", ".resource_changes[].after.host" => "<host>" });
+    insta::assert_json_snapshot!("plan_json", json, {
+        ".resource_changes[].before.host" => "<host>",
+        ".resource_changes[].after.host" => "<host>",
+        ".resource_changes[].before.id" => "<id>",
+        ".resource_changes[].after.id" => "<id>",
+    });
 
     insta::assert_snapshot!("plan_destroy", strata(dir.path(), &["plan", "-destroy"]));
 }
