@@ -130,6 +130,7 @@ service "app" {
   load {
     rps          = each.value.rps
     service_time = each.value.service_time
+    concurrency  = 16
   }
 
   lifecycle {
@@ -155,6 +156,7 @@ service "customer_portal" {
   load {
     rps          = 600
     service_time = "40ms"
+    concurrency  = 16
   }
 }
 

@@ -19,6 +19,7 @@ service "gateway" {
     content {
       rps          = load.value
       service_time = "2ms"
+      concurrency  = 64
     }
   }
 }
