@@ -48,6 +48,12 @@
 //!   quorum, time_to_failure, time_to_repair)`](ReplicaGroupSpec::new)
 //!   `.with_repair_crews(n)` (FIFO; unlimited by default); [`ReplicaGroups`] is a
 //!   `Simulation` of independent groups, one service each, each on its own lane.
+//! - [`topology`]: [`Topology::from_config(&config)`](Topology::from_config) places a
+//!   blueprint as the `sim` provider does: sites, racks, hosts of each pool (overcommit,
+//!   racks round-robin), VMs (most free memory, anti-affinity), cluster nodes as VMs
+//!   (control plane spread first), replicas on workers by requests (`spread`), Ceph
+//!   copies on the hosts of its pool, service dependencies; `Display` dumps the placement;
+//!   a blueprint that does not fit is a [`TopologyError`].
 //!
 //! # Writing a model
 //! A model is a struct implementing [`Model`] with an event enum; it owns its random
@@ -89,6 +95,7 @@ pub mod runner;
 pub mod shard;
 pub mod stats;
 pub mod time;
+pub mod topology;
 
 pub use distribution::{Distribution, DistributionError, Shape};
 pub use engine::{Engine, EventQueue, Model, RunSummary, Scheduler, TimerId};
@@ -105,3 +112,4 @@ pub use runner::{
 pub use shard::{Shard, ShardError};
 pub use stats::{Interval, Mean, OutageMinutes, RunTally, ServiceOutcome, ServiceTally, Worst};
 pub use time::SimTime;
+pub use topology::{Topology, TopologyError};
