@@ -54,6 +54,13 @@
 //!   (control plane spread first), replicas on workers by requests (`spread`), Ceph
 //!   copies on the hosts of its pool, service dependencies; `Display` dumps the placement;
 //!   a blueprint that does not fit is a [`TopologyError`].
+//! - [`failover`]: [`Scenario::from_config(&config, &topology, name)`](failover::Scenario::from_config)
+//!   reads a `scenario` block (failure models per [`Class`](failover::Class), injections,
+//!   [`Timings`](failover::Timings), maintenance); [`Failover::new(topology,
+//!   scenario)`](Failover::new) is the `Simulation` of vSphere HA restarts with admission
+//!   room, Kubernetes eviction and rescheduling (stateful pods wait), quorums, etcd,
+//!   Ceph min_size and re-replication, and dependencies: one outcome row per service,
+//!   cluster and storage, plus Ceph data-at-risk rows ([`failover::row_kind`]).
 //!
 //! # Writing a model
 //! A model is a struct implementing [`Model`] with an event enum; it owns its random
@@ -85,6 +92,7 @@
 pub mod capacity;
 pub mod distribution;
 pub mod engine;
+pub mod failover;
 pub mod histogram;
 mod math;
 pub mod monitor;
@@ -99,6 +107,7 @@ pub mod topology;
 
 pub use distribution::{Distribution, DistributionError, Shape};
 pub use engine::{Engine, EventQueue, Model, RunSummary, Scheduler, TimerId};
+pub use failover::Failover;
 pub use histogram::Histogram;
 pub use monitor::{ServiceMonitor, ServiceRecord};
 pub use outcome::{MergeError, Outcome, ShardOf};
