@@ -40,6 +40,9 @@ pub enum Command {
     /// Capacity planning: allocation and headroom, N+k survivability, growth,
     /// consolidation and latency under failure.
     Capacity(CapacityArgs),
+    /// Simulate failures and failover over many years: availability, downtime and
+    /// outages of every service, cluster and storage.
+    Simulate(SimulateArgs),
 }
 
 /// Where the state lives and how long to wait for its lock.
@@ -281,4 +284,55 @@ pub struct CapacityArgs {
     /// Project the growth of this scenario only (default: every scenario with a growth block).
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
+}
+
+/// `strata simulate [DIR] --scenario NAME ...`, or `strata simulate merge FILES...`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SimulateArgs {
+    #[command(subcommand)]
+    pub command: Option<SimulateCommand>,
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The scenario to simulate; may be left out when the blueprint has only one.
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+    /// Replications (default: the scenario's).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: Option<u64>,
+    /// The seed of every random stream (default: the scenario's).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Simulated time per replication, such as 365d or 5y (default: the scenario's).
+    #[arg(long, value_name = "DURATION")]
+    pub horizon: Option<String>,
+    /// Worker threads; 0 for one per core. The result does not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// Run only slice K of N of the replications (merge the slices' JSON with
+    /// `strata simulate merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<sim::Shard>,
+    /// Print the outcome as JSON (see docs/simulation.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimulateCommand {
+    /// Combine the JSON outcomes of every shard of a run into the outcome of the whole run.
+    Merge(SimulateMergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateMergeArgs {
+    /// The shards' JSON files (from `strata simulate --shard K/N --json`), in any order.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// Print the merged outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -97,6 +97,49 @@ impl Progress {
     }
 }
 
+/// The progress of a count of work items (a simulation's replications): a bar on a
+/// terminal, nothing otherwise.
+pub struct Counter {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Counter {
+    /// Progress over `total` items, labelled `label`.
+    pub fn new(total: u64, label: &str) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg} (eta {eta})",
+            ) {
+                bar.set_style(style);
+            }
+            bar.set_message(label.to_string());
+            bar
+        });
+        Counter { bar }
+    }
+
+    /// Whether a bar is shown (and worth updating).
+    pub fn is_shown(&self) -> bool {
+        self.bar.is_some()
+    }
+
+    /// Sets the items done.
+    pub fn set(&self, done: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+        }
+    }
+
+    /// Ends the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn verb(kind: planner::apply::OpKind) -> (&'static str, &'static str) {
     match kind {
         planner::apply::OpKind::Create => ("Creating...", "Creation complete"),

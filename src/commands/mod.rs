@@ -8,6 +8,7 @@ mod import;
 mod output;
 mod plan;
 mod sim;
+mod simulate;
 mod state;
 mod validate;
 
@@ -27,6 +28,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
         Command::Capacity(args) => capacity::run(&args, printer),
+        Command::Simulate(args) => simulate::run(&args, printer),
     }
 }
 

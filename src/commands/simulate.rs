@@ -1,0 +1,373 @@
+//! `strata simulate`: the failure simulation of a blueprint under one of its scenarios,
+//! as tables or as JSON (docs/simulation.md); `strata simulate merge` combines the JSON of
+//! shards into the outcome of the whole run.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use ::sim::failover::{Failover, RowKind, Scenario, row_kind};
+use ::sim::{Outcome, RunConfig, ServiceOutcome, Shard, SimTime, Topology, run_with_progress};
+use blueprint::units::{format_duration, parse_duration};
+
+use crate::cli::{SimulateArgs, SimulateCommand, SimulateMergeArgs};
+use crate::printer::{Counter, Printer};
+
+pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
+    if let Some(SimulateCommand::Merge(merge_args)) = &args.command {
+        return merge(merge_args, printer);
+    }
+    let (config, diags, sources) = super::load(&args.dir, &args.vars);
+    printer.diagnostics(&diags, &sources);
+    if diags.has_errors() {
+        let (errors, _) = diags.counts();
+        printer.failure(&format!(
+            "the blueprint has {errors} error(s); fix them before simulating"
+        ));
+        return Ok(1);
+    }
+    let topology = match Topology::from_config(&config) {
+        Ok(t) => t,
+        Err(e) => {
+            printer.failure(&format!("cannot simulate: {e}"));
+            return Ok(1);
+        }
+    };
+    let mut scenario = match Scenario::from_config(&config, &topology, args.scenario.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            printer.failure(&e.to_string());
+            return Ok(1);
+        }
+    };
+    if let Some(n) = args.replications {
+        scenario.replications = n;
+    }
+    if let Some(seed) = args.seed {
+        scenario.seed = seed;
+    }
+    if let Some(text) = &args.horizon {
+        match parse_duration(text) {
+            Ok(ms) if ms > 0 => scenario.horizon = SimTime::from_millis(ms),
+            Ok(_) => {
+                printer.failure("--horizon must be longer than zero");
+                return Ok(1);
+            }
+            Err(e) => {
+                printer.failure(&format!("--horizon {text}: {e}"));
+                return Ok(1);
+            }
+        }
+    }
+    let run_config = RunConfig {
+        threads: args.threads,
+        shard: args.shard.unwrap_or(Shard::WHOLE),
+        ..RunConfig::new(
+            scenario.name.clone(),
+            scenario.seed,
+            scenario.replications,
+            scenario.horizon,
+        )
+    };
+    let targets = targets(&config);
+    let simulation = Failover::new(topology, scenario);
+    let total = run_config.shard.len(run_config.replications);
+    let counter = Counter::new(total, &format!("scenario {}", run_config.scenario));
+    let progress = AtomicU64::new(0);
+    let started = Instant::now();
+    let result = if counter.is_shown() {
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| run_with_progress(&run_config, &simulation, &progress));
+            while !worker.is_finished() {
+                counter.set(progress.load(Ordering::Relaxed));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            worker.join()
+        })
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    } else {
+        run_with_progress(&run_config, &simulation, &progress)
+    };
+    counter.finish();
+    let elapsed = started.elapsed();
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => {
+            printer.failure(&e.to_string());
+            return Ok(1);
+        }
+    };
+    if args.json {
+        printer.line(&outcome.to_json());
+    } else {
+        printer.text(&render(&outcome, &targets));
+        let years = outcome.replications as f64 * outcome.horizon.as_years_f64();
+        let secs = elapsed.as_secs_f64().max(1e-9);
+        printer.line(&format!(
+            "Simulated {} years in {:.2} s ({} simulated years/s).",
+            grouped(years.round() as u64),
+            secs,
+            grouped((years / secs).round() as u64)
+        ));
+    }
+    Ok(0)
+}
+
+fn merge(args: &SimulateMergeArgs, printer: &mut Printer) -> anyhow::Result<u8> {
+    let mut shards = Vec::with_capacity(args.files.len());
+    for file in &args.files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                printer.failure(&format!("cannot read {}: {e}", file.display()));
+                return Ok(1);
+            }
+        };
+        match Outcome::from_json(&text) {
+            Ok(o) => shards.push(o),
+            Err(e) => {
+                printer.failure(&format!(
+                    "{} is not the JSON of `strata simulate --json`: {e}",
+                    file.display()
+                ));
+                return Ok(1);
+            }
+        }
+    }
+    match Outcome::merge(&shards) {
+        Ok(outcome) if args.json => printer.line(&outcome.to_json()),
+        Ok(outcome) => printer.text(&render(&outcome, &HashMap::new())),
+        Err(e) => {
+            printer.failure(&format!("cannot merge: {e}"));
+            return Ok(1);
+        }
+    }
+    Ok(0)
+}
+
+/// The availability target of each service that sets one.
+fn targets(config: &blueprint::Config) -> HashMap<String, f64> {
+    config
+        .instances
+        .iter()
+        .filter(|i| i.kind == "service")
+        .filter_map(|i| Some((i.address.to_string(), i.fields.num("target")?)))
+        .collect()
+}
+
+/// A horizon in whole years or days when it is one, else in the blueprint's units.
+fn horizon(h: SimTime) -> String {
+    let ms = h.as_millis();
+    let day = SimTime::from_days(1).as_millis();
+    let year = SimTime::from_years(1).as_millis();
+    if ms.is_multiple_of(year) {
+        format!("{}y", ms / year)
+    } else if ms.is_multiple_of(day) {
+        format!("{}d", ms / day)
+    } else {
+        format_duration(ms)
+    }
+}
+
+/// 1234567 as `1,234,567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `x` with `places` decimals.
+fn fixed(x: f64, places: usize) -> String {
+    let text = format!("{x:.places$}");
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        format!("{:.places$}", 0.0)
+    } else {
+        text
+    }
+}
+
+/// A fraction as a percentage with enough decimals to show the nines.
+fn percent(x: f64) -> String {
+    format!("{}%", fixed(x * 100.0, 4))
+}
+
+fn optional(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".into(), |v| fixed(v, 1))
+}
+
+/// Columns padded to their widest cell; cells that start with a digit are right-aligned.
+fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let numeric: Vec<bool> = (0..headers.len())
+        .map(|i| {
+            i > 0
+                && rows.iter().all(|r| {
+                    r[i].is_empty() || r[i] == "-" || r[i].starts_with(|c: char| c.is_ascii_digit())
+                })
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let mut out = String::from(" ");
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            out.push_str("  ");
+            if numeric[i] {
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                out.push_str(&" ".repeat(pad));
+            }
+        }
+        out.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+fn availability_row(s: &ServiceOutcome, target: Option<f64>) -> Vec<String> {
+    let a = &s.availability;
+    let mut row = vec![
+        s.address.clone(),
+        percent(a.mean),
+        format!("{} – {}", percent(a.ci95[0]), percent(a.ci95[1])),
+        fixed(s.downtime_minutes_per_year.mean, 1),
+        fixed(s.outages_per_year.mean, 2),
+        optional(s.outage_minutes.mean),
+        optional(s.outage_minutes.p95),
+        fixed(s.degraded_minutes_per_year.mean, 1),
+        s.worst_replication.map_or_else(
+            || "-".into(),
+            |w| format!("#{} {}", w.replication, percent(w.availability)),
+        ),
+    ];
+    if let Some(t) = target {
+        let verdict = if a.mean >= t { "met" } else { "MISSED" };
+        let target = fixed(t * 100.0, 4);
+        let target = target.trim_end_matches('0').trim_end_matches('.');
+        row.push(format!("{target}% {verdict}"));
+    } else {
+        row.push(String::new());
+    }
+    row
+}
+
+const AVAILABILITY_HEADERS: [&str; 10] = [
+    "",
+    "AVAILABILITY",
+    "95% INTERVAL",
+    "DOWN MIN/YR",
+    "OUTAGES/YR",
+    "MEAN MIN",
+    "P95 MIN",
+    "DEGRADED MIN/YR",
+    "WORST REPLICATION",
+    "TARGET",
+];
+
+/// The outcome as tables: services, clusters, storage, data at risk.
+fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
+    let mut out = format!(
+        "Scenario {}: {} replications of {}, seed {}{}; {} events.\n\n",
+        outcome.scenario,
+        grouped(outcome.replications),
+        horizon(outcome.horizon),
+        outcome.seed,
+        outcome.shard.map_or_else(String::new, |s| format!(
+            ", shard {} of {} replications",
+            s.shard,
+            grouped(s.replications_total)
+        )),
+        grouped(outcome.events),
+    );
+    let sections = [
+        (
+            RowKind::Service,
+            "Services (up while quorum replicas run and everything they need is up)",
+        ),
+        (
+            RowKind::Cluster,
+            "Clusters (control plane: up while etcd has a majority)",
+        ),
+        (RowKind::Storage, "Storage (up while it serves I/O)"),
+    ];
+    for (kind, title) in sections {
+        let mut rows: Vec<Vec<String>> = outcome
+            .services
+            .iter()
+            .filter(|s| row_kind(&s.address) == kind)
+            .map(|s| availability_row(s, targets.get(&s.address).copied()))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut headers = AVAILABILITY_HEADERS.to_vec();
+        headers[0] = match kind {
+            RowKind::Service => "SERVICE",
+            RowKind::Cluster => "CLUSTER",
+            _ => "STORAGE",
+        };
+        if rows.iter().all(|r| r[9].is_empty()) {
+            headers.truncate(9);
+            rows.iter_mut().for_each(|r| r.truncate(9));
+        }
+        out.push_str(&format!("{title}\n{}\n", table(&headers, &rows)));
+    }
+    let at_risk: Vec<Vec<String>> = outcome
+        .services
+        .iter()
+        .filter(|s| row_kind(&s.address) == RowKind::DataAtRisk)
+        .map(|s| {
+            vec![
+                s.address
+                    .trim_end_matches(::sim::failover::DATA_AT_RISK)
+                    .to_string(),
+                fixed(s.outages_per_year.mean, 2),
+                fixed(s.downtime_minutes_per_year.mean, 1),
+                optional(s.outage_minutes.mean),
+                optional(s.outage_minutes.max),
+            ]
+        })
+        .collect();
+    if !at_risk.is_empty() {
+        out.push_str(&format!(
+            "Data at risk (a placement group down to its last copy)\n{}\n",
+            table(
+                &["STORAGE", "EVENTS/YR", "MIN/YR", "MEAN MIN", "LONGEST MIN"],
+                &at_risk
+            )
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(12), "12");
+        assert_eq!(percent(0.999_310_2), "99.9310%");
+        assert_eq!(fixed(-0.00001, 1), "0.0");
+    }
+}
