@@ -584,3 +584,115 @@ fn reference_platform_site_loss() {
     assert_eq!(row("storage.nfs").outages_per_year.mean, 0.0);
     assert!(row("storage.ceph/data_at_risk").outages_per_year.mean >= 1.0);
 }
+
+#[test]
+fn a_rack_outage_takes_down_every_host_in_it() {
+    // Racks r[0] (host-0 and host-2) and r[1] (host-1). r[0] goes dark: cp-0 (host-0) and
+    // w-1 (host-2) restart on host-1 after 15 s + 120 s. Without a control plane every
+    // service is down; db (on w-1) also waits for its pod: 30 s more.
+    let racked = two_workers(ROOMY, &inject("s", &[("1h", "fail = rack.r[0]", "4h")])).replace(
+        "  site  = site.a\n  hosts = 3",
+        "  site  = site.a\n  racks = rack.r\n  hosts = 3",
+    ) + "rack \"r\" {\n  count = 2\n  site  = site.a\n}\n";
+    let r = records(&racked, "s");
+    one_outage(&r, "kubernetes_cluster.k", 135);
+    one_outage(&r, "service.web", 135);
+    one_outage(&r, "service.db", 165);
+}
+
+/// Three workers on three hosts; `svc` has three replicas that need two; only replicas
+/// fail, with mtbf 1000 h and mttr 10 h.
+fn replicas_only(repair: &str, crews: &str) -> String {
+    format!(
+        r#"
+site "a" {{}}
+network_zone "z" {{ cidr = "10.0.0.0/16" }}
+host_pool "p" {{
+  site  = site.a
+  hosts = 3
+  host {{
+    cpu    = 32
+    memory = "128GiB"
+  }}
+}}
+kubernetes_cluster "k" {{
+  pool = host_pool.p
+  zone = network_zone.z
+  control_plane {{
+    count = 1
+  }}
+  node_group "w" {{
+    count  = 3
+    cpu    = 8
+    memory = "16GiB"
+  }}
+}}
+service "svc" {{
+  cluster  = kubernetes_cluster.k
+  replicas = 3
+  quorum   = 2
+}}
+scenario "q" {{
+  horizon      = "20y"
+  replications = 400
+  seed         = 11
+  failures {{
+    replica {{
+      mtbf = "1000h"
+      mttr = "10h"
+      {repair}
+      {crews}
+    }}
+  }}
+}}
+"#
+    )
+}
+
+fn availability(hcl: &str) -> sim::Interval {
+    let sim = simulation(hcl, "q");
+    let s = sim.scenario();
+    let config = RunConfig {
+        threads: 2,
+        ..RunConfig::new("q", s.seed, s.replications, s.horizon)
+    };
+    run(&config, &sim).unwrap().services[0].availability
+}
+
+#[track_caller]
+fn inside(interval: sim::Interval, expected: f64) {
+    let [low, high] = interval.ci95;
+    assert!(
+        low <= expected && expected <= high,
+        "{expected} outside [{low}, {high}] (mean {})",
+        interval.mean
+    );
+    // Tight: the half-width is under 5% of the unavailability.
+    assert!((high - low) / 2.0 < 0.05 * (1.0 - expected), "{interval:?}");
+}
+
+#[test]
+fn replica_quorum_matches_the_closed_forms() {
+    // Independent repair: A = 3a² − 2a³ with a = 1000/1010, whatever the repair
+    // distribution's shape.
+    let a: f64 = 1000.0 / 1010.0;
+    let independent = 3.0 * a * a - 2.0 * a * a * a;
+    inside(availability(&replicas_only("", "")), independent);
+    inside(
+        availability(&replicas_only(
+            "distribution = \"lognormal\"\n      sigma = 1",
+            "",
+        )),
+        independent,
+    );
+    // One repair crew: the birth-death chain with failure rates 3λ, 2λ, λ and one
+    // repair at rate μ; up in the states with 0 or 1 replica down.
+    let rho = 10.0 / 1000.0;
+    let (p1, p2) = (3.0 * rho, 3.0 * rho * 2.0 * rho);
+    let p3 = p2 * rho;
+    let one_crew = (1.0 + p1) / (1.0 + p1 + p2 + p3);
+    inside(
+        availability(&replicas_only("", "repair_crews = 1")),
+        one_crew,
+    );
+}

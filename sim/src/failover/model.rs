@@ -832,18 +832,27 @@ impl<'a> World<'a> {
         let up = host.powered && !host.maintenance && !self.is_down(Class::Storage, unit);
         let maintenance = host.maintenance;
         let osd = &mut self.osds[st as usize][k as usize];
-        if up == osd.up {
-            return;
-        }
-        osd.up = up;
         if up {
+            if osd.up {
+                return;
+            }
+            osd.up = true;
             osd.out = false;
             if let Some(id) = osd.timer.take() {
                 s.cancel(id);
             }
-        } else if !maintenance {
-            let delay = self.sim.scenario.timings.ceph_rereplication;
-            osd.timer = Some(s.schedule_in(delay, Event::OsdOut(st, k)));
+        } else {
+            let changed = osd.up;
+            osd.up = false;
+            // Down outside maintenance (noout): marked out after the delay, also when a
+            // host that failed during maintenance stays down after it.
+            if !maintenance && !osd.out && osd.timer.is_none() {
+                let delay = self.sim.scenario.timings.ceph_rereplication;
+                osd.timer = Some(s.schedule_in(delay, Event::OsdOut(st, k)));
+            }
+            if !changed {
+                return;
+            }
         }
         self.recount_storage(st);
     }
