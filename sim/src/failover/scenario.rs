@@ -163,7 +163,10 @@ pub enum ScenarioError {
         /// The scenarios there are.
         known: Vec<String>,
     },
-    /// No name given and not exactly one scenario.
+    /// The blueprint has no scenario.
+    #[error("the blueprint has no scenario to simulate: add a `scenario` block")]
+    None,
+    /// No name given and several scenarios.
     #[error("name the scenario to simulate with --scenario{}", available(.known))]
     Ambiguous {
         /// The scenarios there are.
@@ -221,6 +224,7 @@ impl Scenario {
                     known: known(),
                 })?,
             None if scenarios.len() == 1 => &scenarios[0],
+            None if scenarios.is_empty() => return Err(ScenarioError::None),
             None => return Err(ScenarioError::Ambiguous { known: known() }),
         };
         Self::from_instance(topology, instance)
