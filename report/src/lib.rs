@@ -1,3 +1,33 @@
-//! Reports for decision-makers: the report model, HTML and Markdown templates, SVG charts.
-//!
-//! Empty until reports land (issue 5); the crate exists so the workspace has its final shape.
+//! Reports of a blueprint under one scenario: the failure simulation's outcome and the
+//! capacity analysis combined into one model ([`Report`]), rendered as a self-contained
+//! HTML page with inline SVG charts, as Markdown short enough for a merge-request comment,
+//! or as JSON (docs/report.md). Two blueprints can be compared side by side.
+
+pub mod chart;
+mod compare;
+mod model;
+mod render;
+
+pub use compare::{Comparison, Delta, ServiceDelta};
+pub use model::{
+    ConsolidationRow, DomainRow, GrowthSeries, GrowthSummary, Report, ServiceRow, Summary, Totals,
+    nines,
+};
+pub use render::{Document, Format};
+
+/// Why a report cannot be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A template failed to render (a bug in the templates).
+    #[error("cannot render the {format} report: {source}")]
+    Template {
+        /// Which format.
+        format: &'static str,
+        /// Tera's error.
+        #[source]
+        source: tera::Error,
+    },
+    /// The model failed to serialise.
+    #[error("cannot serialise the report: {0}")]
+    Json(#[from] serde_json::Error),
+}
