@@ -43,6 +43,9 @@ pub enum Command {
     /// Simulate failures and failover over many years: availability, downtime and
     /// outages of every service, cluster and storage.
     Simulate(SimulateArgs),
+    /// A report of a blueprint under a scenario: availability against targets, failure
+    /// domain verdicts, runway and consolidation, as HTML, Markdown or JSON.
+    Report(ReportArgs),
 }
 
 /// Where the state lives and how long to wait for its lock.
@@ -335,4 +338,43 @@ pub struct SimulateMergeArgs {
     /// Print the merged outcome as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `strata report [DIR] --scenario NAME --format html|md|json -o FILE [--compare OTHER]`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The scenario to simulate; may be left out when the blueprint has only one.
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+    /// Write the report to this file (default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Another blueprint folder to compare with, under the same scenario name.
+    #[arg(long, value_name = "OTHER_DIR")]
+    pub compare: Option<PathBuf>,
+    /// Replications (default: the scenario's).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: Option<u64>,
+    /// The seed of every random stream (default: the scenario's).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// A self-contained HTML page with inline SVG charts.
+    #[default]
+    Html,
+    /// Markdown, short enough for a merge-request comment.
+    Md,
+    /// The report model as JSON (docs/report.md).
+    Json,
 }

@@ -7,6 +7,7 @@ mod graph;
 mod import;
 mod output;
 mod plan;
+mod report;
 mod sim;
 mod simulate;
 mod state;
@@ -29,6 +30,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
         Command::Capacity(args) => capacity::run(&args, printer),
         Command::Simulate(args) => simulate::run(&args, printer),
+        Command::Report(args) => report::run(&args, printer),
     }
 }
 

@@ -1,0 +1,158 @@
+//! `strata report`: the failure simulation and the capacity analysis of a blueprint under
+//! one scenario, combined into one report (HTML, Markdown or JSON; docs/report.md), or two
+//! blueprints compared side by side with `--compare`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use ::report::{Comparison, Document, Format, Report};
+use ::sim::capacity::{self, Options};
+use ::sim::failover::Scenario;
+use ::sim::{Failover, Outcome, RunConfig, Topology, run_with_progress};
+
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::printer::{Counter, Printer};
+
+pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
+    let Some(base) = build(&args.dir, args, args.scenario.as_deref(), printer) else {
+        return Ok(1);
+    };
+    let document = match &args.compare {
+        None => Document::Single(Box::new(base)),
+        Some(other_dir) => {
+            // The same scenario name in both, even when the first was implied.
+            let name = base.scenario.clone();
+            let Some(other) = build(other_dir, args, Some(&name), printer) else {
+                return Ok(1);
+            };
+            Document::Compare(Box::new(Comparison::new(base, other)))
+        }
+    };
+    let format = match args.format {
+        ReportFormat::Html => Format::Html,
+        ReportFormat::Md => Format::Markdown,
+        ReportFormat::Json => Format::Json,
+    };
+    let text = match document.render(format) {
+        Ok(t) => t,
+        Err(e) => {
+            printer.failure(&e.to_string());
+            return Ok(1);
+        }
+    };
+    match &args.output {
+        None => printer.text(&text),
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, &text) {
+                printer.failure(&format!("cannot write {}: {e}", file.display()));
+                return Ok(1);
+            }
+            printer.line(&format!("Wrote {}.", file.display()));
+        }
+    }
+    Ok(0)
+}
+
+/// The report of one blueprint, or `None` once the reason has been printed.
+fn build(
+    dir: &Path,
+    args: &ReportArgs,
+    scenario_name: Option<&str>,
+    printer: &mut Printer,
+) -> Option<Report> {
+    let (config, diags, sources) = super::load(dir, &args.vars);
+    printer.diagnostics(&diags, &sources);
+    if diags.has_errors() {
+        let (errors, _) = diags.counts();
+        printer.failure(&format!(
+            "{} has {errors} error(s); fix them before reporting",
+            dir.display()
+        ));
+        return None;
+    }
+    let fail = |printer: &mut Printer, text: String| {
+        printer.failure(&format!("{}: {text}", dir.display()));
+        None
+    };
+    let topology = match Topology::from_config(&config) {
+        Ok(t) => t,
+        Err(e) => return fail(printer, format!("cannot simulate: {e}")),
+    };
+    let mut scenario = match Scenario::from_config(&config, &topology, scenario_name) {
+        Ok(s) => s,
+        Err(e) => return fail(printer, e.to_string()),
+    };
+    if let Some(n) = args.replications {
+        scenario.replications = n;
+    }
+    if let Some(seed) = args.seed {
+        scenario.seed = seed;
+    }
+    let options = Options {
+        k: 1,
+        scenario: None,
+    };
+    let capacity = match capacity::analyse(&config, &options) {
+        Ok(c) => c,
+        Err(e) => return fail(printer, e.to_string()),
+    };
+    let run_config = RunConfig::new(
+        scenario.name.clone(),
+        scenario.seed,
+        scenario.replications,
+        scenario.horizon,
+    );
+    let label = format!("{} scenario {}", name_of(dir), run_config.scenario);
+    let outcome = match simulate(&run_config, Failover::new(topology, scenario), &label) {
+        Ok(o) => o,
+        Err(e) => return fail(printer, e),
+    };
+    Some(Report::new(
+        &name_of(dir),
+        &outcome,
+        &capacity,
+        &targets(&config),
+    ))
+}
+
+/// Runs the simulation with a progress counter on a terminal.
+fn simulate(run_config: &RunConfig, simulation: Failover, label: &str) -> Result<Outcome, String> {
+    let counter = Counter::new(run_config.replications, label);
+    let progress = AtomicU64::new(0);
+    let result = if counter.is_shown() {
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| run_with_progress(run_config, &simulation, &progress));
+            while !worker.is_finished() {
+                counter.set(progress.load(Ordering::Relaxed));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            worker.join()
+        })
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    } else {
+        run_with_progress(run_config, &simulation, &progress)
+    };
+    counter.finish();
+    result.map_err(|e| e.to_string())
+}
+
+/// The blueprint's name: its folder's name.
+fn name_of(dir: &Path) -> String {
+    let full = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    full.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The availability target of each service that sets one.
+fn targets(config: &blueprint::Config) -> HashMap<String, f64> {
+    config
+        .instances
+        .iter()
+        .filter(|i| i.kind == "service")
+        .filter_map(|i| Some((i.address.to_string(), i.fields.num("target")?)))
+        .collect()
+}
