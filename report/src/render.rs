@@ -217,8 +217,7 @@ fn charts_of(r: &Report) -> Vec<Value> {
     ];
     if let Some(g) = &r.growth {
         let horizon = g.horizon_months.max(1.0);
-        let crossings = g.series.iter().filter_map(|s| s.crosses_in_months);
-        let x_max = crossings.fold(horizon, f64::max).min(horizon.max(60.0));
+        let x_max = horizon;
         let lines: Vec<Line> = g
             .series
             .iter()

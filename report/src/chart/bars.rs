@@ -18,7 +18,7 @@ pub struct Bar {
     pub warn: bool,
 }
 
-const LABEL: f64 = 220.0;
+const LABEL: f64 = 320.0;
 const PLOT: f64 = 420.0;
 const ROW: f64 = 22.0;
 

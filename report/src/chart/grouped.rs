@@ -14,7 +14,7 @@ pub struct Pair {
     pub second: f64,
 }
 
-const LEFT: f64 = 50.0;
+const LEFT: f64 = 75.0;
 const GROUP: f64 = 110.0;
 const PLOT_H: f64 = 200.0;
 const TOP: f64 = 40.0;

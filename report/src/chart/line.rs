@@ -21,7 +21,8 @@ const COLOURS: [&str; 6] = [
 ];
 
 /// A chart titled `title` of `lines` over `0..=x_max` (`x_unit`), y in `y_unit`, with the
-/// ceiling drawn as a dashed red line labelled `ceiling_label`.
+/// ceiling drawn as a dashed red line labelled `ceiling_label`. The y axis stops at half
+/// again the ceiling; lines above it are clipped to the top.
 pub fn lines(
     title: &str,
     x_unit: &str,
@@ -36,14 +37,16 @@ pub fn lines(
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .chain([ceiling * 1.1])
         .filter(|v| v.is_finite())
-        .fold(0.0_f64, f64::max);
+        .fold(0.0_f64, f64::max)
+        .min(ceiling * 1.5)
+        .max(ceiling * 1.1);
     let y_ticks = ticks(y_max);
     let y_top = y_ticks.last().copied().unwrap_or(1.0).max(y_max).max(1e-9);
     let x_ticks = ticks(x_max);
     let x_top = x_ticks.last().copied().unwrap_or(1.0).max(x_max).max(1e-9);
     let px = |x: f64| LEFT + (x.clamp(0.0, x_top) / x_top) * PLOT_W;
     let py = |y: f64| TOP + PLOT_H - (y.clamp(0.0, y_top) / y_top) * PLOT_H;
-    let legend_w = 200.0;
+    let legend_w = 340.0;
     let mut svg = open(LEFT + PLOT_W + legend_w, TOP + PLOT_H + 45.0, title);
     svg.push_str(&text(10.0, 16.0, "start", title));
     for t in &y_ticks {
