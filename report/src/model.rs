@@ -76,6 +76,9 @@ pub struct ServiceRow {
     pub downtime_minutes_per_year: f64,
     /// Its 95% interval.
     pub downtime_ci95: [f64; 2],
+    /// Minutes down per year in the worst replication (the tail of the distribution of
+    /// yearly downtime), if any ran.
+    pub worst_downtime_minutes_per_year: Option<f64>,
     /// Outages begun per year.
     pub outages_per_year: f64,
     /// 95th percentile of outage length (minutes), if there were outages.
@@ -149,6 +152,9 @@ pub struct Totals {
     pub cost_per_year: f64,
 }
 
+/// Minutes in a 365-day year.
+const MINUTES_PER_YEAR: f64 = 365.0 * 24.0 * 60.0;
+
 /// The availability in nines; `None` for 1 (no downtime seen).
 pub fn nines(availability: f64) -> Option<f64> {
     let down = 1.0 - availability;
@@ -178,6 +184,10 @@ impl Report {
                     met: target.map(|t| s.availability.mean >= t),
                     downtime_minutes_per_year: s.downtime_minutes_per_year.mean,
                     downtime_ci95: s.downtime_minutes_per_year.ci95,
+                    worst_downtime_minutes_per_year: s
+                        .worst_replication
+                        .as_ref()
+                        .map(|w| (1.0 - w.availability) * MINUTES_PER_YEAR),
                     outages_per_year: s.outages_per_year.mean,
                     outage_p95_minutes: s.outage_minutes.p95,
                 }

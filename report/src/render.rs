@@ -110,6 +110,7 @@ fn view(r: &Report, charts: bool) -> Value {
                 "met": match s.met { Some(true) => "met", Some(false) => "missed", None => "–" },
                 "downtime": num(s.downtime_minutes_per_year, 1),
                 "downtime_ci95": format!("{} – {}", num(s.downtime_ci95[0], 1), num(s.downtime_ci95[1], 1)),
+                "worst": s.worst_downtime_minutes_per_year.map_or("–".into(), |m| num(m, 1)),
                 "outages": num(s.outages_per_year, 2),
                 "outage_p95": s.outage_p95_minutes.map_or("–".into(), |m| num(m, 1)),
             })
@@ -207,13 +208,13 @@ fn charts_of(r: &Report) -> Vec<Value> {
             label: s.address.clone(),
             value: s.downtime_minutes_per_year,
             interval: Some(s.downtime_ci95),
-            target: None,
+            target: s.worst_downtime_minutes_per_year,
             warn: s.met == Some(false),
         })
         .collect();
     let mut out = vec![
         json!({ "title": "Availability per service", "note": "nines (−log10 of the unavailable fraction), 95% interval as whiskers, target as an orange tick", "svg": chart::hbars("Availability (nines)", "nines", &availability) }),
-        json!({ "title": "Yearly downtime", "note": "mean minutes down per year, 95% interval as whiskers", "svg": chart::hbars("Downtime per year", "minutes per year", &downtime) }),
+        json!({ "title": "Yearly downtime", "note": "mean minutes down per year, 95% interval as whiskers, the worst simulated year as an orange tick", "svg": chart::hbars("Downtime per year", "minutes per year", &downtime) }),
     ];
     if let Some(g) = &r.growth {
         let horizon = g.horizon_months.max(1.0);
