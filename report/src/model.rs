@@ -76,6 +76,11 @@ pub struct ServiceRow {
     pub downtime_minutes_per_year: f64,
     /// Its 95% interval.
     pub downtime_ci95: [f64; 2],
+    /// How yearly downtime spreads over the simulated years: the 10th and 90th percentile,
+    /// and the median, in minutes per year.
+    pub downtime_p10_p90: [f64; 2],
+    /// The median simulated year's downtime, in minutes.
+    pub downtime_median: f64,
     /// Minutes down per year in the worst replication (the tail of the distribution of
     /// yearly downtime), if any ran.
     pub worst_downtime_minutes_per_year: Option<f64>,
@@ -184,6 +189,8 @@ impl Report {
                     met: target.map(|t| s.availability.mean >= t),
                     downtime_minutes_per_year: s.downtime_minutes_per_year.mean,
                     downtime_ci95: s.downtime_minutes_per_year.ci95,
+                    downtime_p10_p90: [s.downtime_distribution.p10, s.downtime_distribution.p90],
+                    downtime_median: s.downtime_distribution.p50,
                     worst_downtime_minutes_per_year: s
                         .worst_replication
                         .as_ref()

@@ -207,14 +207,14 @@ fn charts_of(r: &Report) -> Vec<Value> {
         .map(|s| Bar {
             label: s.address.clone(),
             value: s.downtime_minutes_per_year,
-            interval: Some(s.downtime_ci95),
+            interval: Some(s.downtime_p10_p90),
             target: s.worst_downtime_minutes_per_year,
             warn: s.met == Some(false),
         })
         .collect();
     let mut out = vec![
         json!({ "title": "Availability per service", "note": "nines (−log10 of the unavailable fraction), 95% interval as whiskers, target as an orange tick", "svg": chart::hbars("Availability (nines)", "nines", &availability) }),
-        json!({ "title": "Yearly downtime", "note": "mean minutes down per year, 95% interval as whiskers, the worst simulated year as an orange tick", "svg": chart::hbars("Downtime per year", "minutes per year", &downtime) }),
+        json!({ "title": "Yearly downtime", "note": "how downtime spreads over the simulated years: the mean as the bar, the 10th to 90th percentile of years as whiskers, the worst year as an orange tick", "svg": chart::hbars("Downtime per year", "minutes per year", &downtime) }),
     ];
     if let Some(g) = &r.growth {
         let horizon = g.horizon_months.max(1.0);

@@ -36,6 +36,9 @@ pub struct ServiceTally {
     pub longest_outage_ms: u64,
     /// Outage lengths.
     pub outage_lengths: Histogram,
+    /// Downtime of each replication: the distribution of downtime across simulated runs.
+    #[serde(default)]
+    pub downtimes: Histogram,
     /// The replication with the most downtime (the lowest index among equals).
     pub worst: Option<WorstReplication>,
 }
@@ -70,6 +73,7 @@ impl ServiceTally {
         self.downtime_ms_squared += u128::from(d) * u128::from(d);
         self.outages += record.outages;
         self.degraded_ms += u128::from(record.degraded.as_millis());
+        self.downtimes.record(record.downtime);
         for &length in &record.outage_lengths {
             self.outage_lengths.record(length);
             self.longest_outage_ms = self.longest_outage_ms.max(length.as_millis());
@@ -90,6 +94,7 @@ impl ServiceTally {
         self.degraded_ms += other.degraded_ms;
         self.longest_outage_ms = self.longest_outage_ms.max(other.longest_outage_ms);
         self.outage_lengths.merge(&other.outage_lengths);
+        self.downtimes.merge(&other.downtimes);
         self.worst = match (self.worst, other.worst) {
             (Some(a), Some(b)) => Some(a.worse(b)),
             (a, b) => a.or(b),
@@ -171,10 +176,26 @@ pub struct ServiceOutcome {
     pub outage_minutes: OutageMinutes,
     /// Minutes per year with fewer replicas than desired (outages included).
     pub degraded_minutes_per_year: Mean,
+    /// How yearly downtime spreads over the simulated runs: percentiles of the runs'
+    /// downtime, in minutes per year.
+    pub downtime_distribution: DowntimeDistribution,
     /// The worst replication, if any ran.
     pub worst_replication: Option<Worst>,
     /// The sufficient statistics these figures come from (what `merge` adds up).
     pub tally: ServiceTally,
+}
+
+/// Percentiles of yearly downtime over the simulated runs, in minutes per year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DowntimeDistribution {
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
 }
 
 impl ServiceOutcome {
@@ -223,6 +244,20 @@ impl ServiceOutcome {
             },
             degraded_minutes_per_year: Mean {
                 mean: minutes(per_replication(tally.degraded_ms as f64)) * per_year,
+            },
+            downtime_distribution: {
+                let at = |q: f64| {
+                    tally
+                        .downtimes
+                        .quantile(q)
+                        .map_or(0.0, |d| minutes(d.as_millis() as f64) * per_year)
+                };
+                DowntimeDistribution {
+                    p10: at(0.10),
+                    p50: at(0.50),
+                    p90: at(0.90),
+                    p99: at(0.99),
+                }
             },
             worst_replication: tally.worst.map(|w| Worst {
                 replication: w.replication,
