@@ -366,6 +366,9 @@ pub struct ReportArgs {
     /// The seed of every random stream (default: the scenario's).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+    /// Host failures per pool the verdicts consider: 1, or 2 to also fail every pair of hosts.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub k: u8,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]

@@ -91,7 +91,7 @@ fn build(
         scenario.seed = seed;
     }
     let options = Options {
-        k: 1,
+        k: args.k,
         scenario: None,
     };
     let capacity = match capacity::analyse(&config, &options) {
