@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod printer;
 mod session;
+mod table;
 mod vars;
 
 use std::process::ExitCode;

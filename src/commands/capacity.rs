@@ -9,6 +9,7 @@ use ::sim::capacity::{self, Capacity, Options, bytes};
 
 use crate::cli::CapacityArgs;
 use crate::printer::Printer;
+use crate::table::table;
 
 pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let (config, diags, sources) = super::load(&args.dir, &args.vars);
@@ -72,46 +73,6 @@ fn months(m: Option<f64>) -> String {
 
 fn ms(x: Option<f64>) -> String {
     x.map_or_else(|| "unbounded".into(), |v| format!("{} ms", num(v)))
-}
-
-/// Columns padded to their widest cell; cells that start with a digit are right-aligned.
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
-    }
-    let numeric: Vec<bool> = (0..headers.len())
-        .map(|i| {
-            i > 0
-                && rows.iter().all(|r| {
-                    r[i].starts_with(|c: char| c.is_ascii_digit() || c == '-') || r[i].is_empty()
-                })
-        })
-        .collect();
-    let line = |cells: Vec<&str>| {
-        let mut out = String::from(" ");
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i] - cell.chars().count();
-            out.push_str("  ");
-            if numeric[i] {
-                out.push_str(&" ".repeat(pad));
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                if i + 1 < cells.len() {
-                    out.push_str(&" ".repeat(pad));
-                }
-            }
-        }
-        out.trim_end().to_string() + "\n"
-    };
-    let mut out = line(headers.to_vec());
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out
 }
 
 /// The report as tables.

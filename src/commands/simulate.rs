@@ -12,6 +12,7 @@ use blueprint::units::{format_duration, parse_duration};
 
 use crate::cli::{SimulateArgs, SimulateCommand, SimulateMergeArgs};
 use crate::printer::{Counter, Printer};
+use crate::table::table;
 
 pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if let Some(SimulateCommand::Merge(merge_args)) = &args.command {
@@ -203,44 +204,6 @@ fn percent(x: f64) -> String {
 
 fn optional(x: Option<f64>) -> String {
     x.map_or_else(|| "-".into(), |v| fixed(v, 1))
-}
-
-/// Columns padded to their widest cell; cells that start with a digit are right-aligned.
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
-    }
-    let numeric: Vec<bool> = (0..headers.len())
-        .map(|i| {
-            i > 0
-                && rows.iter().all(|r| {
-                    r[i].is_empty() || r[i] == "-" || r[i].starts_with(|c: char| c.is_ascii_digit())
-                })
-        })
-        .collect();
-    let line = |cells: Vec<&str>| {
-        let mut out = String::from(" ");
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i] - cell.chars().count();
-            out.push_str("  ");
-            if numeric[i] {
-                out.push_str(&" ".repeat(pad));
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                out.push_str(&" ".repeat(pad));
-            }
-        }
-        out.trim_end().to_string() + "\n"
-    };
-    let mut out = line(headers.to_vec());
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out
 }
 
 fn availability_row(s: &ServiceOutcome, target: Option<f64>) -> Vec<String> {
