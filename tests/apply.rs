@@ -276,7 +276,16 @@ environment "sit" {
         )),
         0
     );
-    let later = "2000300000"; // more than 72 hours on
+    // An update an hour later does not restart the time to live.
+    let owned = text_bp.replace("ttl     = \"72h\"", "ttl     = \"72h\"\n  owner   = \"qa\"");
+    std::fs::write(dir.path().join("main.hcl"), owned).unwrap();
+    let update = strata(
+        dir.path(),
+        &["apply", "-auto-approve"],
+        &[("STRATA_NOW", "2000003600")],
+    );
+    assert!(text(&update).contains("1 changed"), "{}", text(&update));
+    let later = "2000260000"; // over 72 hours after creation, under 72 after the update
     let plan = strata(
         dir.path(),
         &["plan", "-detailed-exitcode"],

@@ -4,16 +4,14 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use ::report::{Comparison, Document, Format, Report};
 use ::sim::capacity::{self, Options};
 use ::sim::failover::Scenario;
-use ::sim::{Failover, Outcome, RunConfig, Topology, run_with_progress};
+use ::sim::{Failover, Outcome, RunConfig, Topology};
 
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::printer::{Counter, Printer};
+use crate::printer::Printer;
 
 pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let Some(base) = build(&args.dir, args, args.scenario.as_deref(), printer) else {
@@ -119,23 +117,7 @@ fn build(
 
 /// Runs the simulation with a progress counter on a terminal.
 fn simulate(run_config: &RunConfig, simulation: Failover, label: &str) -> Result<Outcome, String> {
-    let counter = Counter::new(run_config.replications, label);
-    let progress = AtomicU64::new(0);
-    let result = if counter.is_shown() {
-        std::thread::scope(|scope| {
-            let worker = scope.spawn(|| run_with_progress(run_config, &simulation, &progress));
-            while !worker.is_finished() {
-                counter.set(progress.load(Ordering::Relaxed));
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            worker.join()
-        })
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    } else {
-        run_with_progress(run_config, &simulation, &progress)
-    };
-    counter.finish();
-    result.map_err(|e| e.to_string())
+    super::simulate::run_with_counter(run_config, &simulation, label).map_err(|e| e.to_string())
 }
 
 /// The blueprint's name: its folder's name.

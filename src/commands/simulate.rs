@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use ::sim::failover::{Failover, RowKind, Scenario, row_kind};
-use ::sim::{Outcome, RunConfig, ServiceOutcome, Shard, SimTime, Topology, run_with_progress};
+use ::sim::{
+    Outcome, RunConfig, RunError, ServiceOutcome, Shard, SimTime, Topology, run_with_progress,
+};
 use blueprint::units::{format_duration, parse_duration};
 
 use crate::cli::{SimulateArgs, SimulateCommand, SimulateMergeArgs};
@@ -72,24 +74,9 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     };
     let targets = targets(&config);
     let simulation = Failover::new(topology, scenario);
-    let total = run_config.shard.len(run_config.replications);
-    let counter = Counter::new(total, &format!("scenario {}", run_config.scenario));
-    let progress = AtomicU64::new(0);
     let started = Instant::now();
-    let result = if counter.is_shown() {
-        std::thread::scope(|scope| {
-            let worker = scope.spawn(|| run_with_progress(&run_config, &simulation, &progress));
-            while !worker.is_finished() {
-                counter.set(progress.load(Ordering::Relaxed));
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            worker.join()
-        })
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    } else {
-        run_with_progress(&run_config, &simulation, &progress)
-    };
-    counter.finish();
+    let label = format!("scenario {}", run_config.scenario);
+    let result = run_with_counter(&run_config, &simulation, &label);
     let elapsed = started.elapsed();
     let outcome = match result {
         Ok(o) => o,
@@ -333,4 +320,29 @@ mod tests {
         assert_eq!(percent(0.999_310_2), "99.9310%");
         assert_eq!(fixed(-0.00001, 1), "0.0");
     }
+}
+
+/// Runs a simulation, with a progress counter of replications on a terminal.
+pub(super) fn run_with_counter(
+    run_config: &RunConfig,
+    simulation: &Failover,
+    label: &str,
+) -> Result<Outcome, RunError> {
+    let counter = Counter::new(run_config.shard.len(run_config.replications), label);
+    let progress = AtomicU64::new(0);
+    let result = if counter.is_shown() {
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| run_with_progress(run_config, simulation, &progress));
+            while !worker.is_finished() {
+                counter.set(progress.load(Ordering::Relaxed));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            worker.join()
+        })
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    } else {
+        run_with_progress(run_config, simulation, &progress)
+    };
+    counter.finish();
+    result
 }

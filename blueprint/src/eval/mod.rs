@@ -102,14 +102,7 @@ impl Run<'_> {
     }
 
     fn item(&mut self, item: &Item, inputs: &Inputs) {
-        let node = match item {
-            Item::Var(n, _)
-            | Item::Local(n, _)
-            | Item::Resource(n, _, _)
-            | Item::Output(n, _)
-            | Item::Call(n, _)
-            | Item::Provider(n, _) => *n,
-        };
+        let node = item_node(item);
         for inst in self.node_insts[node].clone() {
             match item {
                 Item::Var(_, name) => self.variable(node, inst, name, inputs),

@@ -186,10 +186,47 @@ pub fn create_key(change: &Change) -> String {
     }
 }
 
+/// The state object a successful create or update leaves.
+fn object(
+    change: &Change,
+    address: blueprint::Address,
+    id: String,
+    attributes: crate::provider::Attrs,
+    now: u64,
+) -> Object {
+    Object {
+        address,
+        kind: change.kind.clone(),
+        provider: change.provider.clone(),
+        id,
+        attributes,
+        dependencies: change
+            .dependencies
+            .iter()
+            .filter_map(|d| d.parse().ok())
+            .collect(),
+        created_at: now,
+        sensitive: change.sensitive.clone(),
+    }
+}
+
 /// Puts an operation's result into the state.
-fn record(state: &mut State, op: &Op, change: &Change, object: Option<Object>) {
+fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object>) {
     let address = change.address();
     let old_id = change.id.clone().unwrap_or_default();
+    // An update changes an object; it was still created when it was (an environment's
+    // time to live counts from then).
+    if op.kind == OpKind::Update
+        && let (Some(updated), Some(old)) = (
+            object.as_mut(),
+            state
+                .objects
+                .iter()
+                .find(|o| o.address == address && o.id == old_id),
+        )
+    {
+        updated.created_at = old.created_at;
+    }
     match op.kind {
         // The old object of a create-before-destroy replacement stays until its delete.
         OpKind::Create if change.action == Action::Replace && change.create_before_destroy => {}
@@ -253,20 +290,7 @@ async fn run(
                 .await;
             match response.id {
                 Some(id) if !response.diagnostics.iter().any(Diagnostic::is_error) => {
-                    Ok(Some(Object {
-                        address,
-                        kind: change.kind.clone(),
-                        provider: change.provider.clone(),
-                        id,
-                        attributes: response.attrs,
-                        dependencies: change
-                            .dependencies
-                            .iter()
-                            .filter_map(|d| d.parse().ok())
-                            .collect(),
-                        created_at: now,
-                        sensitive: change.sensitive.clone(),
-                    }))
+                    Ok(Some(object(change, address, id, response.attrs, now)))
                 }
                 _ => Err(response.diagnostics),
             }
@@ -285,20 +309,7 @@ async fn run(
             if response.diagnostics.iter().any(Diagnostic::is_error) {
                 Err(response.diagnostics)
             } else {
-                Ok(Some(Object {
-                    address,
-                    kind: change.kind.clone(),
-                    provider: change.provider.clone(),
-                    id,
-                    attributes: response.attrs,
-                    dependencies: change
-                        .dependencies
-                        .iter()
-                        .filter_map(|d| d.parse().ok())
-                        .collect(),
-                    created_at: now,
-                    sensitive: change.sensitive.clone(),
-                }))
+                Ok(Some(object(change, address, id, response.attrs, now)))
             }
         }
         OpKind::Delete => {
