@@ -309,19 +309,6 @@ fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_for_people() {
-        assert_eq!(grouped(1_234_567), "1,234,567");
-        assert_eq!(grouped(12), "12");
-        assert_eq!(percent(0.999_310_2), "99.9310%");
-        assert_eq!(fixed(-0.00001, 1), "0.0");
-    }
-}
-
 /// Runs a simulation, with a progress counter of replications on a terminal.
 pub(super) fn run_with_counter(
     run_config: &RunConfig,
@@ -345,4 +332,17 @@ pub(super) fn run_with_counter(
     };
     counter.finish();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(12), "12");
+        assert_eq!(percent(0.999_310_2), "99.9310%");
+        assert_eq!(fixed(-0.00001, 1), "0.0");
+    }
 }
