@@ -22,6 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse_from(args::normalize(std::env::args_os()));
     let mut printer = printer::Printer::new();
+    printer::install_panic_hook(printer.secrets());
     match commands::run(cli.command, &mut printer) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

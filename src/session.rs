@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use blueprint::{Config, Diagnostics, Known, SourceMap};
 use planner::Providers;
 use planner::provider::FindRequest;
-use planner::state::{LocalBackend, Lock, Object, State};
+use planner::state::{LocalBackend, Lock, Object, Protector, State};
 use providers::{SimConfig, SimProvider};
 
 use crate::cli::{StateArgs, VarArgs};
@@ -21,6 +21,8 @@ pub struct Session {
     pub dir: PathBuf,
     pub backend: LocalBackend,
     pub state: State,
+    /// How sensitive values are written to the state folder's files.
+    pub protector: Protector,
     pub providers: Providers,
     sim: Option<Arc<SimProvider>>,
     recovery: Option<planner::state::Recovery>,
@@ -40,7 +42,8 @@ pub fn now() -> u64 {
         })
 }
 
-/// The key sensitive values are sealed with in the state file (`STRATA_STATE_KEY`).
+/// The key sensitive values are sealed with in the state folder's files
+/// (`STRATA_STATE_KEY`); without one they are written as digests.
 pub fn state_key() -> Option<planner::state::StateKey> {
     std::env::var("STRATA_STATE_KEY")
         .ok()
@@ -143,15 +146,18 @@ impl Session {
                 state
             }
         };
-        planner::state::unseal(&mut state, state_key().as_ref())
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let recovery = backend
             .recover(&mut state)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        planner::state::unseal(&mut state, state_key().as_ref())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        printer.protect_state(&state);
+        let protector = Protector::new(state_key(), &state.lineage);
         Ok(Session {
             dir: dir.to_path_buf(),
             backend,
             state,
+            protector,
             providers: Providers::default(),
             sim: None,
             recovery: Some(recovery),
@@ -166,8 +172,12 @@ impl Session {
         config: Option<&Config>,
         printer: &mut Printer,
     ) -> anyhow::Result<()> {
+        let settings = SimConfig {
+            protector: self.protector.clone(),
+            ..sim_config(config)?
+        };
         let sim = Arc::new(
-            SimProvider::open(&self.backend.dir().join("sim"), sim_config(config)?)
+            SimProvider::open(&self.backend.dir().join("sim"), settings)
                 .map_err(|e| anyhow::anyhow!("{e}"))?,
         );
         self.providers.insert("sim", sim.clone());
@@ -226,7 +236,7 @@ impl Session {
                     attributes,
                     dependencies: entry.dependencies.clone(),
                     created_at: entry.created_at.unwrap_or_else(now),
-                    sensitive: Vec::new(),
+                    sensitive: entry.sensitive.clone(),
                 });
                 adopted += 1;
             }
@@ -234,45 +244,43 @@ impl Session {
         adopted
     }
 
-    /// Writes the state and empties the journal it now contains.
+    /// Writes the state, its sensitive values protected, and empties the journal it now
+    /// contains.
     pub fn save(&mut self) -> anyhow::Result<()> {
-        match state_key() {
-            Some(key) => {
-                let mut sealed = planner::state::seal(&self.state, &key);
-                self.backend
-                    .save(&mut sealed)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                self.state.serial = sealed.serial;
-            }
-            None => self
-                .backend
-                .save(&mut self.state)
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
-        }
+        let mut protected = planner::state::protect(&self.state, &self.protector);
+        self.backend
+            .save(&mut protected)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.state.serial = protected.serial;
+        self.state.version = protected.version;
         self.backend
             .clear_journal()
             .map_err(|e| anyhow::anyhow!("{e}"))
     }
 }
 
-/// Loads a blueprint with variables and the attributes of what exists.
+/// Loads a blueprint with variables and the attributes of what exists; its sensitive
+/// values are masked in everything `printer` prints from then on.
 pub fn load_blueprint(
     dir: &Path,
     vars: &VarArgs,
     known: Arc<Known>,
+    printer: &mut Printer,
 ) -> (Config, Diagnostics, SourceMap) {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut inputs = crate::vars::inputs(vars, &mut sources, &mut diags);
     inputs.known = known;
     let (config, more) = blueprint::load(dir, &inputs, &mut sources);
+    printer.protect(&config.redactor);
     diags.extend(more);
     diags.normalize(&sources);
     (config, diags, sources)
 }
 
-/// Reads the state without locking (for read-only commands).
-pub fn read_state(dir: &Path, args: &StateArgs) -> anyhow::Result<State> {
+/// Reads the state without locking (for read-only commands); its sensitive values that a
+/// state key opens are masked in everything `printer` prints.
+pub fn read_state(dir: &Path, args: &StateArgs, printer: &mut Printer) -> anyhow::Result<State> {
     let backend = LocalBackend::new(state_dir(dir, args));
     let mut state = backend
         .load()
@@ -280,5 +288,6 @@ pub fn read_state(dir: &Path, args: &StateArgs) -> anyhow::Result<State> {
         .context("reading the state")?
         .unwrap_or_else(LocalBackend::new_state);
     planner::state::unseal(&mut state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    printer.protect_state(&state);
     Ok(state)
 }

@@ -126,7 +126,11 @@ fn run(
         let (plan, refreshed, problems) = plan::make(&config, &state, &providers, &options).await;
         assert!(problems.is_empty(), "{problems:?}");
         let recording = Recording::default();
-        let journal: Arc<dyn apply::Recorder> = Arc::new(backend.journal().unwrap());
+        let journal: Arc<dyn apply::Recorder> = Arc::new(
+            backend
+                .journal(planner::state::Protector::default())
+                .unwrap(),
+        );
         let (new_state, outcome) = apply::apply(
             &plan,
             refreshed,

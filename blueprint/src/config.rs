@@ -311,6 +311,8 @@ pub struct Config {
     pub outputs: Vec<Output>,
     /// Provider configurations.
     pub providers: Vec<ProviderConfig>,
+    /// The sensitive values of this evaluation, to mask wherever they could still show.
+    pub redactor: crate::redact::Redactor,
 }
 
 impl Config {

@@ -26,6 +26,7 @@ pub mod format;
 pub mod functions;
 pub mod module;
 pub mod parse;
+pub mod redact;
 pub mod schema;
 pub mod source;
 pub mod suggest;
@@ -37,6 +38,7 @@ pub use address::{Address, InstanceKey};
 pub use config::{Config, Fields, Instance, Typed};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use eval::{InputValue, Inputs, Known};
+pub use redact::Redactor;
 pub use source::{SourceMap, Span};
 pub use value::Value;
 

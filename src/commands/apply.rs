@@ -43,12 +43,17 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
     carry_out(&mut session, &planned.plan, &args.flags, printer).await
 }
 
-/// Applies a saved plan, refusing it when the state has moved on since it was made.
+/// Applies a saved plan, refusing it when the state has moved on since it was made, or
+/// when a sensitive value it holds as a digest is no longer the blueprint's.
 async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let saved = super::plan::load(&args.flags.dir)?;
+    let mut saved = super::plan::load(&args.flags.dir)?;
     let mut session = Session::open(&saved.blueprint, &args.flags.state, "apply", printer)?;
-    let (config, diags, sources) =
-        load_blueprint(&saved.blueprint, &args.flags.vars, known(&session.state));
+    let (config, diags, sources) = load_blueprint(
+        &saved.blueprint,
+        &args.flags.vars,
+        known(&session.state),
+        printer,
+    );
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         return Ok(1);
@@ -59,6 +64,10 @@ async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<
             "the saved plan is stale: it was made against state serial {} (lineage {}), and the state is now at serial {} (lineage {}). Run `strata plan -out` again.",
             saved.plan.serial, saved.plan.lineage, session.state.serial, session.state.lineage
         ));
+        return Ok(1);
+    }
+    if let Err(e) = plan::saved::reveal(&mut saved.plan, &session.protector, &config) {
+        printer.failure(&e.to_string());
         return Ok(1);
     }
     carry_out(&mut session, &saved.plan, &args.flags, printer).await
@@ -73,11 +82,11 @@ async fn carry_out(
     let journal: Arc<dyn apply::Recorder> = Arc::new(
         session
             .backend
-            .journal()
+            .journal(session.protector.clone())
             .map_err(|e| anyhow::anyhow!("{e}"))?,
     );
     let ops = apply::operations(plan);
-    let progress = Progress::new(ops.len());
+    let progress = Progress::new(ops.len(), printer);
     let empty = planner::State {
         objects: Vec::new(),
         ..session.state.clone()
@@ -95,7 +104,7 @@ async fn carry_out(
     .await;
     progress.finish();
     session.state = state;
-    session.state.outputs = outputs(session, flags);
+    session.state.outputs = outputs(session, flags, printer);
     session.save()?;
     Ok(report(plan, &outcome, printer))
 }
@@ -104,8 +113,9 @@ async fn carry_out(
 fn outputs(
     session: &Session,
     flags: &crate::cli::PlanFlags,
+    printer: &mut Printer,
 ) -> serde_json::Map<String, serde_json::Value> {
-    let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state));
+    let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state), printer);
     config
         .outputs
         .iter()

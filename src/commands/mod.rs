@@ -41,20 +41,16 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Loads and checks a blueprint with its variables: what every command starts with.
+/// Loads and checks a blueprint with its variables: what every command that does not
+/// open the state starts with. Its sensitive values are masked in all `printer` prints.
 pub fn load(
     dir: &std::path::Path,
     vars: &crate::cli::VarArgs,
+    printer: &mut Printer,
 ) -> (
     blueprint::Config,
     blueprint::Diagnostics,
     blueprint::SourceMap,
 ) {
-    let mut sources = blueprint::SourceMap::default();
-    let mut diags = blueprint::Diagnostics::default();
-    let inputs = crate::vars::inputs(vars, &mut sources, &mut diags);
-    let (config, more) = blueprint::load(dir, &inputs, &mut sources);
-    diags.extend(more);
-    diags.normalize(&sources);
-    (config, diags, sources)
+    crate::session::load_blueprint(dir, vars, Default::default(), printer)
 }

@@ -18,7 +18,7 @@ fn name_and_dir(args: &[String]) -> (Option<String>, PathBuf) {
 
 pub fn run(args: &OutputArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let (name, dir) = name_and_dir(&args.args);
-    let state = read_state(&dir, &args.state)?;
+    let state = read_state(&dir, &args.state, printer)?;
     let shown = |entry: &serde_json::Value| {
         if entry["sensitive"] == serde_json::Value::Bool(true) {
             serde_json::Value::String("(sensitive)".into())

@@ -11,7 +11,8 @@ use crate::cli::{PlanArgs, PlanFlags};
 use crate::printer::Printer;
 use crate::session::{Session, known, load_blueprint, now};
 
-/// A saved plan (`-out FILE`): the plan and the blueprint it was made from.
+/// A saved plan (`-out FILE`): the plan, its sensitive values protected as the state's
+/// are (see `planner::plan::saved`), and the blueprint it was made from.
 #[derive(Serialize, Deserialize)]
 pub struct SavedPlan {
     /// The blueprint folder.
@@ -45,7 +46,8 @@ pub async fn make(
     printer: &mut Printer,
 ) -> anyhow::Result<Option<Planned>> {
     let mut session = Session::open(&flags.dir, &flags.state, operation, printer)?;
-    let (config, diags, sources) = load_blueprint(&flags.dir, &flags.vars, known(&session.state));
+    let (config, diags, sources) =
+        load_blueprint(&flags.dir, &flags.vars, known(&session.state), printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         return Ok(None);
@@ -84,7 +86,8 @@ pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         printer.text(&plan::render::render(&planned.plan));
     }
     if let Some(out) = &args.out {
-        save(out, &args.flags.dir, &planned.plan)?;
+        let protected = plan::saved::protect(&planned.plan, &planned.session.protector);
+        save(out, &args.flags.dir, &protected)?;
         if !args.json {
             printer.line(&format!(
                 "\nSaved the plan to {}. Apply exactly this plan with: strata apply {}",

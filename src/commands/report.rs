@@ -43,7 +43,8 @@ pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     match &args.output {
         None => printer.text(&text),
         Some(file) => {
-            if let Err(e) = std::fs::write(file, &text) {
+            // The file gets the same masking as the terminal.
+            if let Err(e) = std::fs::write(file, printer.scrub(&text).as_bytes()) {
                 printer.failure(&format!("cannot write {}: {e}", file.display()));
                 return Ok(1);
             }
@@ -60,7 +61,7 @@ fn build(
     scenario_name: Option<&str>,
     printer: &mut Printer,
 ) -> Option<Report> {
-    let (config, diags, sources) = super::load(dir, &args.vars);
+    let (config, diags, sources) = super::load(dir, &args.vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         let (errors, _) = diags.counts();

@@ -20,7 +20,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if let Some(SimulateCommand::Merge(merge_args)) = &args.command {
         return merge(merge_args, printer);
     }
-    let (config, diags, sources) = super::load(&args.dir, &args.vars);
+    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         let (errors, _) = diags.counts();

@@ -10,14 +10,14 @@ use crate::session::{Session, read_state, state_dir};
 pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> {
     match command {
         StateCommand::List(args) => {
-            let state = read_state(&args.dir, &args.state)?;
+            let state = read_state(&args.dir, &args.state, printer)?;
             for object in &state.objects {
                 printer.line(&object.address.to_string());
             }
             Ok(0)
         }
         StateCommand::Show(args) => {
-            let state = read_state(&args.dir, &args.state)?;
+            let state = read_state(&args.dir, &args.state, printer)?;
             let address: Address = args.address.parse()?;
             let Some(object) = state.objects.iter().find(|o| o.address == address) else {
                 printer.failure(&format!(

@@ -286,6 +286,7 @@ async fn run(
                     key: create_key(change),
                     kind: change.kind.clone(),
                     attrs: change.after.clone().unwrap_or_default(),
+                    sensitive: change.sensitive.clone(),
                 })
                 .await;
             match response.id {
@@ -304,6 +305,7 @@ async fn run(
                     id: id.clone(),
                     prior: change.before.clone().unwrap_or_default(),
                     attrs: change.after.clone().unwrap_or_default(),
+                    sensitive: change.sensitive.clone(),
                 })
                 .await;
             if response.diagnostics.iter().any(Diagnostic::is_error) {

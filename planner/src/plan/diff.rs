@@ -154,16 +154,17 @@ pub async fn make(
     } else {
         (state.clone(), Vec::new())
     };
-    // What is sensitive follows the blueprint as it is now.
+    // What is sensitive follows the blueprint as it is now; a digest (no state key) that
+    // stands for the blueprint's value is that value, so an unchanged secret is no change.
     let mut refreshed = refreshed;
-    let sensitive: HashMap<&Address, &Vec<String>> = config
-        .instances
-        .iter()
-        .map(|i| (&i.address, &i.sensitive))
-        .collect();
+    let instances: HashMap<&Address, &Instance> =
+        config.instances.iter().map(|i| (&i.address, i)).collect();
     for object in &mut refreshed.objects {
-        if let Some(names) = sensitive.get(&object.address) {
-            object.sensitive = (*names).clone();
+        if let Some(inst) = instances.get(&object.address) {
+            object.sensitive = inst.sensitive.clone();
+            if !object.sensitive.is_empty() {
+                crate::state::restore(&mut object.attributes, &inst.sensitive, &desired(inst));
+            }
         }
     }
     // Where an interrupted create-before-destroy left two objects at one address, the newer

@@ -8,6 +8,7 @@
 mod diff;
 pub mod json;
 pub mod render;
+pub mod saved;
 
 use blueprint::Address;
 use serde::{Deserialize, Serialize};
