@@ -280,7 +280,40 @@ impl Redactor {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// A secret long enough to mask never survives scrubbing, however it is written
+        /// around other text: as is, inside a JSON document, or quoted in a message.
+        #[test]
+        fn a_long_secret_never_survives(
+            secret in "[ -~\u{a0}-\u{2fff}\n]{8,40}",
+            before in "[ -~]{0,10}",
+            after in "[ -~]{0,10}",
+        ) {
+            prop_assume!(secret.trim().chars().count() >= MIN_CHARS);
+            let mut r = Redactor::default();
+            r.add_text(&secret);
+            let json = serde_json::json!({ "k": format!("{before}{secret}{after}") });
+            let texts = [
+                format!("{before}{secret}{after}"),
+                json.to_string(),
+                format!("{before}{secret:?}{after}"),
+            ];
+            for text in texts {
+                let clean = r.scrub(&text);
+                prop_assert!(!clean.contains(secret.as_str()), "{}", clean);
+                for line in secret.lines().map(str::trim).filter(|l| l.chars().count() >= MIN_CHARS) {
+                    prop_assert!(!clean.contains(line), "{}", clean);
+                }
+            }
+            let mut doc = json.clone();
+            r.scrub_json(&mut doc);
+            prop_assert!(!doc.to_string().contains(&serde_json::to_string(&secret).unwrap()[1..]));
+        }
+    }
 
     fn redactor(values: &[&str]) -> Redactor {
         let mut r = Redactor::default();

@@ -40,13 +40,14 @@ pub fn desired(inst: &Instance) -> Attrs {
     }
 }
 
-/// A stable fingerprint of a definition.
-pub fn fingerprint(attrs: &Attrs) -> String {
+/// A stable fingerprint of a definition, kept in the state. Sensitive attributes are left
+/// out: a fast hash of a secret would let anyone who reads the state guess it.
+pub fn fingerprint(attrs: &Attrs, sensitive: &[String]) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    serde_json::Value::Object(attrs.clone())
-        .to_string()
-        .hash(&mut h);
+    let mut shown = attrs.clone();
+    shown.retain(|name, _| !sensitive.contains(name));
+    serde_json::Value::Object(shown).to_string().hash(&mut h);
     format!("{:016x}", h.finish())
 }
 
@@ -225,7 +226,9 @@ pub async fn make(
             continue;
         }
         let Some(object) = existing.get(&inst.address) else {
-            if retired.get(change.address.as_str()) == Some(&fingerprint(&want).as_str()) {
+            if retired.get(change.address.as_str())
+                == Some(&fingerprint(&want, &inst.sensitive).as_str())
+            {
                 continue;
             }
             change.action = Action::Create;
@@ -247,7 +250,7 @@ pub async fn make(
             change.action = Action::Delete;
             change.after = None;
             change.reason = Some(reason);
-            change.retire = Some(fingerprint(&want));
+            change.retire = Some(fingerprint(&want, &inst.sensitive));
         } else if options.replace.contains(&inst.address) {
             change.action = Action::Replace;
             change.reason = Some("-replace".into());

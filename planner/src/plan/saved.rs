@@ -104,3 +104,85 @@ pub fn reveal(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Action, Change};
+    use crate::state::StateKey;
+
+    /// A blueprint whose site description is a sensitive variable's value `token`.
+    fn config(token: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "variable \"t\" {{\n  default   = \"{token}\"\n  sensitive = true\n}}\nsite \"s\" {{\n  description = var.t\n}}\n"
+        );
+        std::fs::write(dir.path().join("main.hcl"), text).unwrap();
+        let mut sources = blueprint::SourceMap::default();
+        let (config, diags) = blueprint::load(dir.path(), &Default::default(), &mut sources);
+        assert!(!diags.has_errors(), "{}", diags.render(&sources));
+        config
+    }
+
+    fn plan(config: &Config) -> Plan {
+        let inst = &config.instances[0];
+        Plan {
+            format_version: 1,
+            lineage: "l".into(),
+            serial: 1,
+            destroy: false,
+            changes: vec![Change {
+                address: inst.address.to_string(),
+                kind: inst.kind.to_string(),
+                provider: "sim".into(),
+                action: Action::Create,
+                id: None,
+                before: None,
+                after: Some(desired(inst)),
+                replace_because: Vec::new(),
+                reason: None,
+                dependencies: Vec::new(),
+                create_before_destroy: false,
+                retire: None,
+                sensitive: inst.sensitive.clone(),
+            }],
+            drift: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_saved_plan_holds_no_secret_and_is_put_back_with_the_key() {
+        let config = config("hunter2-hunter2");
+        let plan = plan(&config);
+        let protector = Protector::new(Some(StateKey::new("k")), "l");
+        let mut saved = protect(&plan, &protector);
+        assert!(!serde_json::to_string(&saved).unwrap().contains("hunter2"));
+        reveal(&mut saved, &protector, &config).unwrap();
+        assert_eq!(saved, plan);
+        // Without the key, the sealed values cannot be put back.
+        let mut again = protect(&plan, &protector);
+        assert!(matches!(
+            reveal(&mut again, &Protector::new(None, "l"), &config),
+            Err(SavedPlanError::Sealed { .. })
+        ));
+    }
+
+    #[test]
+    fn without_a_key_values_come_back_from_the_blueprint_when_unchanged() {
+        let config = config("hunter2-hunter2");
+        let plan = plan(&config);
+        let protector = Protector::new(None, "l");
+        let mut saved = protect(&plan, &protector);
+        assert!(!serde_json::to_string(&saved).unwrap().contains("hunter2"));
+        reveal(&mut saved, &protector, &config).unwrap();
+        assert_eq!(saved, plan);
+        let mut stale = protect(&plan, &protector);
+        assert_eq!(
+            reveal(&mut stale, &protector, &self::config("another-secret")),
+            Err(SavedPlanError::Changed {
+                address: "site.s".into(),
+                attribute: "description".into()
+            })
+        );
+    }
+}
