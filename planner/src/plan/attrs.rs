@@ -37,14 +37,16 @@ pub fn unknown(fields: &Fields) -> Vec<String> {
     attrs.chain(blocks).collect()
 }
 
-/// What the blueprint did not write and the schema filled in, as dotted paths
-/// (`replicas`, `ha.admission` for an attribute of a nested block of any index).
+/// What the blueprint did not write and the schema filled in, as dotted paths: `replicas`,
+/// and for nested blocks the block type, its label or index, and the attribute
+/// (`node_group.gpu.disk`, `ha.0.admission`).
 pub fn implied(fields: &Fields) -> Vec<String> {
     fn walk(fields: &Fields, prefix: &str, out: &mut Vec<String>) {
         out.extend(fields.implied.iter().map(|n| format!("{prefix}{n}")));
         for (name, list) in &fields.blocks {
-            for block in list {
-                walk(&block.fields, &format!("{prefix}{name}."), out);
+            for (i, block) in list.iter().enumerate() {
+                let which = block.label.clone().unwrap_or_else(|| i.to_string());
+                walk(&block.fields, &format!("{prefix}{name}.{which}."), out);
             }
         }
     }

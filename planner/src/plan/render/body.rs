@@ -81,9 +81,7 @@ pub fn write(out: &mut String, body: &Body, marks: &Marks, path: &str, col: usiz
         let renewed = mode == Mode::Replace
             && b.contains_key(name)
             && !a.contains_key(name)
-            && schema
-                .and_then(|s| s.attr(name))
-                .is_none_or(|s| s.computed);
+            && schema.and_then(|s| s.attr(name)).is_none_or(|s| s.computed);
         let later =
             top && (marks.unknown.contains(name) || computed_missing.contains(name) || renewed);
         let shown = |v: &Value, sign: char| {
@@ -194,15 +192,17 @@ fn blocks(
             pairs.push((bl.get(i), al.get(i)));
         }
     }
-    let nested_path = if path.is_empty() {
-        spec.name.to_string()
-    } else {
-        format!("{path}.{}", spec.name)
-    };
     let top = path.is_empty();
     let secret = top && marks.sensitive.iter().any(|s| s == spec.name);
     let mut hidden = 0;
-    for (b, a) in pairs {
+    for (i, (b, a)) in pairs.into_iter().enumerate() {
+        // As `attrs::implied` names it: type, label or index.
+        let which = b.or(a).and_then(label).unwrap_or_else(|| i.to_string());
+        let nested_path = if top {
+            format!("{}.{which}", spec.name)
+        } else {
+            format!("{path}.{}.{which}", spec.name)
+        };
         let (sign, inner) = match (mode, b, a) {
             (Mode::Create, _, Some(_)) => ('+', Mode::Create),
             (Mode::Delete, Some(_), _) => ('-', Mode::Delete),
