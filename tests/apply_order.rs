@@ -137,6 +137,7 @@ fn run(
             &providers,
             journal,
             &recording,
+            &apply::NoEvaluation,
             parallelism,
             0,
         )

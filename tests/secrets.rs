@@ -425,7 +425,7 @@ fn every_command(canary: &str, method: Method, key: Option<&'static str>) {
 
     // Plan, save the plan, apply it; then nothing is left to do.
     let plan = case.ok(&["plan"], true);
-    assert!(plan.contains("(sensitive)"), "{plan}");
+    assert!(plan.contains("description = (sensitive value)"), "{plan}");
     case.ok(&["plan", "-json"], true);
     let saved = case.out("plan.out");
     case.ok(&["plan", &format!("-out={saved}")], true);
@@ -437,7 +437,7 @@ fn every_command(canary: &str, method: Method, key: Option<&'static str>) {
     case.assert_files_clean();
 
     // Reading what exists.
-    assert!(case.ok(&["output"], false).contains("(sensitive)"));
+    assert!(case.ok(&["output"], false).contains("<sensitive>"));
     case.ok(&["output", "-json"], false);
     case.ok(&["output", "token"], false);
     case.ok(&["state", "list"], false);
@@ -455,7 +455,7 @@ fn every_command(canary: &str, method: Method, key: Option<&'static str>) {
     let drift = case.run(&["plan", "-detailed-exitcode"], true);
     assert_eq!(code(&drift), 2, "{}", text(&drift));
     assert!(
-        text(&drift).contains("has been changed"),
+        text(&drift).contains("site.dc has changed"),
         "{}",
         text(&drift)
     );
@@ -749,7 +749,7 @@ fn a_sensitive_value_passed_to_a_module_stays_sensitive() {
         .nth(1)
         .unwrap_or_else(|| panic!("{plan}"));
     let edge = edge.split("}").next().unwrap();
-    assert!(edge.contains("description = (sensitive)"), "{plan}");
+    assert!(edge.contains("description = (sensitive value)"), "{plan}");
     assert!(!plan.contains("CANARY-THROUGH-A-MODULE"), "{plan}");
 }
 

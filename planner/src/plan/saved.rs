@@ -6,7 +6,7 @@
 use blueprint::Config;
 
 use super::Plan;
-use super::diff::desired;
+use super::attrs::desired;
 use crate::state::{Protector, restore};
 
 /// Why a saved plan's sensitive values cannot be put back.
@@ -49,6 +49,14 @@ pub fn protect(plan: &Plan, protector: &Protector) -> Plan {
         protector.protect_attrs(&mut drift.before, &drift.sensitive);
         if let Some(after) = drift.after.as_mut() {
             protector.protect_attrs(after, &drift.sensitive);
+        }
+    }
+    for output in saved.output_changes.iter_mut().filter(|o| o.sensitive) {
+        for value in [output.before.as_mut(), output.after.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            *value = protector.protect(value);
         }
     }
     saved
@@ -102,20 +110,51 @@ pub fn reveal(
             protector.reveal_attrs(after);
         }
     }
+    for output in plan.output_changes.iter_mut().filter(|o| o.sensitive) {
+        for value in [output.before.as_mut(), output.after.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            *value = protector.reveal(value);
+            if crate::state::is_sealed(value) {
+                return Err(SavedPlanError::Sealed {
+                    address: "output".into(),
+                    attribute: output.name.clone(),
+                });
+            }
+        }
+        let Some(after) = output.after.as_mut() else {
+            continue;
+        };
+        let now = config
+            .outputs
+            .iter()
+            .find(|o| o.name == output.name)
+            .map(|o| o.value.to_json());
+        match now {
+            Some(value) if crate::state::stands_for(after, &value) => *after = value,
+            _ => {
+                return Err(SavedPlanError::Changed {
+                    address: "output".into(),
+                    attribute: output.name.clone(),
+                });
+            }
+        }
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Action, Change};
+    use crate::plan::{Action, Change, OutputChange};
     use crate::state::StateKey;
 
     /// A blueprint whose site description is a sensitive variable's value `token`.
     fn config(token: &str) -> Config {
         let dir = tempfile::tempdir().unwrap();
         let text = format!(
-            "variable \"t\" {{\n  default   = \"{token}\"\n  sensitive = true\n}}\nsite \"s\" {{\n  description = var.t\n}}\n"
+            "variable \"t\" {{\n  default   = \"{token}\"\n  sensitive = true\n}}\nsite \"s\" {{\n  description = var.t\n}}\noutput \"t\" {{\n  value     = var.t\n  sensitive = true\n}}\n"
         );
         std::fs::write(dir.path().join("main.hcl"), text).unwrap();
         let mut sources = blueprint::SourceMap::default();
@@ -145,8 +184,18 @@ mod tests {
                 create_before_destroy: false,
                 retire: None,
                 sensitive: inst.sensitive.clone(),
+                unknown: Vec::new(),
+                implied: Vec::new(),
             }],
             drift: Vec::new(),
+            output_changes: vec![OutputChange {
+                name: "t".into(),
+                action: Action::Create,
+                before: None,
+                after: Some(config.outputs[0].value.to_json()),
+                after_unknown: false,
+                sensitive: true,
+            }],
         }
     }
 

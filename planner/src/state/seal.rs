@@ -160,15 +160,23 @@ impl Protector {
         }
     }
 
-    /// Opens every sealed attribute the key opens; others (digests, values sealed with
-    /// another key) stay as they are.
+    /// `value` opened when it is sealed and the key opens it; otherwise (a digest, a
+    /// value sealed with another key, a plain value) as it is.
+    pub fn reveal(&self, value: &serde_json::Value) -> serde_json::Value {
+        self.key
+            .as_ref()
+            .and_then(|key| sealed_text(value).and_then(|t| key.unseal(t)))
+            .unwrap_or_else(|| value.clone())
+    }
+
+    /// Opens every sealed attribute the key opens (see [`reveal`](Self::reveal)).
     pub fn reveal_attrs(&self, attrs: &mut Attrs) {
-        let Some(key) = &self.key else {
+        if self.key.is_none() {
             return;
-        };
+        }
         for value in attrs.values_mut() {
-            if let Some(opened) = sealed_text(value).and_then(|t| key.unseal(t)) {
-                *value = opened;
+            if is_sealed(value) {
+                *value = self.reveal(value);
             }
         }
     }
