@@ -158,26 +158,12 @@ struct Case {
     key: Option<&'static str>,
 }
 
-/// HCL string literal for any text.
+/// HCL string literal for any text: quoted as values print, with template sequences
+/// escaped for source.
 fn hcl_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    blueprint::literal::quote(text)
+        .replace("${", "$${")
+        .replace("%{", "%%{")
 }
 
 impl Case {

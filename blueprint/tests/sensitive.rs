@@ -210,7 +210,7 @@ proptest! {
     /// still underlines it.
     #[test]
     fn a_variable_file_value_never_shows(secret in "[ -~\u{a0}-\u{2fff}]{1,30}") {
-        let literal = serde_json::to_string(&secret).unwrap().replace("${", "$${").replace("%{", "%%{");
+        let literal = blueprint::literal::quote(&secret).replace("${", "$${").replace("%{", "%%{");
         let main = token(
             "string",
             "  validation {\n    condition     = length(var.token) < 0\n    error_message = \"Never.\"\n  }\n",
