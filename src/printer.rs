@@ -55,19 +55,24 @@ impl Printer {
             .extend(redactor);
     }
 
-    /// Masks the sensitive values a state holds in clear (opened with the state key).
+    /// Masks the sensitive values a state holds in clear (opened with the state key;
+    /// digests reveal nothing and are left alone).
     pub fn protect_state(&mut self, state: &planner::State) {
         let mut redactor = Redactor::default();
-        for object in &state.objects {
-            for name in &object.sensitive {
-                if let Some(value) = object.attributes.get(name) {
-                    redactor.add_json(value);
-                }
-            }
-        }
-        for entry in state.outputs.values() {
-            if entry["sensitive"] == serde_json::Value::Bool(true) {
-                redactor.add_json(&entry["value"]);
+        let sensitive_outputs = state
+            .outputs
+            .values()
+            .filter(|entry| entry["sensitive"] == serde_json::Value::Bool(true))
+            .map(|entry| &entry["value"]);
+        let sensitive_attributes = state.objects.iter().flat_map(|object| {
+            object
+                .sensitive
+                .iter()
+                .filter_map(|name| object.attributes.get(name))
+        });
+        for value in sensitive_attributes.chain(sensitive_outputs) {
+            if !planner::state::is_protected(value) {
+                redactor.add_json(value);
             }
         }
         self.protect(&redactor);

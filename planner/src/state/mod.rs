@@ -24,7 +24,7 @@ pub use digest::{restore, stands_for};
 pub use error::StateError;
 pub use journal::{Entry, Journal, Op, Phase, Recovery};
 pub use lock::{Lock, LockError, LockInfo};
-pub use seal::{Protector, SealError, StateKey, is_sealed, protect, unseal};
+pub use seal::{Protector, SealError, StateKey, is_protected, is_sealed, protect, unseal};
 
 /// The state format version this build writes.
 pub const FORMAT_VERSION: u32 = 1;

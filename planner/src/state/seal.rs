@@ -122,7 +122,7 @@ pub fn is_sealed(value: &serde_json::Value) -> bool {
 }
 
 /// True for a value as files hold it: sealed, or a digest.
-fn is_protected(value: &serde_json::Value) -> bool {
+pub fn is_protected(value: &serde_json::Value) -> bool {
     sealed_text(value).is_some() || digest_of(value).is_some()
 }
 
