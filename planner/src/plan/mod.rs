@@ -36,7 +36,7 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// Its address.
-    pub address: String,
+    pub address: Address,
     /// Its kind.
     pub kind: String,
     /// Its provider configuration.
@@ -55,7 +55,7 @@ pub struct Change {
     /// Why, when the blueprint alone does not say (`ttl expired`, `-replace`).
     pub reason: Option<String>,
     /// Addresses it must come after (creates, updates) or before (deletes).
-    pub dependencies: Vec<String>,
+    pub dependencies: Vec<Address>,
     /// For a replacement: create the new object before destroying the old.
     pub create_before_destroy: bool,
     /// For a temporary object that ends (ttl expired): the fingerprint of its definition,
@@ -67,23 +67,11 @@ pub struct Change {
     pub sensitive: Vec<String>,
 }
 
-impl Change {
-    /// Its address, parsed.
-    pub fn address(&self) -> Address {
-        self.address.parse().unwrap_or_else(|_| Address {
-            module: Vec::new(),
-            kind: self.kind.clone(),
-            name: self.address.clone(),
-            key: None,
-        })
-    }
-}
-
 /// An object changed outside Strata: found different from the state, or gone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Drift {
     /// Its address.
-    pub address: String,
+    pub address: Address,
     /// Its kind.
     pub kind: String,
     /// As the state recorded it.

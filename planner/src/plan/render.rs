@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use blueprint::Address;
+
 use super::{Action, Change, Drift, Plan};
 use crate::provider::Attrs;
 
@@ -36,17 +38,14 @@ pub fn render(plan: &Plan) -> String {
 }
 
 fn header(change: &Change) -> String {
-    block_header(&change.address, &change.kind)
+    block_header(&change.address)
 }
 
 /// `vm "web" [2]`: the block the change is about, as the blueprint writes it.
-fn block_header(address: &str, kind: &str) -> String {
-    match address.parse::<blueprint::Address>() {
-        Ok(a) => match &a.key {
-            Some(key) => format!("{} \"{}\" {key}", a.kind, a.name),
-            None => format!("{} \"{}\"", a.kind, a.name),
-        },
-        Err(_) => format!("{kind} {address}"),
+fn block_header(address: &Address) -> String {
+    match &address.key {
+        Some(key) => format!("{} \"{}\" {key}", address.kind, address.name),
+        None => format!("{} \"{}\"", address.kind, address.name),
     }
 }
 
@@ -57,7 +56,7 @@ fn render_drift(out: &mut String, drift: &Drift) {
         }
         Some(after) => {
             let _ = writeln!(out, "  # {} has been changed", drift.address);
-            let _ = writeln!(out, "  ~ {} {{", block_header(&drift.address, &drift.kind));
+            let _ = writeln!(out, "  ~ {} {{", block_header(&drift.address));
             // Only what the blueprint describes: a provider's own bookkeeping (placement,
             // a job's status) changing is not drift.
             let described = |k: &String| {
