@@ -2,8 +2,8 @@
 //! `module.prod.kubernetes_cluster.main`.
 //!
 //! `Display` writes blueprint syntax and `FromStr` reads it back; the two are exact
-//! inverses for every address, whatever its string keys hold (see [`quote`] for how a
-//! key is quoted). Every file and command that stores or takes an address (the state, the
+//! inverses for every address, whatever its string keys hold (a key is an HCL quoted
+//! string, see [`crate::quote`]). Every file and command that stores or takes an address (the state, the
 //! journal, saved plans, `-target`, `strata state`, `strata import`, the sim provider)
 //! goes through them, also as serde's string form of [`Address`].
 
@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub mod quote;
+use crate::quote::{self, Templates};
 
 /// The key of one instance of a block with `count` (a number) or `for_each` (a string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,7 +29,7 @@ impl fmt::Display for InstanceKey {
             InstanceKey::Index(i) => write!(f, "[{i}]"),
             InstanceKey::Key(k) => {
                 f.write_str("[")?;
-                quote::write(f, k)?;
+                quote::write(f, k, Templates::Escape)?;
                 f.write_str("]")
             }
         }
@@ -90,7 +90,7 @@ struct Quoted<'a>(&'a str);
 
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        quote::write(f, self.0)
+        quote::write(f, self.0, Templates::Escape)
     }
 }
 

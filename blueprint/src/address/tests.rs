@@ -271,7 +271,7 @@ proptest! {
     #[test]
     fn a_written_key_means_the_same_in_a_blueprint(key in any_key()) {
         let mut written = String::new();
-        quote::write(&mut written, &key).unwrap();
+        quote::write(&mut written, &key, Templates::Escape).unwrap();
         prop_assert_eq!(key_in_a_blueprint(&written), vec![keyed(&key)]);
     }
 }

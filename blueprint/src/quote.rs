@@ -1,18 +1,29 @@
-//! The quoting of string instance keys: an HCL quoted string, as Terraform writes them.
+//! HCL quoted strings: the one rule for writing a string in double quotes (instance keys
+//! in addresses, values in plans and outputs) and for reading an address's key back.
 //!
-//! [`write`] and [`read`] are exact inverses for every string. `write` escapes `"` and `\`,
-//! writes newline, carriage return and tab as `\n`, `\r`, `\t`, doubles the `$` of `${`
-//! and the `%` of `%{` (`$${`, `%%{`: HCL's template escapes), and writes any other
-//! character that is not printable (Unicode categories other than letters, marks, numbers,
-//! punctuation and symbols; the ASCII space is printable) as `\uNNNN` or `\UNNNNNNNN`.
-//! This is the rule of Terraform's `addrs.StringKey`, so an address reads the same in both.
+//! [`write`] escapes `"` and `\`, writes newline, carriage return and tab as `\n`, `\r`,
+//! `\t`, and any other character that is not printable (Unicode categories other than
+//! letters, marks, numbers, punctuation and symbols; the ASCII space is printable) as
+//! `\uNNNN` or `\UNNNNNNNN`. With [`Templates::Escape`] it also doubles the `$` of `${` and
+//! the `%` of `%{` (`$${`, `%%{`: HCL's template escapes), which makes the text HCL source:
+//! this is the rule of Terraform's `addrs.StringKey`, so an address reads the same in both,
+//! and [`read`] is then its exact inverse for every string.
 
 use std::fmt::{self, Write};
 
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
+/// What [`write`] does with the template sequences `${` and `%{`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Templates {
+    /// `$${` and `%%{`: the text is HCL source, as an address is.
+    Escape,
+    /// As they are: the text shows a value, as Terraform prints values.
+    Keep,
+}
+
 /// Writes `key` as an HCL quoted string, quotes included.
-pub fn write(f: &mut impl Write, key: &str) -> fmt::Result {
+pub fn write(f: &mut impl Write, key: &str, templates: Templates) -> fmt::Result {
     f.write_char('"')?;
     for (i, c) in key.char_indices() {
         match c {
@@ -21,7 +32,7 @@ pub fn write(f: &mut impl Write, key: &str) -> fmt::Result {
             '\n' => f.write_str("\\n")?,
             '\r' => f.write_str("\\r")?,
             '\t' => f.write_str("\\t")?,
-            '$' | '%' if key[i + 1..].starts_with('{') => {
+            '$' | '%' if templates == Templates::Escape && key[i + 1..].starts_with('{') => {
                 f.write_char(c)?;
                 f.write_char(c)?;
             }
@@ -66,7 +77,7 @@ fn fault(at: usize, reason: impl Into<String>) -> QuoteError {
 /// Reads an HCL quoted string at the start of `text` (which must begin with `"`): the
 /// string it stands for and the number of bytes it took, closing quote included.
 ///
-/// Accepts every escape [`write`] produces, and any character written as itself except an
+/// Accepts every escape [`write`] produces with [`Templates::Escape`], and any character written as itself except an
 /// unescaped `"` or `\`. A template sequence (`${`, `%{`) is refused: an address names
 /// one instance, it computes nothing.
 pub fn read(text: &str) -> Result<(String, usize), QuoteError> {
