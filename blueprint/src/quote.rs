@@ -22,17 +22,17 @@ pub enum Templates {
     Keep,
 }
 
-/// Writes `key` as an HCL quoted string, quotes included.
-pub fn write(f: &mut impl Write, key: &str, templates: Templates) -> fmt::Result {
+/// Writes `text` as an HCL quoted string, quotes included.
+pub fn write(f: &mut impl Write, text: &str, templates: Templates) -> fmt::Result {
     f.write_char('"')?;
-    for (i, c) in key.char_indices() {
+    for (i, c) in text.char_indices() {
         match c {
             '"' => f.write_str("\\\"")?,
             '\\' => f.write_str("\\\\")?,
             '\n' => f.write_str("\\n")?,
             '\r' => f.write_str("\\r")?,
             '\t' => f.write_str("\\t")?,
-            '$' | '%' if templates == Templates::Escape && key[i + 1..].starts_with('{') => {
+            '$' | '%' if templates == Templates::Escape && text[i + 1..].starts_with('{') => {
                 f.write_char(c)?;
                 f.write_char(c)?;
             }

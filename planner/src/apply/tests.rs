@@ -21,6 +21,8 @@ fn replacement(address: Address, old_id: &str) -> Change {
         create_before_destroy: true,
         retire: None,
         sensitive: Vec::new(),
+        unknown: Vec::new(),
+        implied: Vec::new(),
     }
 }
 
