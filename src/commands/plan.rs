@@ -97,9 +97,13 @@ pub async fn make(
         (session.state.clone(), Vec::new(), Vec::new())
     };
     let mut hidden = Hidden::new();
+    // The first evaluation stands when the refresh found every object as the state had it.
+    let mut first =
+        (refreshed.objects == session.state.objects).then_some((config, diags, sources));
     let (plan, refreshed, sources) = loop {
-        let (config, diags, sources) =
-            load_blueprint(&flags.dir, &flags.vars, known_except(&refreshed, &hidden));
+        let (config, diags, sources) = first.take().unwrap_or_else(|| {
+            load_blueprint(&flags.dir, &flags.vars, known_except(&refreshed, &hidden))
+        });
         if diags.has_errors() {
             printer.diagnostics(&diags, &sources);
             return Ok(None);
