@@ -46,6 +46,9 @@ pub enum Command {
     /// A report of a blueprint under a scenario: availability against targets, failure
     /// domain verdicts, runway and consolidation, as HTML, Markdown or JSON.
     Report(ReportArgs),
+    /// Evaluate expressions against a blueprint: its variables, locals, resources (with
+    /// the state's attributes) and module outputs.
+    Console(ConsoleArgs),
 }
 
 /// Where the state lives and how long to wait for its lock.
@@ -258,6 +261,18 @@ pub struct FmtArgs {
     /// Also format the files of subfolders.
     #[arg(long)]
     pub recursive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The state folder (default: DIR/.strata).
+    #[arg(long = "state-dir", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]

@@ -82,3 +82,10 @@ pub fn format(src: &str) -> Result<String, FormatError> {
     align::align(&tokens, &lines, &mut spaces);
     Ok(render::render(&tokens, &spaces, lexed.trailing))
 }
+
+/// Whether `src` opens brackets, a heredoc or a template sequence that it does not
+/// close: an expression that more lines could complete. `strata console` reads another
+/// line then, as `terraform console` does.
+pub fn is_unfinished(src: &str) -> bool {
+    lexer::ends_open(src)
+}

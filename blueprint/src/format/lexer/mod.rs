@@ -33,20 +33,24 @@ pub(super) struct Lexed<'a> {
 
 /// Splits `src` into tokens.
 pub(super) fn lex(src: &str) -> Result<Lexed<'_>, FormatError> {
-    let mut lexer = Lexer {
-        src,
-        bytes: src.as_bytes(),
-        pos: 0,
-        last_end: 0,
-        tokens: Vec::with_capacity(src.len() / 3),
-        stack: Vec::new(),
-        closers: HashMap::new(),
-    };
+    let mut lexer = Lexer::new(src);
     lexer.run()?;
     Ok(Lexed {
         trailing: src.len() - lexer.last_end,
         tokens: lexer.tokens,
     })
+}
+
+/// Whether `src` ends inside brackets, a heredoc or a template sequence that it opened
+/// (not inside a quoted string, which cannot span lines).
+pub(super) fn ends_open(src: &str) -> bool {
+    let mut lexer = Lexer::new(src);
+    lexer.run().is_err()
+        && lexer.pos >= lexer.bytes.len()
+        && lexer
+            .stack
+            .last()
+            .is_some_and(|frame| !matches!(frame, Frame::Quoted(_)))
 }
 
 /// The deepest nesting of brackets, quotes and template sequences accepted.
@@ -122,6 +126,18 @@ struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Self {
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            last_end: 0,
+            tokens: Vec::with_capacity(src.len() / 3),
+            stack: Vec::new(),
+            closers: HashMap::new(),
+        }
+    }
+
     fn run(&mut self) -> Result<(), FormatError> {
         if self.src.starts_with('\u{feff}') {
             self.pos = '\u{feff}'.len_utf8();

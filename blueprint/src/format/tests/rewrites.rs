@@ -258,3 +258,25 @@ fn formats_a_megabyte_quickly() {
     assert!(output.is_ok());
     assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
 }
+
+// Unfinished input, for the console.
+
+#[test]
+fn input_that_more_lines_could_complete_is_unfinished() {
+    use super::super::is_unfinished;
+    for open in ["[1,", "f(", "{\n a = 1", "<<EOT\nx", "\"${x", "[\"a\", {"] {
+        assert!(is_unfinished(open), "{open:?}");
+    }
+    for done in [
+        "1",
+        "[1]",
+        "\"abc",
+        "f(\"x",
+        "]",
+        "[1)",
+        "",
+        "<<EOT\nx\nEOT\n",
+    ] {
+        assert!(!is_unfinished(done), "{done:?}");
+    }
+}
