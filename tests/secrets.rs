@@ -232,6 +232,12 @@ impl Case {
     }
 
     fn run_giving(&self, var: &str, args: &[&str], vars: bool) -> Output {
+        self.run_with_input(var, args, vars, "")
+    }
+
+    /// As [`Case::run_giving`], with `input` on standard input (`strata console`).
+    fn run_with_input(&self, var: &str, args: &[&str], vars: bool, input: &str) -> Output {
+        use std::io::Write;
         let (var_args, env) = if vars {
             self.inputs(var)
         } else {
@@ -246,7 +252,14 @@ impl Case {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("strata runs");
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("strata runs");
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        let out = child.wait_with_output().expect("strata runs");
         let label = format!("{:?} {args:?} (key: {})", self.method, self.key.is_some());
         assert_clean(&self.canary, &out.stdout, &format!("stdout of {label}"));
         assert_clean(&self.canary, &out.stderr, &format!("stderr of {label}"));
@@ -432,6 +445,24 @@ fn every_command(canary: &str, method: Method, key: Option<&'static str>) {
     case.ok(&["state", "show", "module.edge.site.edge"], false);
     case.ok(&["state", "show", "kubernetes_cluster.main"], false);
     case.ok(&["sim", "show"], false);
+    for (input, code_wanted, shown) in [
+        ("var.token\n", 0, "(sensitive value)"),
+        ("site.dc.description\n", 0, "(sensitive value)"),
+        ("upper(var.token)\n", 0, "(sensitive value)"),
+        (
+            "tonumber(var.token)\n",
+            1,
+            "uses the sensitive value var.token",
+        ),
+    ] {
+        let out = case.run_with_input("token", &["console"], true, input);
+        assert_eq!(code(&out), code_wanted, "console {input}: {}", text(&out));
+        assert!(
+            text(&out).contains(shown),
+            "console {input}: {}",
+            text(&out)
+        );
+    }
 
     // Drift behind Strata's back is found, shown masked, and repaired.
     case.ok(

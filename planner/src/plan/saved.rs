@@ -82,7 +82,7 @@ pub fn reveal(
                 .find(|n| attrs.get(*n).is_some_and(crate::state::is_sealed))
             {
                 return Err(SavedPlanError::Sealed {
-                    address: change.address.clone(),
+                    address: change.address.to_string(),
                     attribute: attribute.clone(),
                 });
             }
@@ -90,16 +90,13 @@ pub fn reveal(
         let Some(after) = change.after.as_mut() else {
             continue;
         };
-        let now = change
-            .address
-            .parse()
-            .ok()
-            .and_then(|a| config.instance(&a))
+        let now = config
+            .instance(&change.address)
             .map(desired)
             .unwrap_or_default();
         if let Some(attribute) = restore(after, &change.sensitive, &now).into_iter().next() {
             return Err(SavedPlanError::Changed {
-                address: change.address.clone(),
+                address: change.address.to_string(),
                 attribute,
             });
         }

@@ -37,7 +37,7 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{LocalBackend, Object, Protector, State, StateError, address_list, address_text, sys};
+use super::{LocalBackend, Object, Protector, State, StateError, sys};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -74,7 +74,6 @@ pub struct Entry {
     /// The call.
     pub op: Op,
     /// The object's address.
-    #[serde(with = "address_text")]
     pub address: Address,
     /// Its resource kind.
     pub kind: String,
@@ -87,7 +86,7 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attrs>,
     /// The objects it was created after.
-    #[serde(default, with = "address_list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Address>,
     /// When it was created, in seconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
