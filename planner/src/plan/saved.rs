@@ -168,7 +168,7 @@ mod tests {
             serial: 1,
             destroy: false,
             changes: vec![Change {
-                address: inst.address.to_string(),
+                address: inst.address.clone(),
                 kind: inst.kind.to_string(),
                 provider: "sim".into(),
                 action: Action::Create,
