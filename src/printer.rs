@@ -51,13 +51,36 @@ impl Printer {
         let _ = writeln!(self.err, "warning: {text}");
     }
 
-    /// Asks a question on the terminal and returns the answer line.
-    pub fn ask(&mut self, question: &str) -> String {
+    /// A plain line on stderr: what the program is doing about an event (an interrupt).
+    pub fn notice(&mut self, text: &str) {
+        let _ = writeln!(self.err, "{text}");
+    }
+
+    /// Asks a question on the terminal and returns the answer line, or `None` when an
+    /// interrupt arrives first (the line is read on a thread of its own, which the process
+    /// leaves behind when it exits).
+    pub fn ask(&mut self, question: &str) -> Option<String> {
         let _ = write!(self.out, "{question}");
         let _ = self.out.flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().read_line(&mut answer);
-        answer.trim().to_string()
+        let (sender, answer) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::stdin().read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        loop {
+            if crate::interrupt::requested() {
+                let _ = writeln!(self.out);
+                return None;
+            }
+            match answer.recv_timeout(std::time::Duration::from_millis(50)) {
+                Ok(line) => return Some(line.trim().to_string()),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Some(String::new());
+                }
+            }
+        }
     }
 }
 

@@ -61,6 +61,13 @@ pub async fn make(
     };
     let (plan, refreshed, problems) =
         plan::make(&config, &session.state, &session.providers, &options).await;
+    if crate::interrupt::requested() {
+        let saved = if operation == "plan" { " or saved" } else { "" };
+        printer.failure(&format!(
+            "{operation} interrupted: nothing was changed, and no plan was made{saved}"
+        ));
+        return Ok(None);
+    }
     let mut problems: Diagnostics = problems.into_iter().collect();
     problems.normalize(&sources);
     printer.diagnostics(&problems, &sources);
@@ -84,6 +91,13 @@ pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         printer.text(&plan::render::render(&planned.plan));
     }
     if let Some(out) = &args.out {
+        if crate::interrupt::requested() {
+            printer.failure(&format!(
+                "plan interrupted: the plan was not saved to {}",
+                out.display()
+            ));
+            return Ok(1);
+        }
         save(out, &args.flags.dir, &planned.plan)?;
         if !args.json {
             printer.line(&format!(
