@@ -120,38 +120,49 @@ impl Progress {
     }
 }
 
-/// The progress of a count of work items (a simulation's replications): a bar on a
-/// terminal, nothing otherwise.
+/// The progress of a count of work items (a simulation's replications) on stderr: a bar
+/// on a terminal, otherwise a plain line every [`Counter::LINE_EVERY`].
 pub struct Counter {
     bar: Option<indicatif::ProgressBar>,
+    /// When the last plain line was written.
+    last_line: std::cell::Cell<std::time::Instant>,
 }
 
 impl Counter {
-    /// Progress over `total` items, labelled `label`.
-    pub fn new(total: u64, label: &str) -> Self {
+    /// How often a plain line is written when stderr is not a terminal.
+    pub const LINE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// Progress over `total` items.
+    pub fn new(total: u64) -> Self {
         use std::io::IsTerminal;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg} (eta {eta})",
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
             ) {
                 bar.set_style(style);
             }
-            bar.set_message(label.to_string());
             bar
         });
-        Counter { bar }
+        Counter {
+            bar,
+            last_line: std::cell::Cell::new(std::time::Instant::now()),
+        }
     }
 
-    /// Whether a bar is shown (and worth updating).
-    pub fn is_shown(&self) -> bool {
-        self.bar.is_some()
-    }
-
-    /// Sets the items done.
-    pub fn set(&self, done: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_position(done);
+    /// `done` items so far, and `text` saying where the work stands: the bar's message,
+    /// or a line when the last one is old enough.
+    pub fn show(&self, done: u64, text: &str) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(done);
+                bar.set_message(text.to_string());
+            }
+            None if self.last_line.get().elapsed() >= Self::LINE_EVERY => {
+                self.last_line.set(std::time::Instant::now());
+                eprintln!("{text}");
+            }
+            None => {}
         }
     }
 

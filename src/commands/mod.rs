@@ -9,6 +9,7 @@ mod output;
 mod plan;
 mod report;
 mod sim;
+mod sim_run;
 mod simulate;
 mod state;
 mod validate;
