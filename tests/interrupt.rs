@@ -69,11 +69,9 @@ fn progress(out: &str, suffix: &str) -> Vec<String> {
     lines
 }
 
-/// What the simulated datacenter holds, each address as many times as it exists.
-fn in_datacenter(dir: &Path) -> Vec<String> {
-    let show = strata(dir, &["sim", "show"]);
-    assert_eq!(show.status.code(), Some(0), "{}", text(&show.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+/// The sorted addresses of a JSON document's `objects`.
+fn object_addresses(json: &[u8]) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_slice(json).unwrap();
     let mut addresses: Vec<String> = json["objects"]
         .as_array()
         .unwrap()
@@ -82,6 +80,13 @@ fn in_datacenter(dir: &Path) -> Vec<String> {
         .collect();
     addresses.sort();
     addresses
+}
+
+/// What the simulated datacenter holds, each address as many times as it exists.
+fn in_datacenter(dir: &Path) -> Vec<String> {
+    let show = strata(dir, &["sim", "show"]);
+    assert_eq!(show.status.code(), Some(0), "{}", text(&show.stderr));
+    object_addresses(&show.stdout)
 }
 
 /// The addresses `strata state list` prints.
@@ -95,16 +100,7 @@ fn state_list(dir: &Path) -> (Vec<String>, String) {
 
 /// The addresses state.json itself holds.
 fn in_state_file(dir: &Path) -> Vec<String> {
-    let state: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join(".strata/state.json")).unwrap()).unwrap();
-    let mut addresses: Vec<String> = state["objects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["address"].as_str().unwrap().to_string())
-        .collect();
-    addresses.sort();
-    addresses
+    object_addresses(&std::fs::read(dir.join(".strata/state.json")).unwrap())
 }
 
 /// After an interrupted run, apply again: it completes and every object exists once.
@@ -129,7 +125,8 @@ fn assert_rerun_completes(dir: &Path) {
 fn interrupted_apply(signal: &str) {
     let dir = blueprint();
     let run = Running::start(dir.path(), &["apply", "-auto-approve", "-parallelism", "2"]);
-    run.wait_for("vm.web[7]: Creating...");
+    // Once the first VM (the only addresses with an index) is being created.
+    run.wait_for("]: Creating...");
     run.signal(signal);
     let (code, out, err) = run.finish();
 
@@ -191,7 +188,8 @@ fn sigint_during_apply_stops_gracefully() {
 fn a_second_signal_stops_at_once_and_the_next_apply_finishes_the_journal() {
     let dir = blueprint();
     let run = Running::start(dir.path(), &["apply", "-auto-approve", "-parallelism", "2"]);
-    run.wait_for("vm.web[7]: Creating...");
+    // Once the first VM (the only addresses with an index) is being created.
+    run.wait_for("]: Creating...");
     run.signal("TERM");
     std::thread::sleep(Duration::from_millis(30));
     run.signal("INT");
