@@ -12,9 +12,10 @@ use blueprint::units::format_duration;
 
 use crate::printer::{Counter, Printer};
 
-/// Events one thread handles per second, for the time a run will take: `bench/simulate.sh`
-/// measures about 7.6 million on the reference platform (release build); taken lower
-/// because larger topologies cost more per event.
+/// Events one thread handles per second, for the time a run will take. `bench/simulate.sh`
+/// gave about 7.6 million on the reference platform (release build, idle machine), and
+/// 3.4 to 7.4 million per CPU-second on a loaded one (docs/simulation.md); larger
+/// topologies cost more per event.
 const EVENTS_PER_SECOND: f64 = 5e6;
 
 /// Runs estimated to take longer are refused unless forced.
