@@ -154,6 +154,7 @@ fn run(
             &providers,
             journal,
             &recording,
+            &apply::NoEvaluation,
             &apply::Walk {
                 parallelism,
                 now: 0,

@@ -24,6 +24,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod format;
 pub mod functions;
+pub mod literal;
 pub mod module;
 pub mod parse;
 pub mod schema;

@@ -11,6 +11,7 @@
 
 mod journal;
 mod order;
+mod resolve;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,6 +25,7 @@ use crate::state::{Object, Retired, State};
 use std::collections::HashMap;
 
 pub use order::{Op, OpKind, operations};
+pub use resolve::{Evaluate, NoEvaluation};
 
 /// Records every provider call before and after it (the journal).
 #[async_trait]
@@ -81,12 +83,15 @@ pub struct Walk<'a> {
 type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
 
 /// Carries out a plan against `state`, returning the new state and what happened.
+/// Attributes the plan left unknown are evaluated by `evaluator` when their operation
+/// becomes ready: one evaluation for all the operations that become ready at once.
 pub async fn apply(
     plan: &Plan,
     mut state: State,
     providers: &Providers,
     recorder: Arc<dyn Recorder>,
     observer: &dyn Observer,
+    evaluator: &dyn Evaluate,
     walk: &Walk<'_>,
 ) -> (State, Outcome) {
     let ops = operations(plan);
@@ -105,19 +110,41 @@ pub async fn apply(
     let mut running = tokio::task::JoinSet::<OpResult>::new();
     let mut tasks = HashMap::new();
     loop {
-        while running.len() < walk.parallelism.max(1)
+        let mut batch = Vec::new();
+        while running.len() + batch.len() < walk.parallelism.max(1)
             && !walk.stop.load(Ordering::SeqCst)
             && let Some(i) = ready.pop()
         {
-            if blocked[i] {
-                continue;
+            if !blocked[i] {
+                started[i] = true;
+                batch.push(i);
             }
-            started[i] = true;
+        }
+        let mut resolved = resolve_batch(&batch, &ops, &changes, evaluator, &state);
+        for i in batch {
+            let attrs = match resolved.remove(&i) {
+                Some(Err(diags)) => {
+                    observer.started(&ops[i]);
+                    fail(
+                        i,
+                        diags,
+                        &ops,
+                        &followers,
+                        &mut blocked,
+                        &mut outcome,
+                        observer,
+                    );
+                    continue;
+                }
+                Some(Ok(attrs)) => Some(attrs),
+                None => None,
+            };
             observer.started(&ops[i]);
             let task = running.spawn(run(
                 i,
                 ops[i].clone(),
                 changes.clone(),
+                attrs,
                 providers.clone(),
                 recorder.clone(),
                 walk.now,
@@ -151,14 +178,15 @@ pub async fn apply(
                     }
                 }
             }
-            Err(diags) => {
-                let summary = diags
-                    .first()
-                    .map_or_else(|| "failed".to_string(), |d| d.summary.clone());
-                observer.finished(op, Some(&summary));
-                skip_followers(i, &ops, &followers, &mut blocked, &mut outcome, observer);
-                outcome.failed.push((op.clone(), diags));
-            }
+            Err(diags) => fail(
+                i,
+                diags,
+                &ops,
+                &followers,
+                &mut blocked,
+                &mut outcome,
+                observer,
+            ),
         }
     }
     let stopped = walk.stop.load(Ordering::SeqCst);
@@ -176,6 +204,50 @@ pub async fn apply(
         }
     }
     (state, outcome)
+}
+
+/// The final attributes of the operations in `batch` that have values known only after
+/// apply, by operation index.
+fn resolve_batch(
+    batch: &[usize],
+    ops: &[Op],
+    changes: &[Change],
+    evaluator: &dyn Evaluate,
+    state: &State,
+) -> HashMap<usize, Result<crate::provider::Attrs, Vec<Diagnostic>>> {
+    let needing: Vec<usize> = batch
+        .iter()
+        .copied()
+        .filter(|&i| {
+            ops[i].kind != OpKind::Delete && resolve::needs_resolving(&changes[ops[i].change])
+        })
+        .collect();
+    if needing.is_empty() {
+        return HashMap::new();
+    }
+    let which: Vec<&Change> = needing.iter().map(|&i| &changes[ops[i].change]).collect();
+    needing
+        .into_iter()
+        .zip(resolve::resolve(evaluator, &which, state))
+        .collect()
+}
+
+/// Records a failed operation and skips everything that must follow it.
+fn fail(
+    i: usize,
+    diags: Vec<Diagnostic>,
+    ops: &[Op],
+    followers: &[Vec<usize>],
+    blocked: &mut [bool],
+    outcome: &mut Outcome,
+    observer: &dyn Observer,
+) {
+    let summary = diags
+        .first()
+        .map_or_else(|| "failed".to_string(), |d| d.summary.clone());
+    observer.finished(&ops[i], Some(&summary));
+    skip_followers(i, ops, followers, blocked, outcome, observer);
+    outcome.failed.push((ops[i].clone(), diags));
 }
 
 fn skip_followers(
@@ -269,7 +341,10 @@ fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object
         state.retired.push(Retired {
             address: change.address.clone(),
             fingerprint: fingerprint.clone(),
-            reason: change.reason.clone().unwrap_or_default(),
+            reason: change
+                .reason
+                .map(|r| r.explain(&change.address))
+                .unwrap_or_default(),
         });
     }
     if op.kind == OpKind::Create {
@@ -277,11 +352,13 @@ fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object
     }
 }
 
-/// One operation: intent, provider call, outcome.
+/// One operation: intent, provider call, outcome. `resolved` holds the change's final
+/// attributes when the plan left some unknown.
 async fn run(
     i: usize,
     op: Op,
     changes: Arc<Vec<Change>>,
+    resolved: Option<crate::provider::Attrs>,
     providers: Providers,
     recorder: Arc<dyn Recorder>,
     now: u64,
@@ -309,7 +386,9 @@ async fn run(
                     address: address.clone(),
                     key: create_key(change),
                     kind: change.kind.clone(),
-                    attrs: change.after.clone().unwrap_or_default(),
+                    attrs: resolved
+                        .clone()
+                        .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                 })
                 .await;
             match response.id {
@@ -327,7 +406,9 @@ async fn run(
                     kind: change.kind.clone(),
                     id: id.clone(),
                     prior: change.before.clone().unwrap_or_default(),
-                    attrs: change.after.clone().unwrap_or_default(),
+                    attrs: resolved
+                        .clone()
+                        .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                 })
                 .await;
             if response.diagnostics.iter().any(Diagnostic::is_error) {
