@@ -116,12 +116,16 @@ pub async fn apply(
             && let Some(i) = ready.pop()
         {
             if !blocked[i] {
-                started[i] = true;
                 batch.push(i);
             }
         }
         let mut resolved = resolve_batch(&batch, &ops, &changes, evaluator, &state);
         for i in batch {
+            // Checked again: evaluating the batch may have taken a while.
+            if walk.stop.load(Ordering::SeqCst) {
+                continue;
+            }
+            started[i] = true;
             let attrs = match resolved.remove(&i) {
                 Some(Err(diags)) => {
                     observer.started(&ops[i]);
