@@ -56,6 +56,12 @@ impl Printer {
         let _ = writeln!(self.err, "{text}");
     }
 
+    /// A prompt on the terminal, left on the line for what is typed after it.
+    pub fn prompt(&mut self, text: &str) {
+        let _ = write!(self.out, "{text}");
+        let _ = self.out.flush();
+    }
+
     /// Asks a question on the terminal and returns the answer line, or `None` when an
     /// interrupt arrives first (the line is read on a thread of its own, which the process
     /// leaves behind when it exits).

@@ -12,26 +12,15 @@
 
 use std::fmt::Write;
 
-/// `s` as an HCL quoted string: `"`, `\` and control characters escaped (`\n`, `\r`,
-/// `\t`, else `\uNNNN`), everything else as it is. Template sequences are not escaped:
-/// this is how a value prints, as Terraform prints it, not template source.
+use crate::quote::Templates;
+
+/// `s` as an HCL quoted string by [`crate::quote`]'s rule: `"`, `\` and characters that
+/// are not printable escaped (`\n`, `\r`, `\t`, else `\uNNNN`), everything else as it is.
+/// Template sequences are not escaped: this is how a value prints, as Terraform prints it,
+/// not template source.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let _ = crate::quote::write(&mut out, s, Templates::Keep);
     out
 }
 
@@ -126,5 +115,13 @@ mod tests {
     #[test]
     fn escapes_control_characters() {
         assert_eq!(quote("a\nb\tc\u{1}é"), "\"a\\nb\\tc\\u0001é\"");
+    }
+
+    #[test]
+    fn escapes_invisible_characters_and_keeps_template_sequences() {
+        assert_eq!(
+            quote("${x} %{y}\u{202e}\u{a0}"),
+            r#""${x} %{y}\u202e\u00a0""#
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 mod apply;
 mod capacity;
+mod console;
 mod fmt;
 mod graph;
 mod import;
@@ -48,6 +49,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
             interrupt::install(Stopping::Simulation)?;
             report::run(&args, printer)
         }
+        Command::Console(args) => console::run(&args, printer),
     }
 }
 

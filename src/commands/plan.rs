@@ -43,7 +43,7 @@ fn addresses(list: &[String], flag: &str) -> anyhow::Result<Vec<Address>> {
 fn hide_renewed(plan: &Plan, hidden: &mut Hidden) -> bool {
     let mut grew = false;
     for change in plan.actions() {
-        let entry = hidden.entry(change.address());
+        let entry = hidden.entry(change.address.clone());
         match change.action {
             Action::Replace => {
                 let slot = entry.or_insert_with(|| Some(BTreeSet::new()));

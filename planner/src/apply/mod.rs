@@ -268,21 +268,21 @@ fn skip_followers(
             continue;
         }
         blocked[f] = true;
-        observer.skipped(&ops[f], &ops[failed].address);
-        outcome
-            .skipped
-            .push((ops[f].clone(), ops[failed].address.clone()));
+        let because = ops[failed].address.to_string();
+        observer.skipped(&ops[f], &because);
+        outcome.skipped.push((ops[f].clone(), because));
         stack.extend(followers[f].iter().copied());
     }
 }
 
 /// The idempotency key of a change's create: its address, or for the new object of a
-/// create-before-destroy replacement (which exists beside the old one) the address and
-/// the old object's id.
+/// create-before-destroy replacement (which exists beside the old one) `ADDRESS#OLDID`.
+/// That is unambiguous whatever the instance key holds: a `#` in a string key stands
+/// inside its quotes, and nothing can follow a whole address, so only one `#` ends one.
 pub fn create_key(change: &Change) -> String {
     match (&change.id, change.action, change.create_before_destroy) {
         (Some(old), Action::Replace, true) => format!("{}#{old}", change.address),
-        _ => change.address.clone(),
+        _ => change.address.to_string(),
     }
 }
 
@@ -300,11 +300,7 @@ fn object(
         provider: change.provider.clone(),
         id,
         attributes,
-        dependencies: change
-            .dependencies
-            .iter()
-            .filter_map(|d| d.parse().ok())
-            .collect(),
+        dependencies: change.dependencies.clone(),
         created_at: now,
         sensitive: change.sensitive.clone(),
     }
@@ -312,7 +308,7 @@ fn object(
 
 /// Puts an operation's result into the state.
 fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object>) {
-    let address = change.address();
+    let address = change.address.clone();
     let old_id = change.id.clone().unwrap_or_default();
     // An update changes an object; it was still created when it was (an environment's
     // time to live counts from then).
@@ -382,7 +378,7 @@ async fn run(
             format!("{e}. Nothing was changed."),
         );
     }
-    let address = change.address();
+    let address = change.address.clone();
     let result: Result<Option<Object>, Vec<Diagnostic>> = match op.kind {
         OpKind::Create => {
             let response = provider
@@ -456,3 +452,6 @@ async fn run(
     }
     (i, result)
 }
+
+#[cfg(test)]
+mod tests;

@@ -56,8 +56,7 @@ pub fn resolve(
 fn resolve_one(config: &Config, change: &Change) -> Result<Attrs, Vec<Diagnostic>> {
     let error =
         |summary: String, detail: String| Err(vec![Diagnostic::error(None, summary, detail)]);
-    let address = change.address();
-    let Some(inst) = config.instance(&address) else {
+    let Some(inst) = config.instance(&change.address) else {
         return error(
             format!("{} is no longer in the blueprint", change.address),
             "The blueprint changed while the apply ran. Run plan again.".into(),

@@ -78,10 +78,10 @@ pub async fn diff(
             *slot = object;
         }
     }
-    let retired: HashMap<&str, &str> = refreshed
+    let retired: HashMap<&Address, &str> = refreshed
         .retired
         .iter()
-        .map(|r| (r.address.as_str(), r.fingerprint.as_str()))
+        .map(|r| (&r.address, r.fingerprint.as_str()))
         .collect();
     let mut changes = Vec::new();
     let mut wanted = BTreeSet::new();
@@ -89,15 +89,15 @@ pub async fn diff(
         wanted.insert(&inst.address);
         let want = desired(inst);
         let unknown = unknown(&inst.fields);
-        let dependencies: Vec<String> = inst
+        let dependencies: Vec<Address> = inst
             .deps
             .iter()
             .map(|d| &config.instances[*d])
             .filter(|d| d.managed)
-            .map(|d| d.address.to_string())
+            .map(|d| d.address.clone())
             .collect();
         let mut change = Change {
-            address: inst.address.to_string(),
+            address: inst.address.clone(),
             kind: inst.kind.to_string(),
             provider: provider_of(inst),
             action: Action::NoOp,
@@ -119,18 +119,14 @@ pub async fn diff(
                 change.id = Some(object.id.clone());
                 change.before = Some(object.attributes.clone());
                 change.after = None;
-                change.dependencies = object
-                    .dependencies
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
+                change.dependencies = object.dependencies.clone();
                 guard_destroy(inst, &mut diags);
                 changes.push(change);
             }
             continue;
         }
         let Some(object) = existing.get(&inst.address) else {
-            if retired.get(change.address.as_str()) == Some(&fingerprint(&want).as_str()) {
+            if retired.get(&change.address) == Some(&fingerprint(&want).as_str()) {
                 continue;
             }
             change.action = Action::Create;
@@ -210,7 +206,7 @@ pub async fn diff(
             continue;
         }
         changes.push(Change {
-            address: object.address.to_string(),
+            address: object.address.clone(),
             kind: object.kind.clone(),
             provider: object.provider.clone(),
             action: Action::Delete,
@@ -223,11 +219,7 @@ pub async fn diff(
             } else {
                 (!options.destroy).then(|| why_gone(config, &object.address))
             },
-            dependencies: object
-                .dependencies
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            dependencies: object.dependencies.clone(),
             create_before_destroy: false,
             retire: None,
             sensitive: object.sensitive.clone(),
@@ -301,21 +293,12 @@ fn why_gone(config: &Config, address: &Address) -> Reason {
 /// Keeps only the targets, what they depend on (creates and updates), and what depends on
 /// them (deletes); everything else becomes NoOp.
 fn restrict(changes: &mut [Change], targets: &[Address]) {
-    let by_address: HashMap<String, usize> = changes
+    let by_address: HashMap<Address, usize> = changes
         .iter()
         .enumerate()
         .map(|(i, c)| (c.address.clone(), i))
         .collect();
-    let is_target = |c: &Change| {
-        let address = c.address();
-        targets.iter().any(|t| {
-            *t == address
-                || (t.key.is_none()
-                    && t.module == address.module
-                    && t.kind == address.kind
-                    && t.name == address.name)
-        })
-    };
+    let is_target = |c: &Change| targets.iter().any(|t| t.includes(&c.address));
     let mut keep: BTreeSet<usize> = changes
         .iter()
         .enumerate()

@@ -61,11 +61,10 @@ pub enum Reason {
 
 impl Reason {
     /// The plan's explanation line, after "because" (`vm.a` is the object's address).
-    pub fn explain(self, address: &str) -> String {
-        let parsed = address.parse::<Address>().ok();
-        let key = parsed
+    pub fn explain(self, address: &Address) -> String {
+        let key = address
+            .key
             .as_ref()
-            .and_then(|a| a.key.as_ref())
             .map(|k| k.to_string())
             .unwrap_or_default();
         match self {
@@ -78,18 +77,16 @@ impl Reason {
             }
             Reason::DeleteBecauseNoModule => {
                 // The module path: the address without its resource part.
-                let module = parsed.as_ref().map_or(address.to_string(), |a| {
-                    let resource = Address {
-                        module: Vec::new(),
-                        ..a.clone()
-                    }
-                    .to_string();
-                    let full = a.to_string();
-                    full.strip_suffix(&resource)
-                        .unwrap_or(&full)
-                        .trim_end_matches('.')
-                        .to_string()
-                });
+                let full = address.to_string();
+                let resource = Address {
+                    module: Vec::new(),
+                    ..address.clone()
+                }
+                .to_string();
+                let module = full
+                    .strip_suffix(&resource)
+                    .unwrap_or(&full)
+                    .trim_end_matches('.');
                 format!("{module} is not in the blueprint")
             }
             Reason::DeleteBecauseTtlExpired => "its ttl expired".to_string(),
@@ -104,7 +101,7 @@ impl Reason {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// Its address.
-    pub address: String,
+    pub address: Address,
     /// Its kind.
     pub kind: String,
     /// Its provider configuration.
@@ -123,7 +120,7 @@ pub struct Change {
     /// Why, when the action alone does not say (Terraform's `action_reason`).
     pub reason: Option<Reason>,
     /// Addresses it must come after (creates, updates) or before (deletes).
-    pub dependencies: Vec<String>,
+    pub dependencies: Vec<Address>,
     /// For a replacement: create the new object before destroying the old.
     pub create_before_destroy: bool,
     /// For a temporary object that ends (ttl expired): the fingerprint of its definition,
@@ -146,23 +143,11 @@ pub struct Change {
     pub implied: Vec<String>,
 }
 
-impl Change {
-    /// Its address, parsed.
-    pub fn address(&self) -> Address {
-        self.address.parse().unwrap_or_else(|_| Address {
-            module: Vec::new(),
-            kind: self.kind.clone(),
-            name: self.address.clone(),
-            key: None,
-        })
-    }
-}
-
 /// An object changed outside Strata: found different from the state, or gone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Drift {
     /// Its address.
-    pub address: String,
+    pub address: Address,
     /// Its kind.
     pub kind: String,
     /// As the state recorded it.

@@ -75,7 +75,7 @@ pub async fn refresh(
 fn drifted(object: &Object, after: Option<Attrs>) -> Drift {
     Drift {
         sensitive: object.sensitive.clone(),
-        address: object.address.to_string(),
+        address: object.address.clone(),
         kind: object.kind.clone(),
         before: object.attributes.clone(),
         after,

@@ -7,6 +7,8 @@ pub mod value;
 
 use std::fmt::Write;
 
+use blueprint::Address;
+
 use body::{Body, Marks, Mode};
 
 use super::{Action, Change, Drift, OutputChange, Plan, Reason};
@@ -58,11 +60,12 @@ pub fn render(plan: &Plan) -> String {
 }
 
 /// `vm "web"`: the block the change is about, as the blueprint writes it.
-fn header(address: &str, kind: &str) -> String {
-    match address.parse::<blueprint::Address>() {
-        Ok(a) => format!("{} {}", a.kind, blueprint::literal::quote(&a.name)),
-        Err(_) => format!("{kind} {address}"),
-    }
+fn header(address: &Address) -> String {
+    format!(
+        "{} {}",
+        address.kind,
+        blueprint::literal::quote(&address.name)
+    )
 }
 
 fn render_drift(out: &mut String, drift: &Drift) {
@@ -85,7 +88,7 @@ fn render_drift(out: &mut String, drift: &Drift) {
         Some(_) => ("has changed", '~', Mode::Update),
     };
     let _ = writeln!(out, "  # {} {title}", drift.address);
-    let _ = writeln!(out, "  {sign} {} {{", header(&drift.address, &drift.kind));
+    let _ = writeln!(out, "  {sign} {} {{", header(&drift.address));
     let body = Body {
         schema,
         before: Some(&before),
@@ -133,7 +136,7 @@ fn render_change(out: &mut String, change: &Change) {
     if let Some(reason) = change.reason.filter(|r| *r != Reason::ReplaceByRequest) {
         let _ = writeln!(out, "  # (because {})", reason.explain(&change.address));
     }
-    let _ = writeln!(out, "{sign} {} {{", header(&change.address, &change.kind));
+    let _ = writeln!(out, "{sign} {} {{", header(&change.address));
     let schema = blueprint::schema::kind(&change.kind).map(|k| &k.body);
     let computed = blueprint_schema(&change.kind).computed;
     let body = Body {
