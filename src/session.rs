@@ -164,7 +164,7 @@ impl Session {
     ) -> anyhow::Result<Session> {
         let backend = LocalBackend::new(state_dir(dir, args));
         let lock = backend
-            .lock(operation, lock_timeout(args)?)
+            .lock_unless(operation, lock_timeout(args)?, crate::interrupt::flag())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if let Some(stale) = &lock.broken_stale {
             printer.warning(&format!(
@@ -324,13 +324,57 @@ fn evaluate(dir: &Path, vars: &VarArgs, known: Arc<Known>) -> (Config, Diagnosti
 /// Reads the state without locking (for read-only commands); its sensitive values that a
 /// state key opens are masked in everything `printer` prints.
 pub fn read_state(dir: &Path, args: &StateArgs, printer: &mut Printer) -> anyhow::Result<State> {
-    let backend = LocalBackend::new(state_dir(dir, args));
-    let mut state = backend
+    let mut state = load_state(&LocalBackend::new(state_dir(dir, args)))?;
+    open_state(&mut state, printer)?;
+    Ok(state)
+}
+
+/// `state.json` as it is, or a new state when there is none.
+fn load_state(backend: &LocalBackend) -> anyhow::Result<State> {
+    Ok(backend
         .load()
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("reading the state")?
-        .unwrap_or_else(LocalBackend::new_state);
-    planner::state::unseal(&mut state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    printer.protect_state(&state);
-    Ok(state)
+        .unwrap_or_else(LocalBackend::new_state))
+}
+
+/// Opens what the state key sealed, and masks it in everything `printer` prints.
+fn open_state(state: &mut State, printer: &mut Printer) -> anyhow::Result<()> {
+    planner::state::unseal(state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    printer.protect_state(state);
+    Ok(())
+}
+
+/// What the journal adds to the state as `state.json` holds it, for read-only commands.
+pub struct Journaled {
+    /// The state with every change the journal records as done applied to it.
+    pub state: State,
+    /// What was applied, and the changes started with no recorded outcome.
+    pub recovery: planner::state::Recovery,
+    /// Who holds the lock, if anyone: a run that may still be going.
+    pub holder: Option<planner::state::LockInfo>,
+}
+
+/// Reads the state without locking, with what the journal records since `state.json` was
+/// last saved: the changes of a run that stopped before saving (a second interrupt, a
+/// crash) or of one still running. The journal is only read; the next locked run
+/// finishes it.
+pub fn read_state_with_journal(
+    dir: &Path,
+    args: &StateArgs,
+    printer: &mut Printer,
+) -> anyhow::Result<Journaled> {
+    let backend = LocalBackend::new(state_dir(dir, args));
+    let mut state = load_state(&backend)?;
+    let recovery = backend
+        .recover(&mut state)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The journal's lines are sealed as the state is.
+    open_state(&mut state, printer)?;
+    let holder = backend.holder().ok().flatten();
+    Ok(Journaled {
+        state,
+        recovery,
+        holder,
+    })
 }

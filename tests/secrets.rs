@@ -588,6 +588,10 @@ fn a_killed_apply_leaves_no_secret_in_the_journal() {
             "{lines}"
         );
         case.assert_files_clean();
+        // Read-only commands show what the journal holds, masked.
+        case.ok(&["state", "list"], false);
+        let shown = case.ok(&["state", "show", "site.dc"], false);
+        assert!(shown.contains("(sensitive)"), "{shown}");
 
         case.ok(&["apply", "-auto-approve"], true);
         let again = case.run(&["plan", "-detailed-exitcode"], true);
