@@ -25,6 +25,7 @@ pub mod eval;
 pub mod format;
 pub mod functions;
 pub mod module;
+pub mod number;
 pub mod parse;
 pub mod schema;
 pub mod source;
@@ -37,6 +38,7 @@ pub use address::{Address, InstanceKey};
 pub use config::{Config, Fields, Instance, Typed};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use eval::{InputValue, Inputs, Known};
+pub use number::Number;
 pub use source::{SourceMap, Span};
 pub use value::Value;
 

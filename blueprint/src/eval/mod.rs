@@ -7,8 +7,10 @@
 
 mod expr;
 mod items;
+mod operators;
 mod refs;
 mod resource;
+mod special;
 mod state;
 mod traverse;
 mod tree;
@@ -42,6 +44,7 @@ pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Confi
         store: Store {
             insts: vec![ModInst::default()],
             known: inputs.known.clone(),
+            plan_time: jiff::Timestamp::now(),
             node_dirs: tree
                 .nodes
                 .iter()

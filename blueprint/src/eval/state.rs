@@ -63,6 +63,8 @@ pub(crate) struct Store {
     pub node_dirs: Vec<PathBuf>,
     /// Attributes of objects that exist, for computed attributes.
     pub known: std::sync::Arc<super::Known>,
+    /// When this run started: what `plantimestamp()` gives.
+    pub plan_time: jiff::Timestamp,
 }
 
 impl Store {
