@@ -177,8 +177,11 @@ pub struct OutputArgs {
     #[command(flatten)]
     pub state: StateArgs,
     /// Print as JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "raw")]
     pub json: bool,
+    /// Print one output's string, number or bool as it is, without quotes, for scripts.
+    #[arg(long, requires = "args")]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@
 
 mod journal;
 mod order;
+mod resolve;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use crate::state::{Object, Retired, State};
 use std::collections::HashMap;
 
 pub use order::{Op, OpKind, operations};
+pub use resolve::{Evaluate, NoEvaluation};
 
 /// Records every provider call before and after it (the journal).
 #[async_trait]
@@ -65,12 +67,16 @@ impl Outcome {
 type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
 
 /// Carries out a plan against `state`, returning the new state and what happened.
+/// Attributes the plan left unknown are evaluated by `evaluator` when their operation
+/// becomes ready: one evaluation for all the operations that become ready at once.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     plan: &Plan,
     mut state: State,
     providers: &Providers,
     recorder: Arc<dyn Recorder>,
     observer: &dyn Observer,
+    evaluator: &dyn Evaluate,
     parallelism: usize,
     now: u64,
 ) -> (State, Outcome) {
@@ -89,17 +95,39 @@ pub async fn apply(
     let mut running = tokio::task::JoinSet::<OpResult>::new();
     let mut tasks = HashMap::new();
     loop {
-        while running.len() < parallelism.max(1)
+        let mut batch = Vec::new();
+        while running.len() + batch.len() < parallelism.max(1)
             && let Some(i) = ready.pop()
         {
-            if blocked[i] {
-                continue;
+            if !blocked[i] {
+                batch.push(i);
             }
+        }
+        let mut resolved = resolve_batch(&batch, &ops, &changes, evaluator, &state);
+        for i in batch {
+            let attrs = match resolved.remove(&i) {
+                Some(Err(diags)) => {
+                    observer.started(&ops[i]);
+                    fail(
+                        i,
+                        diags,
+                        &ops,
+                        &followers,
+                        &mut blocked,
+                        &mut outcome,
+                        observer,
+                    );
+                    continue;
+                }
+                Some(Ok(attrs)) => Some(attrs),
+                None => None,
+            };
             observer.started(&ops[i]);
             let task = running.spawn(run(
                 i,
                 ops[i].clone(),
                 changes.clone(),
+                attrs,
                 providers.clone(),
                 recorder.clone(),
                 now,
@@ -133,14 +161,15 @@ pub async fn apply(
                     }
                 }
             }
-            Err(diags) => {
-                let summary = diags
-                    .first()
-                    .map_or_else(|| "failed".to_string(), |d| d.summary.clone());
-                observer.finished(op, Some(&summary));
-                skip_followers(i, &ops, &followers, &mut blocked, &mut outcome, observer);
-                outcome.failed.push((op.clone(), diags));
-            }
+            Err(diags) => fail(
+                i,
+                diags,
+                &ops,
+                &followers,
+                &mut blocked,
+                &mut outcome,
+                observer,
+            ),
         }
     }
     // Operations never reached (a cycle between deletes and creates) count as skipped.
@@ -152,6 +181,50 @@ pub async fn apply(
         }
     }
     (state, outcome)
+}
+
+/// The final attributes of the operations in `batch` that have values known only after
+/// apply, by operation index.
+fn resolve_batch(
+    batch: &[usize],
+    ops: &[Op],
+    changes: &[Change],
+    evaluator: &dyn Evaluate,
+    state: &State,
+) -> HashMap<usize, Result<crate::provider::Attrs, Vec<Diagnostic>>> {
+    let needing: Vec<usize> = batch
+        .iter()
+        .copied()
+        .filter(|&i| {
+            ops[i].kind != OpKind::Delete && resolve::needs_resolving(&changes[ops[i].change])
+        })
+        .collect();
+    if needing.is_empty() {
+        return HashMap::new();
+    }
+    let which: Vec<&Change> = needing.iter().map(|&i| &changes[ops[i].change]).collect();
+    needing
+        .into_iter()
+        .zip(resolve::resolve(evaluator, &which, state))
+        .collect()
+}
+
+/// Records a failed operation and skips everything that must follow it.
+fn fail(
+    i: usize,
+    diags: Vec<Diagnostic>,
+    ops: &[Op],
+    followers: &[Vec<usize>],
+    blocked: &mut [bool],
+    outcome: &mut Outcome,
+    observer: &dyn Observer,
+) {
+    let summary = diags
+        .first()
+        .map_or_else(|| "failed".to_string(), |d| d.summary.clone());
+    observer.finished(&ops[i], Some(&summary));
+    skip_followers(i, ops, followers, blocked, outcome, observer);
+    outcome.failed.push((ops[i].clone(), diags));
 }
 
 fn skip_followers(
@@ -168,21 +241,21 @@ fn skip_followers(
             continue;
         }
         blocked[f] = true;
-        observer.skipped(&ops[f], &ops[failed].address);
-        outcome
-            .skipped
-            .push((ops[f].clone(), ops[failed].address.clone()));
+        let because = ops[failed].address.to_string();
+        observer.skipped(&ops[f], &because);
+        outcome.skipped.push((ops[f].clone(), because));
         stack.extend(followers[f].iter().copied());
     }
 }
 
 /// The idempotency key of a change's create: its address, or for the new object of a
-/// create-before-destroy replacement (which exists beside the old one) the address and
-/// the old object's id.
+/// create-before-destroy replacement (which exists beside the old one) `ADDRESS#OLDID`.
+/// That is unambiguous whatever the instance key holds: a `#` in a string key stands
+/// inside its quotes, and nothing can follow a whole address, so only one `#` ends one.
 pub fn create_key(change: &Change) -> String {
     match (&change.id, change.action, change.create_before_destroy) {
         (Some(old), Action::Replace, true) => format!("{}#{old}", change.address),
-        _ => change.address.clone(),
+        _ => change.address.to_string(),
     }
 }
 
@@ -200,11 +273,7 @@ fn object(
         provider: change.provider.clone(),
         id,
         attributes,
-        dependencies: change
-            .dependencies
-            .iter()
-            .filter_map(|d| d.parse().ok())
-            .collect(),
+        dependencies: change.dependencies.clone(),
         created_at: now,
         sensitive: change.sensitive.clone(),
     }
@@ -212,7 +281,7 @@ fn object(
 
 /// Puts an operation's result into the state.
 fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object>) {
-    let address = change.address();
+    let address = change.address.clone();
     let old_id = change.id.clone().unwrap_or_default();
     // An update changes an object; it was still created when it was (an environment's
     // time to live counts from then).
@@ -245,7 +314,10 @@ fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object
         state.retired.push(Retired {
             address: change.address.clone(),
             fingerprint: fingerprint.clone(),
-            reason: change.reason.clone().unwrap_or_default(),
+            reason: change
+                .reason
+                .map(|r| r.explain(&change.address))
+                .unwrap_or_default(),
         });
     }
     if op.kind == OpKind::Create {
@@ -253,11 +325,13 @@ fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object
     }
 }
 
-/// One operation: intent, provider call, outcome.
+/// One operation: intent, provider call, outcome. `resolved` holds the change's final
+/// attributes when the plan left some unknown.
 async fn run(
     i: usize,
     op: Op,
     changes: Arc<Vec<Change>>,
+    resolved: Option<crate::provider::Attrs>,
     providers: Providers,
     recorder: Arc<dyn Recorder>,
     now: u64,
@@ -277,7 +351,7 @@ async fn run(
             format!("{e}. Nothing was changed."),
         );
     }
-    let address = change.address();
+    let address = change.address.clone();
     let result: Result<Option<Object>, Vec<Diagnostic>> = match op.kind {
         OpKind::Create => {
             let response = provider
@@ -285,7 +359,9 @@ async fn run(
                     address: address.clone(),
                     key: create_key(change),
                     kind: change.kind.clone(),
-                    attrs: change.after.clone().unwrap_or_default(),
+                    attrs: resolved
+                        .clone()
+                        .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                 })
                 .await;
             match response.id {
@@ -303,7 +379,9 @@ async fn run(
                     kind: change.kind.clone(),
                     id: id.clone(),
                     prior: change.before.clone().unwrap_or_default(),
-                    attrs: change.after.clone().unwrap_or_default(),
+                    attrs: resolved
+                        .clone()
+                        .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                 })
                 .await;
             if response.diagnostics.iter().any(Diagnostic::is_error) {
@@ -347,3 +425,6 @@ async fn run(
     }
     (i, result)
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use blueprint::Address;
+
 use crate::plan::{Action, Plan};
 
 /// What an operation does.
@@ -23,7 +25,7 @@ pub struct Op {
     /// What it does.
     pub kind: OpKind,
     /// The object's address.
-    pub address: String,
+    pub address: Address,
     /// Operations (indexes) that must be done first.
     pub after: Vec<usize>,
 }
@@ -35,8 +37,8 @@ pub struct Op {
 pub fn operations(plan: &Plan) -> Vec<Op> {
     let changes: Vec<_> = plan.actions().collect();
     let mut ops: Vec<Op> = Vec::new();
-    let mut write_op: HashMap<&str, usize> = HashMap::new();
-    let mut delete_op: HashMap<&str, usize> = HashMap::new();
+    let mut write_op: HashMap<&Address, usize> = HashMap::new();
+    let mut delete_op: HashMap<&Address, usize> = HashMap::new();
     for (c, change) in changes.iter().enumerate() {
         let mut push = |kind| {
             ops.push(Op {
@@ -73,24 +75,20 @@ pub fn operations(plan: &Plan) -> Vec<Op> {
     for change in &changes {
         for dep in &change.dependencies {
             // What I depend on is written before me.
-            if let (Some(&mine), Some(&theirs)) = (
-                write_op.get(change.address.as_str()),
-                write_op.get(dep.as_str()),
-            ) {
+            if let (Some(&mine), Some(&theirs)) = (write_op.get(&change.address), write_op.get(dep))
+            {
                 ops[mine].after.push(theirs);
             }
             // I am deleted before what I depend on.
-            if let (Some(&mine), Some(&theirs)) = (
-                delete_op.get(change.address.as_str()),
-                delete_op.get(dep.as_str()),
-            ) {
+            if let (Some(&mine), Some(&theirs)) =
+                (delete_op.get(&change.address), delete_op.get(dep))
+            {
                 ops[theirs].after.push(mine);
             }
             // The old object of a create-before-destroy dependency goes after I moved over.
-            if let (Some(&mine), Some(&theirs)) = (
-                write_op.get(change.address.as_str()),
-                delete_op.get(dep.as_str()),
-            ) && ops[theirs].after.contains(&write_op[dep.as_str()])
+            if let (Some(&mine), Some(&theirs)) =
+                (write_op.get(&change.address), delete_op.get(dep))
+                && ops[theirs].after.contains(&write_op[dep])
             {
                 ops[theirs].after.push(mine);
             }

@@ -35,7 +35,7 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{LocalBackend, Object, State, StateError, address_list, address_text, sys};
+use super::{LocalBackend, Object, State, StateError, sys};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -72,7 +72,6 @@ pub struct Entry {
     /// The call.
     pub op: Op,
     /// The object's address.
-    #[serde(with = "address_text")]
     pub address: Address,
     /// Its resource kind.
     pub kind: String,
@@ -85,7 +84,7 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attrs>,
     /// The objects it was created after.
-    #[serde(default, with = "address_list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Address>,
     /// When it was created, in seconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
