@@ -128,17 +128,6 @@ pub fn parse_template(text: &str) -> Result<Vec<TemplatePart>, String> {
     Ok(Converter { file, text }.template(&template, Span::new(file, 0..0)))
 }
 
-/// The text of a string literal in Unicode's composed form (NFC), as Terraform keeps every
-/// string: `"c\u0301"` is `"ć"`.
-fn normalized(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    if text.is_ascii() {
-        text.to_string()
-    } else {
-        text.nfc().collect()
-    }
-}
-
 /// hcl-edit's message, with a hint for the mistakes people make most.
 fn syntax_help(message: &str, line: &str) -> String {
     let mut text = format!("The file is not valid HCL: {message}.");
@@ -221,7 +210,7 @@ impl Converter<'_> {
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
             Expression::Number(n) => ExprKind::Number(self.number(n)),
             Expression::String(s) => {
-                ExprKind::Template(vec![TemplatePart::Literal(normalized(s.value()))])
+                ExprKind::Template(vec![TemplatePart::Literal(s.value().to_string())])
             }
             Expression::StringTemplate(t) => ExprKind::Template(self.template(t, span)),
             Expression::HeredocTemplate(h) => {
@@ -326,7 +315,7 @@ impl Converter<'_> {
         for element in template.iter() {
             let (strip_before, part, strip_after) = match element {
                 ht::Element::Literal(l) => {
-                    (false, TemplatePart::Literal(normalized(l.value())), false)
+                    (false, TemplatePart::Literal(l.value().to_string()), false)
                 }
                 ht::Element::Interpolation(i) => (
                     i.strip.strip_start(),

@@ -134,21 +134,14 @@ impl Ctx<'_> {
         };
         let (taken, skipped) = if chosen { (then, other) } else { (other, then) };
         let value = self.eval(taken)?;
-        if !is_primitive(&value) {
+        if !matches!(value, Value::Number(_) | Value::Bool(_)) {
             return Ok(value);
         }
         // Terraform gives both results one type: a number or bool beside a string becomes
         // a string. The other result is only looked at, not depended on.
-        let beside = self.peek(skipped);
-        Ok(match (&value, beside) {
-            (Value::String(_), _) => value,
-            (_, Some(Value::String(_))) => value.to_template_string().map_or(value, Value::string),
+        Ok(match self.peek(skipped) {
+            Some(Value::String(_)) => value.to_template_string().map_or(value, Value::string),
             _ => value,
         })
     }
-}
-
-/// A string, number or bool.
-fn is_primitive(value: &Value) -> bool {
-    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
