@@ -46,6 +46,9 @@ pub enum Command {
     /// A report of a blueprint under a scenario: availability against targets, failure
     /// domain verdicts, runway and consolidation, as HTML, Markdown or JSON.
     Report(ReportArgs),
+    /// Evaluate expressions against a blueprint: its variables, locals, resources (with
+    /// the state's attributes) and module outputs.
+    Console(ConsoleArgs),
 }
 
 /// Where the state lives and how long to wait for its lock.
@@ -242,15 +245,37 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct FmtArgs {
-    /// The folder (or a single file) to format.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    /// Change nothing; list files that are not formatted and exit 3 if there are any.
+    /// Files or folders to format (default: the current folder), or `-` to format
+    /// standard input to standard output.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<PathBuf>,
+    /// List the files whose formatting changes (-list=false not to).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub list: bool,
+    /// Write the result to the files (-write=false not to).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub write: bool,
+    /// Print a unified diff of the changes.
+    #[arg(long)]
+    pub diff: bool,
+    /// Change nothing; list the files that are not formatted and exit 3 if there are any.
     #[arg(long)]
     pub check: bool,
-    /// Also format the .hcl files of subfolders.
+    /// Also format the files of subfolders.
     #[arg(long)]
     pub recursive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The state folder (default: DIR/.strata).
+    #[arg(long = "state-dir", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
@@ -325,6 +350,9 @@ pub struct SimulateArgs {
     /// Print the outcome as JSON (see docs/simulation.md).
     #[arg(long)]
     pub json: bool,
+    /// Run even when the simulation is estimated to take more than 10 minutes.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -372,6 +400,9 @@ pub struct ReportArgs {
     /// Host failures per pool the verdicts consider: 1, or 2 to also fail every pair of hosts.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub k: u8,
+    /// Run even when the simulation is estimated to take more than 10 minutes.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]

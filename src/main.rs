@@ -5,6 +5,7 @@
 mod args;
 mod cli;
 mod commands;
+mod interrupt;
 mod printer;
 mod session;
 mod table;

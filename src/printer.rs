@@ -51,13 +51,42 @@ impl Printer {
         let _ = writeln!(self.err, "warning: {text}");
     }
 
-    /// Asks a question on the terminal and returns the answer line.
-    pub fn ask(&mut self, question: &str) -> String {
+    /// A plain line on stderr: what the program is doing about an event (an interrupt).
+    pub fn notice(&mut self, text: &str) {
+        let _ = writeln!(self.err, "{text}");
+    }
+
+    /// A prompt on the terminal, left on the line for what is typed after it.
+    pub fn prompt(&mut self, text: &str) {
+        let _ = write!(self.out, "{text}");
+        let _ = self.out.flush();
+    }
+
+    /// Asks a question on the terminal and returns the answer line, or `None` when an
+    /// interrupt arrives first (the line is read on a thread of its own, which the process
+    /// leaves behind when it exits).
+    pub fn ask(&mut self, question: &str) -> Option<String> {
         let _ = write!(self.out, "{question}");
         let _ = self.out.flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().read_line(&mut answer);
-        answer.trim().to_string()
+        let (sender, answer) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::stdin().read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        loop {
+            if crate::interrupt::requested() {
+                let _ = writeln!(self.out);
+                return None;
+            }
+            match answer.recv_timeout(std::time::Duration::from_millis(50)) {
+                Ok(line) => return Some(line.trim().to_string()),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Some(String::new());
+                }
+            }
+        }
     }
 }
 
@@ -97,38 +126,49 @@ impl Progress {
     }
 }
 
-/// The progress of a count of work items (a simulation's replications): a bar on a
-/// terminal, nothing otherwise.
+/// The progress of a count of work items (a simulation's replications) on stderr: a bar
+/// on a terminal, otherwise a plain line every [`Counter::LINE_EVERY`].
 pub struct Counter {
     bar: Option<indicatif::ProgressBar>,
+    /// When the last plain line was written.
+    last_line: std::cell::Cell<std::time::Instant>,
 }
 
 impl Counter {
-    /// Progress over `total` items, labelled `label`.
-    pub fn new(total: u64, label: &str) -> Self {
+    /// How often a plain line is written when stderr is not a terminal.
+    pub const LINE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// Progress over `total` items.
+    pub fn new(total: u64) -> Self {
         use std::io::IsTerminal;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg} (eta {eta})",
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
             ) {
                 bar.set_style(style);
             }
-            bar.set_message(label.to_string());
             bar
         });
-        Counter { bar }
+        Counter {
+            bar,
+            last_line: std::cell::Cell::new(std::time::Instant::now()),
+        }
     }
 
-    /// Whether a bar is shown (and worth updating).
-    pub fn is_shown(&self) -> bool {
-        self.bar.is_some()
-    }
-
-    /// Sets the items done.
-    pub fn set(&self, done: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_position(done);
+    /// `done` items so far, and `text` saying where the work stands: the bar's message,
+    /// or a line when the last one is old enough.
+    pub fn show(&self, done: u64, text: &str) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(done);
+                bar.set_message(text.to_string());
+            }
+            None if self.last_line.get().elapsed() >= Self::LINE_EVERY => {
+                self.last_line.set(std::time::Instant::now());
+                eprintln!("{text}");
+            }
+            None => {}
         }
     }
 

@@ -160,7 +160,7 @@ impl Session {
     ) -> anyhow::Result<Session> {
         let backend = LocalBackend::new(state_dir(dir, args));
         let lock = backend
-            .lock(operation, lock_timeout(args)?)
+            .lock_unless(operation, lock_timeout(args)?, crate::interrupt::flag())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if let Some(stale) = &lock.broken_stale {
             printer.warning(&format!(
@@ -317,4 +317,32 @@ pub fn read_state(dir: &Path, args: &StateArgs) -> anyhow::Result<State> {
         .unwrap_or_else(LocalBackend::new_state);
     planner::state::unseal(&mut state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(state)
+}
+
+/// What the journal adds to the state as `state.json` holds it, for read-only commands.
+pub struct Journaled {
+    /// The state with every change the journal records as done applied to it.
+    pub state: State,
+    /// What was applied, and the changes started with no recorded outcome.
+    pub recovery: planner::state::Recovery,
+    /// Who holds the lock, if anyone: a run that may still be going.
+    pub holder: Option<planner::state::LockInfo>,
+}
+
+/// Reads the state without locking, with what the journal records since `state.json` was
+/// last saved: the changes of a run that stopped before saving (a second interrupt, a
+/// crash) or of one still running. The journal is only read; the next locked run
+/// finishes it.
+pub fn read_state_with_journal(dir: &Path, args: &StateArgs) -> anyhow::Result<Journaled> {
+    let mut state = read_state(dir, args)?;
+    let backend = LocalBackend::new(state_dir(dir, args));
+    let recovery = backend
+        .recover(&mut state)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let holder = backend.holder().ok().flatten();
+    Ok(Journaled {
+        state,
+        recovery,
+        holder,
+    })
 }

@@ -50,10 +50,21 @@ pub fn load(
     inputs: &Inputs,
     sources: &mut SourceMap,
 ) -> (Config, Diagnostics) {
-    let (config, mut diags) = eval::evaluate(dir, inputs, sources);
+    let (config, diags, _) = load_scope(dir, inputs, sources);
+    (config, diags)
+}
+
+/// [`load`], keeping the root module's scope for evaluating more expressions in it, as
+/// `strata console` does.
+pub fn load_scope(
+    dir: &std::path::Path,
+    inputs: &Inputs,
+    sources: &mut SourceMap,
+) -> (Config, Diagnostics, eval::Scope) {
+    let (config, mut diags, scope) = eval::evaluate_scope(dir, inputs, sources);
     if !diags.has_errors() {
         diags.extend(checks::run(&config));
     }
     diags.normalize(sources);
-    (config, diags)
+    (config, diags, scope)
 }

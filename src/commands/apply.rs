@@ -34,9 +34,13 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
         let answer = printer.ask(&format!(
             "\nDo you want to {what}? Only 'yes' will be accepted: "
         ));
-        if answer != "yes" {
+        if answer.as_deref() != Some("yes") {
             session.save()?;
-            printer.line("Apply cancelled.");
+            printer.line(if answer.is_some() {
+                "Apply cancelled."
+            } else {
+                "Apply cancelled: interrupted while waiting for an answer; nothing was changed."
+            });
             return Ok(1);
         }
     }
@@ -94,8 +98,11 @@ async fn carry_out(
         journal,
         &progress,
         &evaluator,
-        flags.parallelism,
-        now(),
+        &apply::Walk {
+            parallelism: flags.parallelism,
+            now: now(),
+            stop: crate::interrupt::flag(),
+        },
     )
     .await;
     progress.finish();
@@ -115,7 +122,7 @@ async fn carry_out(
 
 fn report(plan: &Plan, outcome: &Outcome, printer: &mut Printer) -> u8 {
     let (add, change, destroy) = plan.counts();
-    if outcome.succeeded() {
+    if outcome.succeeded() && !crate::interrupt::requested() {
         let what = if plan.destroy {
             format!("Destroy complete! Resources: {destroy} destroyed.")
         } else {
@@ -140,11 +147,34 @@ fn report(plan: &Plan, outcome: &Outcome, printer: &mut Printer) -> u8 {
             ));
         }
     }
-    printer.line(&format!(
-        "\nApply failed: {} operation(s) done, {} failed, {} skipped because something they need failed. The state records everything that was done; fix the cause and run apply again.",
-        outcome.done,
-        outcome.failed.len(),
-        outcome.skipped.len()
-    ));
+    for op in &outcome.not_started {
+        printer.line(&format!("{}: not started (interrupted)", op.address));
+    }
+    let what = if plan.destroy { "Destroy" } else { "Apply" };
+    let mut counts = vec![format!("{} operation(s) done", outcome.done)];
+    for (n, what) in [
+        (outcome.failed.len(), "failed"),
+        (
+            outcome.skipped.len(),
+            "skipped because something they need failed",
+        ),
+        (outcome.not_started.len(), "not started"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {what}"));
+        }
+    }
+    let counts = counts.join(", ");
+    if crate::interrupt::requested() {
+        printer.line(&format!(
+            "\n{what} interrupted: {counts}. The state records everything that was done; run {} again to finish.",
+            what.to_lowercase()
+        ));
+    } else {
+        printer.line(&format!(
+            "\n{what} failed: {counts}. The state records everything that was done; fix the cause and run {} again.",
+            what.to_lowercase()
+        ));
+    }
     1
 }

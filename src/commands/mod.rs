@@ -2,6 +2,7 @@
 
 mod apply;
 mod capacity;
+mod console;
 mod fmt;
 mod graph;
 mod import;
@@ -9,11 +10,13 @@ mod output;
 mod plan;
 mod report;
 mod sim;
+mod sim_run;
 mod simulate;
 mod state;
 mod validate;
 
 use crate::cli::Command;
+use crate::interrupt::{self, Stopping};
 use crate::printer::Printer;
 
 pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
@@ -21,16 +24,32 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Validate(args) => validate::run(&args, printer),
         Command::Fmt(args) => fmt::run(&args, printer),
         Command::Graph(args) => graph::run(&args, printer),
-        Command::Plan(args) => runtime()?.block_on(plan::run(&args, printer)),
-        Command::Apply(args) => runtime()?.block_on(apply::run(&args, false, printer)),
-        Command::Destroy(args) => runtime()?.block_on(apply::run(&args, true, printer)),
+        Command::Plan(args) => {
+            interrupt::install(Stopping::Plan)?;
+            runtime()?.block_on(plan::run(&args, printer))
+        }
+        Command::Apply(args) => {
+            interrupt::install(Stopping::Apply)?;
+            runtime()?.block_on(apply::run(&args, false, printer))
+        }
+        Command::Destroy(args) => {
+            interrupt::install(Stopping::Apply)?;
+            runtime()?.block_on(apply::run(&args, true, printer))
+        }
         Command::State(command) => state::run(&command, printer),
         Command::Output(args) => output::run(&args, printer),
         Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
         Command::Capacity(args) => capacity::run(&args, printer),
-        Command::Simulate(args) => simulate::run(&args, printer),
-        Command::Report(args) => report::run(&args, printer),
+        Command::Simulate(args) => {
+            interrupt::install(Stopping::Simulation)?;
+            simulate::run(&args, printer)
+        }
+        Command::Report(args) => {
+            interrupt::install(Stopping::Simulation)?;
+            report::run(&args, printer)
+        }
+        Command::Console(args) => console::run(&args, printer),
     }
 }
 

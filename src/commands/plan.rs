@@ -96,6 +96,13 @@ pub async fn make(
     } else {
         (session.state.clone(), Vec::new(), Vec::new())
     };
+    if crate::interrupt::requested() {
+        let saved = if operation == "plan" { " or saved" } else { "" };
+        printer.failure(&format!(
+            "{operation} interrupted: nothing was changed, and no plan was made{saved}"
+        ));
+        return Ok(None);
+    }
     let mut hidden = Hidden::new();
     // The first evaluation stands when the refresh found every object as the state had it.
     let mut first =
@@ -145,6 +152,13 @@ pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         printer.text(&plan::render::render(&planned.plan));
     }
     if let Some(out) = &args.out {
+        if crate::interrupt::requested() {
+            printer.failure(&format!(
+                "plan interrupted: the plan was not saved to {}",
+                out.display()
+            ));
+            return Ok(1);
+        }
         save(out, &args.flags.dir, &planned.plan)?;
         if !args.json {
             printer.line(&format!(

@@ -8,7 +8,7 @@ use std::path::Path;
 use ::report::{Comparison, Document, Format, Report};
 use ::sim::capacity::{self, Options};
 use ::sim::failover::Scenario;
-use ::sim::{Failover, Outcome, RunConfig, Topology};
+use ::sim::{Failover, RunConfig, Topology};
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::printer::Printer;
@@ -103,21 +103,14 @@ fn build(
         scenario.horizon,
     );
     let label = format!("{} scenario {}", name_of(dir), run_config.scenario);
-    let outcome = match simulate(&run_config, Failover::new(topology, scenario), &label) {
-        Ok(o) => o,
-        Err(e) => return fail(printer, e),
-    };
+    let simulation = Failover::new(topology, scenario);
+    let outcome = super::sim_run::run(&run_config, &simulation, &label, args.force, printer)?;
     Some(Report::new(
         &name_of(dir),
         &outcome,
         &capacity,
         &targets(&config),
     ))
-}
-
-/// Runs the simulation with a progress counter on a terminal.
-fn simulate(run_config: &RunConfig, simulation: Failover, label: &str) -> Result<Outcome, String> {
-    super::simulate::run_with_counter(run_config, &simulation, label).map_err(|e| e.to_string())
 }
 
 /// The blueprint's name: its folder's name.

@@ -5,6 +5,7 @@
 //! variables, locals, module calls (count / for_each), resources (their instances checked
 //! against the schema), outputs and provider blocks.
 
+mod console;
 mod expr;
 mod items;
 mod operators;
@@ -26,6 +27,7 @@ use crate::source::SourceMap;
 use crate::suggest;
 use crate::value::Value;
 
+pub use console::{Evaluated, Scope};
 use expr::{Ctx, deps_of};
 use items::Item;
 use resource::Keys;
@@ -33,9 +35,14 @@ use state::{CallInsts, ModInst, Slot, Store};
 use tree::Tree;
 pub use variables::{InputValue, Inputs, Known, read_var_file};
 
-/// Loads, evaluates and checks the blueprint in `root`. The configuration holds whatever
-/// could be evaluated; the diagnostics say what could not, and why.
-pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Config, Diagnostics) {
+/// Loads and evaluates the blueprint in `root`. The configuration holds whatever could be
+/// evaluated; the diagnostics say what could not, and why; the scope of the root module
+/// is kept for evaluating more expressions in it.
+pub fn evaluate_scope(
+    root: &Path,
+    inputs: &Inputs,
+    sources: &mut SourceMap,
+) -> (Config, Diagnostics, Scope) {
     let mut diags = Diagnostics::default();
     let tree = Tree::load(root, sources, &mut diags);
     let order = items::evaluation_order(&tree, &mut diags);
@@ -66,7 +73,7 @@ pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Confi
     }
     let mut all: Diagnostics = run.diags.into_iter().collect();
     diags.extend(std::mem::take(&mut all));
-    (run.config, diags)
+    (run.config, diags, Scope::new(run.store))
 }
 
 struct Run<'t> {
