@@ -8,8 +8,10 @@
 mod console;
 mod expr;
 mod items;
+mod operators;
 mod refs;
 mod resource;
+mod special;
 mod state;
 mod traverse;
 mod tree;
@@ -49,6 +51,7 @@ pub fn evaluate_scope(
         store: Store {
             insts: vec![ModInst::default()],
             known: inputs.known.clone(),
+            plan_time: jiff::Timestamp::now(),
             node_dirs: tree
                 .nodes
                 .iter()
