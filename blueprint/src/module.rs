@@ -125,6 +125,8 @@ pub struct Module {
     pub calls: IndexMap<String, ModuleCallDecl>,
     /// Provider configurations.
     pub providers: Vec<ProviderDecl>,
+    /// The `strata { backend "KIND" { ... } }` block's backend (see [`crate::backend`]).
+    pub backend: Option<crate::backend::BackendBlock>,
 }
 
 const LANGUAGE_BLOCKS: &[&str] = &[
@@ -133,6 +135,7 @@ const LANGUAGE_BLOCKS: &[&str] = &[
     "output",
     "module",
     "provider",
+    "strata",
     "terraform",
 ];
 
@@ -163,6 +166,7 @@ impl Module {
         let kind = block.kind.name.clone();
         match kind.as_str() {
             "locals" => return self.declare_locals(block, seen, diags),
+            "strata" => return self.declare_settings(block, diags),
             "terraform" => {
                 return diags.push(Diagnostic::warning(
                     block.kind.span,
@@ -179,7 +183,7 @@ impl Module {
                 format!("Unknown block type \"{kind}\""),
                 format!(
                     "A blueprint may hold {} and the resource kinds {}.{}",
-                    "variable, locals, output, module and provider blocks",
+                    "variable, locals, output, module, provider and strata blocks",
                     schema::kind_names().collect::<Vec<_>>().join(", "),
                     suggest::hint(&kind, candidates)
                 ),

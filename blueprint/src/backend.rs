@@ -1,0 +1,239 @@
+//! The `strata` block: settings of the blueprint itself, read before anything is
+//! evaluated. It holds the backend, where the state is kept:
+//!
+//! ```hcl
+//! strata {
+//!   backend "postgres" {
+//!     conn_str = "host=db.example user=strata dbname=strata" # or STRATA_PG_CONN
+//!     schema   = "strata"
+//!     lease    = "30s"
+//!   }
+//! }
+//! ```
+//!
+//! As Terraform's `backend` block, its values are literal strings: the backend is needed
+//! before variables can be read, so they cannot refer to anything. Only the root
+//! blueprint's block counts; a module's is ignored with a warning. [`read`] gives the
+//! block of a folder without evaluating it.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::ast::Block;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::module::{Module, literal};
+use crate::source::{SourceMap, Span};
+use crate::suggest;
+use crate::units;
+
+/// The backend kinds and the settings each takes.
+const KINDS: &[(&str, &[&str])] = &[
+    ("local", &[]),
+    ("postgres", &["conn_str", "schema", "lease"]),
+];
+
+/// A `backend "KIND" { ... }` block.
+#[derive(Clone, Debug)]
+pub struct BackendBlock {
+    /// `local` or `postgres`.
+    pub kind: String,
+    /// The kind's label.
+    pub kind_span: Span,
+    /// The settings, as written.
+    pub settings: IndexMap<String, Setting>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// One setting of a backend block: a literal string.
+#[derive(Clone, Debug)]
+pub struct Setting {
+    /// Its value.
+    pub value: String,
+    /// Where the value is written.
+    pub span: Span,
+}
+
+impl BackendBlock {
+    /// A setting, if written.
+    pub fn get(&self, name: &str) -> Option<&Setting> {
+        self.settings.get(name)
+    }
+
+    /// `lease` in milliseconds, if written (checked when the block was read).
+    pub fn lease_ms(&self) -> Option<u64> {
+        self.get("lease")
+            .and_then(|s| units::parse_duration(&s.value).ok())
+    }
+}
+
+/// The shortest `lease` accepted, in milliseconds: the heartbeat renews a lease every
+/// third of it, and a second is as short as a network round trip allows.
+pub const MIN_LEASE_MS: u64 = 1_000;
+
+impl Module {
+    /// Reads a `strata { backend "KIND" { ... } }` block into [`Module::backend`].
+    pub(crate) fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
+        if let Some(first) = &self.backend {
+            diags.push(
+                Diagnostic::error(
+                    block.kind.span,
+                    "Duplicate strata block",
+                    "A blueprint has one `strata` block. Merge them.",
+                )
+                .with_note("the backend is set here", first.span),
+            );
+            return;
+        }
+        for attr in &block.body.attributes {
+            diags.push(Diagnostic::error(
+                attr.name.span,
+                format!(
+                    "Unknown attribute \"{}\" in the strata block",
+                    attr.name.name
+                ),
+                "The strata block takes one `backend \"KIND\" { ... }` block.",
+            ));
+        }
+        let mut backends = Vec::new();
+        for inner in &block.body.blocks {
+            if inner.kind.name == "backend" {
+                backends.push(inner);
+            } else {
+                diags.push(Diagnostic::error(
+                    inner.kind.span,
+                    format!("Unknown block \"{}\" in the strata block", inner.kind.name),
+                    format!(
+                        "The strata block takes one `backend \"KIND\" {{ ... }}` block.{}",
+                        suggest::hint(&inner.kind.name, ["backend"])
+                    ),
+                ));
+            }
+        }
+        if let [_, second, ..] = backends.as_slice() {
+            diags.push(Diagnostic::error(
+                second.kind.span,
+                "Duplicate backend block",
+                "The state is kept in one backend. Remove one of the backend blocks.",
+            ));
+        }
+        if let Some(backend) = backends.first() {
+            self.backend = read_backend(backend, diags);
+        }
+    }
+}
+
+fn read_backend(block: &Block, diags: &mut Diagnostics) -> Option<BackendBlock> {
+    let [kind] = block.labels.as_slice() else {
+        diags.push(Diagnostic::error(
+            block.header_span(),
+            "A backend block needs exactly one kind",
+            "Write it as `backend \"postgres\" { ... }` (or \"local\", the default).",
+        ));
+        return None;
+    };
+    let Some((_, known)) = KINDS.iter().find(|(name, _)| *name == kind.name) else {
+        diags.push(Diagnostic::error(
+            kind.span,
+            format!("Unknown backend \"{}\"", kind.name),
+            format!(
+                "Strata keeps the state in a local folder (\"local\", the default) or in \
+                 PostgreSQL (\"postgres\").{}",
+                suggest::hint(&kind.name, KINDS.iter().map(|(n, _)| *n))
+            ),
+        ));
+        return None;
+    };
+    if let Some(inner) = block.body.blocks.first() {
+        diags.push(Diagnostic::error(
+            inner.kind.span,
+            format!(
+                "Unexpected block \"{}\" in a backend block",
+                inner.kind.name
+            ),
+            "A backend block holds `name = \"value\"` settings only.",
+        ));
+    }
+    let mut settings = IndexMap::new();
+    for attr in &block.body.attributes {
+        let name = &attr.name.name;
+        if !known.contains(&name.as_str()) {
+            let takes = if known.is_empty() {
+                "no settings".to_string()
+            } else {
+                known.join(", ")
+            };
+            diags.push(Diagnostic::error(
+                attr.name.span,
+                format!("Unknown setting \"{name}\" of the {} backend", kind.name),
+                format!(
+                    "The {} backend takes {takes}.{}",
+                    kind.name,
+                    suggest::hint(name, known.iter().copied())
+                ),
+            ));
+            continue;
+        }
+        let Some(value) = literal(&attr.value) else {
+            diags.push(Diagnostic::error(
+                attr.value.span,
+                format!("\"{name}\" must be a literal string"),
+                "The backend is set up before anything is evaluated, so its settings cannot \
+                 refer to variables or call functions. Write the value in quotes; the \
+                 connection string can come from STRATA_PG_CONN instead.",
+            ));
+            continue;
+        };
+        if name == "lease" {
+            match units::parse_duration(value) {
+                Ok(ms) if ms >= MIN_LEASE_MS => {}
+                Ok(_) => diags.push(Diagnostic::error(
+                    attr.value.span,
+                    "The lease is too short",
+                    "A lease of at least 1s is needed: the heartbeat renews it every third of \
+                     its length. Write, for example, \"30s\".",
+                )),
+                Err(e) => diags.push(Diagnostic::error(
+                    attr.value.span,
+                    format!("\"lease\" is not a duration: {}", e.message),
+                    e.help,
+                )),
+            }
+        }
+        settings.insert(
+            name.clone(),
+            Setting {
+                value: value.to_string(),
+                span: attr.value.span,
+            },
+        );
+    }
+    Some(BackendBlock {
+        kind: kind.name.clone(),
+        kind_span: kind.span,
+        settings,
+        span: block.span,
+    })
+}
+
+/// The backend block of the blueprint in `dir`, read without evaluating anything; `None`
+/// when there is none (the local backend). The diagnostics are those of reading the
+/// folder's files and declarations.
+pub fn read(dir: &Path, sources: &mut SourceMap) -> (Option<BackendBlock>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let files = crate::parse::parse_dir(dir, sources, &mut diags);
+    let module = Module::from_files(dir, files, &mut diags);
+    diags.normalize(sources);
+    (module.backend, diags)
+}
+
+/// The warning for a `strata` block in a module other than the root.
+pub(crate) fn ignored_in_module(span: Span) -> Diagnostic {
+    Diagnostic::warning(
+        span,
+        "Backend of a module ignored",
+        "Only the root blueprint's `strata` block sets where the state is kept; this module's \
+         has no effect. Remove it.",
+    )
+}
