@@ -1,0 +1,78 @@
+//! Protection follows the object: `prevent_destroy` stops every plan that would destroy a
+//! protected object, whether it leaves through a lowered `count`, a deleted block or a
+//! targeted destroy, and the protection recorded in the state outlives the block.
+
+mod common;
+
+use common::{apply_ok, code, inline, sim_addresses, strata, text, write};
+
+fn protected(count: usize) -> String {
+    format!(
+        r#"
+site "dc" {{}}
+
+host_pool "p" {{
+  site  = site.dc
+  hosts = 2
+  host {{
+    cpu    = 16
+    memory = "64GiB"
+  }}
+}}
+
+network_zone "z" {{
+  cidr = "10.0.0.0/24"
+}}
+
+vm "a" {{
+  count  = {count}
+  pool   = host_pool.p
+  zone   = network_zone.z
+  cpu    = 2
+  memory = "4GiB"
+
+  lifecycle {{
+    prevent_destroy = true
+  }}
+}}
+"#
+    )
+}
+
+/// Terraform refuses to destroy `vm.a[1]` when count goes from 2 to 1 on a protected block.
+#[test]
+fn lowering_count_on_a_protected_block_is_refused() {
+    let dir = inline(&protected(2));
+    apply_ok(dir.path());
+    write(dir.path(), &protected(1));
+    let out = strata(dir.path(), &["apply", "-auto-approve"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("vm.a[1] cannot be destroyed"),
+        "{}",
+        text(&out)
+    );
+    assert!(sim_addresses(dir.path()).contains(&"vm.a[1]".to_string()));
+}
+
+/// A targeted destroy of one protected instance names that instance.
+#[test]
+fn targeted_destroy_blames_the_targeted_instance() {
+    let dir = inline(&protected(2));
+    apply_ok(dir.path());
+    let out = strata(
+        dir.path(),
+        &["destroy", "-auto-approve", "-target", "vm.a[1]"],
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("vm.a[1] cannot be destroyed"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        !text(&out).contains("vm.a[0] cannot be destroyed"),
+        "{}",
+        text(&out)
+    );
+}
