@@ -26,6 +26,7 @@ pub mod format;
 pub mod functions;
 pub mod module;
 pub mod parse;
+pub mod refactor;
 pub mod schema;
 pub mod source;
 pub mod suggest;
