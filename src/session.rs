@@ -227,6 +227,7 @@ impl Session {
                     dependencies: entry.dependencies.clone(),
                     created_at: entry.created_at.unwrap_or_else(now),
                     sensitive: Vec::new(),
+                    prevent_destroy: entry.prevent_destroy,
                 });
                 adopted += 1;
             }

@@ -115,3 +115,269 @@ fn deleted_zone_goes_after_the_vm_updated_off_it() {
         write(dir.path(), &v2);
     }
 }
+
+/// Random pairs of blueprint versions over one set of blocks: each version keeps a random
+/// subset of them and points each reference at a random block of the right kind (so
+/// blocks come and go, and dependents move from one to another), plus random
+/// `depends_on` edges. Applying version 1 then version 2 in-process, with the real
+/// simulated datacenter (which refuses to delete what is in use), never fails, whatever
+/// the parallelism, and every operation starts only after those it must follow finished.
+mod random_pairs {
+    use std::sync::{Arc, Mutex};
+
+    use blueprint::{Inputs, SourceMap};
+    use planner::Providers;
+    use planner::apply::{self, Observer, Op};
+    use planner::plan::{self, PlanOptions};
+    use planner::state::LocalBackend;
+    use proptest::prelude::*;
+    use providers::{SimConfig, SimProvider};
+
+    /// The blocks a version may hold, in an order where references point backwards.
+    const SLOTS: &[(&str, &str)] = &[
+        ("site", "s0"),
+        ("site", "s1"),
+        ("host_pool", "p0"),
+        ("host_pool", "p1"),
+        ("host_pool", "p2"),
+        ("network_zone", "z0"),
+        ("network_zone", "z1"),
+        ("network_zone", "z2"),
+        ("storage", "t0"),
+        ("storage", "t1"),
+        ("vm", "v0"),
+        ("vm", "v1"),
+        ("vm", "v2"),
+        ("vm", "v3"),
+        ("kubernetes_cluster", "k0"),
+        ("kubernetes_cluster", "k1"),
+        ("service", "a0"),
+        ("service", "a1"),
+        ("service", "a2"),
+    ];
+
+    /// Per block: kept or not, and four choices (its references, then `depends_on`).
+    type Version = Vec<(bool, [u8; 4])>;
+
+    fn version() -> impl Strategy<Value = Version> {
+        prop::collection::vec((prop::bool::weighted(0.75), any::<[u8; 4]>()), SLOTS.len())
+    }
+
+    /// The blueprint text of a version, and the addresses it declares.
+    fn render(version: &Version) -> (String, Vec<String>) {
+        let mut text = String::new();
+        let mut present: Vec<usize> = Vec::new();
+        for (i, ((kind, name), (keep, picks))) in SLOTS.iter().zip(version).enumerate() {
+            if !keep {
+                continue;
+            }
+            let of = |k: &str| -> Vec<usize> {
+                present
+                    .iter()
+                    .copied()
+                    .filter(|&j| SLOTS[j].0 == k)
+                    .collect()
+            };
+            let address = |j: usize| format!("{}.{}", SLOTS[j].0, SLOTS[j].1);
+            // A required reference: a block of that kind, or this block is left out.
+            let required = |k: &str, pick: u8| {
+                let found = of(k);
+                (!found.is_empty()).then(|| address(found[pick as usize % found.len()]))
+            };
+            // Which blocks take a storage is fixed per block: an optional attribute that
+            // comes and goes between versions is another matter than ordering.
+            let storage = |pick: u8| required("storage", pick);
+            let body = match *kind {
+                "site" => Some(String::new()),
+                "host_pool" => required("site", picks[0]).map(|site| {
+                    format!("site = {site}\n  hosts = 4\n  host {{\n    cpu = 64\n    memory = \"256GiB\"\n  }}")
+                }),
+                "network_zone" => Some(format!("cidr = \"10.{i}.0.0/24\"")),
+                "storage" => Some("type = \"nfs\"\n  capacity = \"1TiB\"".to_string()),
+                "vm" => required("host_pool", picks[0]).zip(required("network_zone", picks[1])).map(
+                    |(pool, zone)| format!("pool = {pool}\n  zone = {zone}\n  cpu = 1\n  memory = \"1GiB\""),
+                ),
+                "kubernetes_cluster" => {
+                    let with_storage = match *name {
+                        "k0" => storage(picks[2]).map(|s| format!("\n  storage = {s}")),
+                        _ => Some(String::new()),
+                    };
+                    required("host_pool", picks[0])
+                        .zip(required("network_zone", picks[1]))
+                        .zip(with_storage)
+                        .map(|((pool, zone), storage)| {
+                            format!(
+                                "pool = {pool}\n  zone = {zone}{storage}\n  control_plane {{\n    count = 1\n    cpu = 2\n    memory = \"4GiB\"\n  }}\n  node_group \"w\" {{\n    count = 2\n    cpu = 4\n    memory = \"8GiB\"\n  }}"
+                            )
+                        })
+                }
+                _ => {
+                    let volume = match *name {
+                        "a0" => storage(picks[1])
+                            .map(|s| format!("\n  volume {{\n    size = \"1GiB\"\n    storage = {s}\n  }}")),
+                        _ => Some(String::new()),
+                    };
+                    required("kubernetes_cluster", picks[0]).zip(volume).map(|(cluster, volume)| {
+                        format!("cluster = {cluster}\n  replicas = 1\n  cpu = \"100m\"\n  memory = \"128MiB\"{volume}")
+                    })
+                }
+            };
+            let Some(mut body) = body else { continue };
+            let earlier: Vec<usize> = present.clone();
+            if let Some(&j) = earlier.get(picks[3] as usize % (earlier.len() + 1)) {
+                body.push_str(&format!("\n  depends_on = [{}]", address(j)));
+            }
+            text.push_str(&format!("{kind} \"{name}\" {{\n  {body}\n}}\n\n"));
+            present.push(i);
+        }
+        let mut addresses: Vec<String> = present
+            .iter()
+            .map(|&j| format!("{}.{}", SLOTS[j].0, SLOTS[j].1))
+            .collect();
+        addresses.sort();
+        (text, addresses)
+    }
+
+    /// When each operation started and finished.
+    #[derive(Default)]
+    struct Recording {
+        events: Mutex<Vec<(bool, String)>>,
+    }
+
+    fn label(op: &Op) -> String {
+        format!("{:?} {}", op.kind, op.address)
+    }
+
+    impl Observer for Recording {
+        fn started(&self, op: &Op) {
+            self.events.lock().unwrap().push((true, label(op)));
+        }
+        fn finished(&self, op: &Op, _error: Option<&str>) {
+            self.events.lock().unwrap().push((false, label(op)));
+        }
+        fn skipped(&self, _op: &Op, _because: &str) {}
+    }
+
+    /// Plans and applies the blueprint in `dir`; panics when the plan has problems or the
+    /// apply fails, or when an operation started before one it must follow finished.
+    /// Returns the plan as people read it when it was not empty.
+    fn apply(dir: &std::path::Path, backend: &LocalBackend, parallelism: usize) -> Option<String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let state = backend
+                .load()
+                .unwrap()
+                .unwrap_or_else(LocalBackend::new_state);
+            let mut sources = SourceMap::default();
+            let inputs = Inputs {
+                known: Arc::new(
+                    state
+                        .objects
+                        .iter()
+                        .map(|o| (o.address.clone(), o.attributes.clone()))
+                        .collect(),
+                ),
+                ..Inputs::default()
+            };
+            let (config, diags) = blueprint::load(dir, &inputs, &mut sources);
+            assert!(!diags.has_errors(), "{}", diags.render(&sources));
+            let sim = SimProvider::open(
+                &backend.dir().join("sim"),
+                SimConfig {
+                    latency: std::time::Duration::from_millis(1),
+                    ..SimConfig::default()
+                },
+            )
+            .unwrap();
+            let mut providers = Providers::default();
+            providers.insert("sim", Arc::new(sim));
+            let options = PlanOptions {
+                refresh: true,
+                destroy: false,
+                targets: vec![],
+                replace: vec![],
+                now: 0,
+                parallelism: 8,
+            };
+            let (plan, refreshed, problems) =
+                plan::make(&config, &state, &providers, &options).await;
+            assert!(
+                problems.is_empty(),
+                "{problems:?}\n{}",
+                plan::render::render(&plan)
+            );
+            let recording = Recording::default();
+            let journal: Arc<dyn apply::Recorder> = Arc::new(backend.journal().unwrap());
+            let (mut state, outcome) = apply::apply(
+                &plan,
+                refreshed,
+                &providers,
+                journal,
+                &recording,
+                parallelism,
+                0,
+            )
+            .await;
+            assert!(
+                outcome.succeeded(),
+                "{:#?}\n{}",
+                outcome.failed,
+                plan::render::render(&plan)
+            );
+            backend.save(&mut state).unwrap();
+            backend.clear_journal().unwrap();
+            let events = recording.events.into_inner().unwrap();
+            let at = |started: bool, name: &str| {
+                events.iter().position(|(s, l)| *s == started && l == name)
+            };
+            let ops = apply::operations(&plan);
+            for op in &ops {
+                for &before in &op.after {
+                    assert!(
+                        at(false, &label(&ops[before])) < at(true, &label(op)),
+                        "{} started before {} finished",
+                        label(op),
+                        label(&ops[before])
+                    );
+                }
+            }
+            (!plan.is_empty()).then(|| plan::render::render(&plan))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        #[test]
+        fn applying_one_version_after_another_never_fails(
+            first in version(),
+            second in version(),
+            parallelism in prop::sample::select(vec![1usize, 2, 4, 10]),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let backend = LocalBackend::new(dir.path().join(".strata"));
+            let (v1, _) = render(&first);
+            let (v2, declared) = render(&second);
+            std::fs::write(dir.path().join("main.hcl"), &v1).unwrap();
+            apply(dir.path(), &backend, parallelism);
+            std::fs::write(dir.path().join("main.hcl"), &v2).unwrap();
+            apply(dir.path(), &backend, parallelism);
+            let mut kept: Vec<String> = backend
+                .load()
+                .unwrap()
+                .unwrap()
+                .objects
+                .iter()
+                .map(|o| o.address.to_string())
+                .collect();
+            kept.sort();
+            prop_assert_eq!(kept, declared);
+            let again = apply(dir.path(), &backend, parallelism);
+            prop_assert!(again.is_none(), "a plan after apply must be empty:\n{}\n{}", v2, again.unwrap_or_default());
+        }
+    }
+}

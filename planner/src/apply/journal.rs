@@ -12,6 +12,8 @@ fn journal_op(kind: OpKind) -> JournalOp {
         OpKind::Create => JournalOp::Create,
         OpKind::Update => JournalOp::Update,
         OpKind::Delete => JournalOp::Delete,
+        OpKind::Move => JournalOp::Move,
+        OpKind::Forget => JournalOp::Forget,
     }
 }
 
@@ -26,6 +28,11 @@ fn entry(phase: Phase, op: &Op, change: &Change) -> Entry {
             .iter()
             .filter_map(|d| d.parse().ok())
             .collect(),
+        previous_address: change
+            .previous_address
+            .clone()
+            .filter(|_| op.kind == OpKind::Move),
+        prevent_destroy: change.prevent_destroy,
         ..Entry::new(
             phase,
             journal_op(op.kind),

@@ -1,27 +1,30 @@
 //! The apply walk: a plan's changes carried out in dependency order.
 //!
-//! Each change becomes one or two operations (a replacement is a delete and a create, in
-//! the order `create_before_destroy` asks). Operations run on tokio with at most
-//! `parallelism` at once, each as soon as everything it must follow is done: creates and
-//! updates after what they depend on, deletes after the deletes of what depends on them.
+//! Each change becomes one or more operations (a move first when the object changes
+//! address; a replacement is a delete and a create, in the order `create_before_destroy`
+//! asks), ordered by the rules of [`order`](operations). Operations run on tokio with at
+//! most `parallelism` at once, each as soon as everything it must follow is done.
 //! When an operation fails, everything that must follow it is skipped and independent
 //! branches go on. Every provider call is recorded before it starts and after it ends
 //! (see [`Recorder`]), so a run killed at any moment can be finished by the next.
 
 mod journal;
 mod order;
+mod record;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use blueprint::Diagnostic;
 
-use crate::plan::{Action, Change, Plan};
-use crate::provider::{CreateRequest, DeleteRequest, Providers, UpdateRequest};
-use crate::state::{Object, Retired, State};
+use crate::plan::{Change, Plan};
+use crate::provider::{CreateRequest, DeleteRequest, MoveRequest, Providers, UpdateRequest};
+use crate::state::{Object, State};
 use std::collections::HashMap;
 
-pub use order::{Op, OpKind, operations};
+pub use order::{Op, OpKind, cycle, force_create_before_destroy, operations, ordering_problem};
+pub use record::{create_key, settle};
+use record::{object, previous, record};
 
 /// Records every provider call before and after it (the journal).
 #[async_trait]
@@ -151,6 +154,7 @@ pub async fn apply(
                 .push((op.clone(), "an ordering cycle".into()));
         }
     }
+    settle(plan, &mut state);
     (state, outcome)
 }
 
@@ -173,83 +177,6 @@ fn skip_followers(
             .skipped
             .push((ops[f].clone(), ops[failed].address.clone()));
         stack.extend(followers[f].iter().copied());
-    }
-}
-
-/// The idempotency key of a change's create: its address, or for the new object of a
-/// create-before-destroy replacement (which exists beside the old one) the address and
-/// the old object's id.
-pub fn create_key(change: &Change) -> String {
-    match (&change.id, change.action, change.create_before_destroy) {
-        (Some(old), Action::Replace, true) => format!("{}#{old}", change.address),
-        _ => change.address.clone(),
-    }
-}
-
-/// The state object a successful create or update leaves.
-fn object(
-    change: &Change,
-    address: blueprint::Address,
-    id: String,
-    attributes: crate::provider::Attrs,
-    now: u64,
-) -> Object {
-    Object {
-        address,
-        kind: change.kind.clone(),
-        provider: change.provider.clone(),
-        id,
-        attributes,
-        dependencies: change
-            .dependencies
-            .iter()
-            .filter_map(|d| d.parse().ok())
-            .collect(),
-        created_at: now,
-        sensitive: change.sensitive.clone(),
-    }
-}
-
-/// Puts an operation's result into the state.
-fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object>) {
-    let address = change.address();
-    let old_id = change.id.clone().unwrap_or_default();
-    // An update changes an object; it was still created when it was (an environment's
-    // time to live counts from then).
-    if op.kind == OpKind::Update
-        && let (Some(updated), Some(old)) = (
-            object.as_mut(),
-            state
-                .objects
-                .iter()
-                .find(|o| o.address == address && o.id == old_id),
-        )
-    {
-        updated.created_at = old.created_at;
-    }
-    match op.kind {
-        // The old object of a create-before-destroy replacement stays until its delete.
-        OpKind::Create if change.action == Action::Replace && change.create_before_destroy => {}
-        OpKind::Create => state.objects.retain(|o| o.address != address),
-        OpKind::Update | OpKind::Delete => state
-            .objects
-            .retain(|o| !(o.address == address && o.id == old_id)),
-    }
-    if let Some(object) = object {
-        state.objects.push(object);
-    }
-    if op.kind == OpKind::Delete
-        && let Some(fingerprint) = &change.retire
-    {
-        state.retired.retain(|r| r.address != change.address);
-        state.retired.push(Retired {
-            address: change.address.clone(),
-            fingerprint: fingerprint.clone(),
-            reason: change.reason.clone().unwrap_or_default(),
-        });
-    }
-    if op.kind == OpKind::Create {
-        state.retired.retain(|r| r.address != change.address);
     }
 }
 
@@ -310,6 +237,28 @@ async fn run(
                 Err(response.diagnostics)
             } else {
                 Ok(Some(object(change, address, id, response.attrs, now)))
+            }
+        }
+        OpKind::Forget => Ok(None),
+        OpKind::Move => {
+            let Some(from) = previous(change) else {
+                return fail(
+                    format!("{} has no previous address to move from", change.address),
+                    "The plan is damaged; make a new one.".into(),
+                );
+            };
+            let response = provider
+                .moved(MoveRequest {
+                    from,
+                    to: address,
+                    kind: change.kind.clone(),
+                    id: change.id.clone().unwrap_or_default(),
+                })
+                .await;
+            if response.diagnostics.iter().any(Diagnostic::is_error) {
+                Err(response.diagnostics)
+            } else {
+                Ok(None)
             }
         }
         OpKind::Delete => {

@@ -1,12 +1,12 @@
 //! Making a plan: refresh, detect drift, diff the blueprint against what exists.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use blueprint::{Address, Config, Diagnostic, Instance};
 use tokio::sync::Semaphore;
 
-use super::{Action, Change, Drift, Plan};
+use super::{Action, Change, Drift, Plan, cascade, moved, protect};
 use crate::provider::{Attrs, PlanRequest, Providers, ReadRequest};
 use crate::state::{Object, State};
 
@@ -166,22 +166,29 @@ pub async fn make(
             object.sensitive = (*names).clone();
         }
     }
+    let (moved_state, previous) = moved::apply(config, &refreshed, &mut diags);
+    let previous_of = |object: &Object| {
+        previous
+            .get(&(object.address.clone(), object.id.clone()))
+            .map(ToString::to_string)
+    };
     // Where an interrupted create-before-destroy left two objects at one address, the newer
     // is the object; the older is deposed and deleted.
     let mut existing: HashMap<&Address, &Object> = HashMap::new();
-    for object in &refreshed.objects {
+    for object in &moved_state.objects {
         let slot = existing.entry(&object.address).or_insert(object);
         if object.created_at >= slot.created_at {
             *slot = object;
         }
     }
-    let retired: HashMap<&str, &str> = refreshed
+    let retired: HashMap<&str, &str> = moved_state
         .retired
         .iter()
         .map(|r| (r.address.as_str(), r.fingerprint.as_str()))
         .collect();
     let mut changes = Vec::new();
     let mut wanted = BTreeSet::new();
+    let mut replaced = HashSet::new();
     for inst in config.instances.iter().filter(|i| i.managed) {
         wanted.insert(&inst.address);
         let want = desired(inst);
@@ -206,10 +213,14 @@ pub async fn make(
             create_before_destroy: inst.lifecycle.create_before_destroy,
             retire: None,
             sensitive: inst.sensitive.clone(),
+            previous_address: None,
+            prior_dependencies: Vec::new(),
+            prevent_destroy: inst.lifecycle.prevent_destroy,
         };
         if options.destroy {
             if let Some(object) = existing.get(&inst.address) {
                 change.action = Action::Delete;
+                change.previous_address = previous_of(object);
                 change.id = Some(object.id.clone());
                 change.before = Some(object.attributes.clone());
                 change.after = None;
@@ -218,7 +229,6 @@ pub async fn make(
                     .iter()
                     .map(ToString::to_string)
                     .collect();
-                guard_destroy(inst, &mut diags);
                 changes.push(change);
             }
             continue;
@@ -232,6 +242,12 @@ pub async fn make(
             continue;
         };
         change.id = Some(object.id.clone());
+        change.previous_address = previous_of(object);
+        change.prior_dependencies = object
+            .dependencies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         change.before = Some(object.attributes.clone());
         let mut after = object.attributes.clone();
         after.extend(want.clone());
@@ -276,31 +292,50 @@ pub async fn make(
             };
             change.replace_because = response.requires_replace;
         }
+        if matches!(change.action, Action::NoOp | Action::Update)
+            && let (Some(provider), Some(after)) = (providers.get(&change.provider), &change.after)
+            && let Some((attrs, target)) =
+                cascade::forced_by(after, &provider.schema(inst.kind).force_new, &replaced)
+        {
+            change.action = Action::Replace;
+            change.replace_because = attrs;
+            change.reason = Some(format!("{target} is replaced"));
+        }
         if matches!(change.action, Action::Replace) {
-            guard_destroy(inst, &mut diags);
+            replaced.insert(change.address.clone());
             // A new object: what the provider computed for the old one is not carried over.
             change.after = Some(want);
         }
         changes.push(change);
     }
-    for object in &refreshed.objects {
+    for object in &moved_state.objects {
         let deposed = existing
             .get(&object.address)
             .is_some_and(|o| o.id != object.id);
         if wanted.contains(&object.address) && !deposed {
             continue;
         }
+        let removal = config
+            .removals
+            .iter()
+            .find(|r| r.from.covers(&object.address))
+            .filter(|_| !deposed);
         changes.push(Change {
             address: object.address.to_string(),
             kind: object.kind.clone(),
             provider: object.provider.clone(),
-            action: Action::Delete,
+            action: match removal {
+                Some(r) if !r.destroy => Action::Forget,
+                _ => Action::Delete,
+            },
             id: Some(object.id.clone()),
             before: Some(object.attributes.clone()),
             after: None,
             replace_because: Vec::new(),
             reason: if deposed {
                 Some("deposed: left behind by an interrupted create_before_destroy".to_string())
+            } else if let Some(r) = removal {
+                Some(format!("removed block, destroy = {}", r.destroy))
             } else {
                 (!options.destroy).then(|| "no longer in the blueprint".to_string())
             },
@@ -312,11 +347,22 @@ pub async fn make(
             create_before_destroy: false,
             retire: None,
             sensitive: object.sensitive.clone(),
+            previous_address: previous_of(object),
+            prior_dependencies: Vec::new(),
+            prevent_destroy: object.prevent_destroy,
         });
     }
+    crate::apply::force_create_before_destroy(&mut changes);
     if !options.targets.is_empty() {
         restrict(&mut changes, &options.targets);
     }
+    protect::check(
+        &changes,
+        config,
+        &existing,
+        &moved_state.objects,
+        &mut diags,
+    );
     changes.sort_by(|a, b| a.address.cmp(&b.address));
     let plan = Plan {
         format_version: 1,
@@ -326,17 +372,8 @@ pub async fn make(
         changes,
         drift,
     };
+    diags.extend(crate::apply::ordering_problem(&plan));
     (plan, refreshed, diags)
-}
-
-fn guard_destroy(inst: &Instance, diags: &mut Vec<Diagnostic>) {
-    if inst.lifecycle.prevent_destroy {
-        diags.push(Diagnostic::error(
-            inst.span,
-            format!("{} cannot be destroyed", inst.address),
-            "Its lifecycle has prevent_destroy = true, and this plan would destroy it. Remove prevent_destroy if destroying it is really meant, or change the plan (the attribute that forces a replacement, -replace, destroy).",
-        ));
-    }
 }
 
 /// An environment past its time to live is destroyed.

@@ -5,9 +5,13 @@
 //! ([`render`]) and as documented JSON ([`json`]), and can be saved and applied later as
 //! long as the state has not moved on (lineage and serial are checked).
 
+mod cascade;
 mod diff;
 pub mod json;
+mod moved;
+mod protect;
 pub mod render;
+mod render_refactor;
 
 use blueprint::Address;
 use serde::{Deserialize, Serialize};
@@ -30,6 +34,8 @@ pub enum Action {
     Replace,
     /// Destroy it.
     Delete,
+    /// Stop managing it, leaving it as it is (a `removed` block with `destroy = false`).
+    Forget,
 }
 
 /// One object's change.
@@ -65,9 +71,33 @@ pub struct Change {
     /// Attributes computed from sensitive values: shown as `(sensitive)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitive: Vec<String>,
+    /// For an object that changes address (a `moved` block): where it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_address: Option<String>,
+    /// For an object that exists and stays (update, replace, no-op): what it depended on
+    /// at its last apply, as the state recorded it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prior_dependencies: Vec<String>,
+    /// `prevent_destroy` of its block, recorded in the state at apply.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
 }
 
 impl Change {
+    /// True when applying it does something: an action, or a move.
+    pub fn acts(&self) -> bool {
+        self.action != Action::NoOp || self.previous_address.is_some()
+    }
+
+    /// What the object it deletes depended on, as the state recorded it: for a delete
+    /// its dependencies, for a replacement the old object's.
+    pub fn recorded_dependencies(&self) -> &[String] {
+        match self.action {
+            Action::Delete | Action::Forget => &self.dependencies,
+            _ => &self.prior_dependencies,
+        }
+    }
+
     /// Its address, parsed.
     pub fn address(&self) -> Address {
         self.address.parse().unwrap_or_else(|_| Address {
@@ -113,9 +143,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The changes that do something.
+    /// The changes that do something (moves included).
     pub fn actions(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|c| c.action != Action::NoOp)
+        self.changes.iter().filter(|c| c.acts())
     }
 
     /// True when applying it changes nothing.
@@ -131,7 +161,7 @@ impl Plan {
                 Action::Update => (a, c + 1, d),
                 Action::Replace => (a + 1, c, d + 1),
                 Action::Delete => (a, c, d + 1),
-                Action::NoOp => (a, c, d),
+                Action::NoOp | Action::Forget => (a, c, d),
             })
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::render_refactor as refactor;
 use super::{Action, Change, Drift, Plan};
 use crate::provider::Attrs;
 
@@ -30,7 +31,8 @@ pub fn render(plan: &Plan) -> String {
     let (add, change, destroy) = plan.counts();
     let _ = writeln!(
         out,
-        "Plan: {add} to add, {change} to change, {destroy} to destroy."
+        "Plan: {add} to add, {change} to change, {destroy} to destroy{}.",
+        refactor::summary_suffix(plan)
     );
     out
 }
@@ -40,7 +42,7 @@ fn header(change: &Change) -> String {
 }
 
 /// `vm "web" [2]`: the block the change is about, as the blueprint writes it.
-fn block_header(address: &str, kind: &str) -> String {
+pub(super) fn block_header(address: &str, kind: &str) -> String {
     match address.parse::<blueprint::Address>() {
         Ok(a) => match &a.key {
             Some(key) => format!("{} \"{}\" {key}", a.kind, a.name),
@@ -94,9 +96,11 @@ fn render_change(out: &mut String, change: &Change) {
         }
         Action::Replace => ("must be replaced", "-/+"),
         Action::Delete => ("will be destroyed", "  -"),
-        Action::NoOp => return,
+        Action::NoOp => return refactor::moved_only(out, change),
+        Action::Forget => return refactor::forgotten(out, change),
     };
     let _ = writeln!(out, "  # {} {title}{reason}", change.address);
+    refactor::moved_from(out, change);
     let _ = writeln!(out, "{sign} {} {{", header(change));
     let empty = Attrs::new();
     let before = change.before.as_ref().unwrap_or(&empty);

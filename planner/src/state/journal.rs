@@ -60,6 +60,10 @@ pub enum Op {
     Update,
     /// `Provider::delete`.
     Delete,
+    /// `Provider::moved`: the object at `previous_address` now lives at `address`.
+    Move,
+    /// No provider call: the object is no longer managed (a `removed` block).
+    Forget,
 }
 
 /// One line of the journal.
@@ -96,6 +100,12 @@ pub struct Entry {
     /// Why the call failed (`Failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For a move: the address the object had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_address: Option<String>,
+    /// The object's `prevent_destroy`, recorded with it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
 }
 
 impl Entry {
@@ -120,6 +130,8 @@ impl Entry {
             created_at: None,
             key: None,
             error: None,
+            previous_address: None,
+            prevent_destroy: false,
         }
     }
 
@@ -130,6 +142,7 @@ impl Entry {
             attributes: Some(object.attributes.clone()),
             dependencies: object.dependencies.clone(),
             created_at: Some(object.created_at),
+            prevent_destroy: object.prevent_destroy,
             ..Entry::new(
                 Phase::Done,
                 op,
@@ -464,7 +477,22 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
             .collect()
     };
     match entry.op {
-        Op::Delete => {
+        Op::Move => {
+            let (Some(id), Some(from)) = (&entry.id, &entry.previous_address) else {
+                return Err(format!(
+                    "the move to {} has no id or previous address",
+                    entry.address
+                ));
+            };
+            let from: Address = from.parse().map_err(|e| format!("{e}"))?;
+            let mut list: Vec<Object> = std::mem::take(objects).into_values().collect();
+            super::rename(&mut list, id, &from, &entry.address);
+            objects.extend(
+                list.into_iter()
+                    .map(|o| ((o.address.clone(), o.id.clone()), o)),
+            );
+        }
+        Op::Delete | Op::Forget => {
             for key in at(objects, &entry.address) {
                 if entry.id.as_ref().is_none_or(|id| *id == key.1) {
                     objects.remove(&key);
@@ -493,6 +521,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                     object.attributes = attributes;
                 }
                 object.dependencies = entry.dependencies;
+                object.prevent_destroy = entry.prevent_destroy;
                 if let Some(created_at) = entry.created_at {
                     object.created_at = created_at;
                 }
@@ -521,6 +550,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                 dependencies: entry.dependencies,
                 created_at: entry.created_at.unwrap_or(0),
                 sensitive: Vec::new(),
+                prevent_destroy: entry.prevent_destroy,
             };
             objects.insert((entry.address, id), object);
         }
@@ -594,6 +624,7 @@ mod tests {
             dependencies: Vec::new(),
             created_at: 5,
             sensitive: Vec::new(),
+            prevent_destroy: false,
         });
         state.objects.push(Object {
             address: address("vm.keep"),

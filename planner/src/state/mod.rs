@@ -50,6 +50,43 @@ pub struct Object {
     /// file when a state key is given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitive: Vec<String>,
+    /// `prevent_destroy` as its block said at the last apply: a plan that would destroy
+    /// it is refused even once its block is gone (states written before this field
+    /// read as unprotected).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
+}
+
+/// Gives the object `id` at `from` the address `to`, and points whatever refers to
+/// `from` (dependencies, reference attributes) at `to`: what a `moved` block does to
+/// the state.
+pub fn rename(objects: &mut [Object], id: &str, from: &Address, to: &Address) {
+    let (old, new) = (from.to_string(), to.to_string());
+    for object in objects {
+        if object.address == *from && object.id == id {
+            object.address = to.clone();
+        }
+        for dep in &mut object.dependencies {
+            if dep == from {
+                *dep = to.clone();
+            }
+        }
+        rename_references(&mut object.attributes, &old, &new);
+    }
+}
+
+/// Points every reference to the address `from` in `attrs` (a value, a list element or a
+/// nested block's value equal to it) at `to`.
+pub fn rename_references(attrs: &mut Attrs, from: &str, to: &str) {
+    fn walk(value: &mut serde_json::Value, from: &str, to: &str) {
+        match value {
+            serde_json::Value::String(s) if s == from => *s = to.to_string(),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| walk(v, from, to)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| walk(v, from, to)),
+            _ => {}
+        }
+    }
+    attrs.values_mut().for_each(|v| walk(v, from, to));
 }
 
 /// Everything Strata manages for one blueprint.

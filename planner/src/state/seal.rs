@@ -161,6 +161,7 @@ mod tests {
             dependencies: Vec::new(),
             created_at: 0,
             sensitive: vec!["password".into()],
+            prevent_destroy: false,
         });
         state
     }

@@ -10,14 +10,15 @@ use async_trait::async_trait;
 use blueprint::Diagnostic;
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    ImportRequest, ImportResponse, KindSchema, ReadRequest, ReadResponse, UpdateRequest,
-    UpdateResponse, blueprint_schema,
+    ImportRequest, ImportResponse, KindSchema, MoveRequest, MoveResponse, ReadRequest,
+    ReadResponse, UpdateRequest, UpdateResponse, blueprint_schema,
 };
 use planner::{Attrs, Provider};
 
 use super::SimProvider;
 use super::kinds;
 use super::record::{Change, Record};
+use super::rename::rename;
 
 impl SimProvider {
     /// Waits until change `seq` is durable; a diagnostic when it cannot be.
@@ -175,6 +176,20 @@ impl Provider for SimProvider {
             Some(record) => Ok((Some(kinds::delete(world, record)?), ())),
         });
         match result {
+            Ok(((), seq)) => {
+                self.durable(seq, &mut response.diagnostics).await;
+            }
+            Err(d) => response.diagnostics.push(d),
+        }
+        response
+    }
+
+    async fn moved(&self, request: MoveRequest) -> MoveResponse {
+        let mut response = MoveResponse::default();
+        match self
+            .store
+            .mutate(|world, _| rename(world, &request).map(|change| (change, ())))
+        {
             Ok(((), seq)) => {
                 self.durable(seq, &mut response.diagnostics).await;
             }

@@ -1,0 +1,112 @@
+//! What each operation of an apply leaves in the state.
+
+use crate::plan::{Action, Change, Plan};
+use crate::state::{Object, Retired, State, rename};
+
+use super::{Op, OpKind};
+
+/// Records in the state what the blueprint now says about the objects an apply leaves
+/// as they are: their `prevent_destroy`. (Objects it creates or updates take it from
+/// their change.) Applying a plan with no changes calls this too, so that lifting a
+/// protection takes one apply.
+pub fn settle(plan: &Plan, state: &mut State) {
+    for change in plan.changes.iter().filter(|c| c.action == Action::NoOp) {
+        let address = change.address();
+        if let Some(object) = state
+            .objects
+            .iter_mut()
+            .find(|o| o.address == address && Some(&o.id) == change.id.as_ref())
+        {
+            object.prevent_destroy = change.prevent_destroy;
+        }
+    }
+}
+
+/// The idempotency key of a change's create: its address, or for the new object of a
+/// create-before-destroy replacement (which exists beside the old one) the address and
+/// the old object's id.
+pub fn create_key(change: &Change) -> String {
+    match (&change.id, change.action, change.create_before_destroy) {
+        (Some(old), Action::Replace, true) => format!("{}#{old}", change.address),
+        _ => change.address.clone(),
+    }
+}
+
+/// The state object a successful create or update leaves.
+pub(super) fn object(
+    change: &Change,
+    address: blueprint::Address,
+    id: String,
+    attributes: crate::provider::Attrs,
+    now: u64,
+) -> Object {
+    Object {
+        address,
+        kind: change.kind.clone(),
+        provider: change.provider.clone(),
+        id,
+        attributes,
+        dependencies: change
+            .dependencies
+            .iter()
+            .filter_map(|d| d.parse().ok())
+            .collect(),
+        created_at: now,
+        sensitive: change.sensitive.clone(),
+        prevent_destroy: change.prevent_destroy,
+    }
+}
+
+/// Puts an operation's result into the state.
+pub(super) fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object>) {
+    let address = change.address();
+    let old_id = change.id.clone().unwrap_or_default();
+    // An update changes an object; it was still created when it was (an environment's
+    // time to live counts from then).
+    if op.kind == OpKind::Update
+        && let (Some(updated), Some(old)) = (
+            object.as_mut(),
+            state
+                .objects
+                .iter()
+                .find(|o| o.address == address && o.id == old_id),
+        )
+    {
+        updated.created_at = old.created_at;
+    }
+    match op.kind {
+        OpKind::Move => {
+            if let Some(from) = previous(change) {
+                rename(&mut state.objects, &old_id, &from, &address);
+            }
+            return;
+        }
+        // The old object of a create-before-destroy replacement stays until its delete.
+        OpKind::Create if change.action == Action::Replace && change.create_before_destroy => {}
+        OpKind::Create => state.objects.retain(|o| o.address != address),
+        OpKind::Update | OpKind::Delete | OpKind::Forget => state
+            .objects
+            .retain(|o| !(o.address == address && o.id == old_id)),
+    }
+    if let Some(object) = object {
+        state.objects.push(object);
+    }
+    if op.kind == OpKind::Delete
+        && let Some(fingerprint) = &change.retire
+    {
+        state.retired.retain(|r| r.address != change.address);
+        state.retired.push(Retired {
+            address: change.address.clone(),
+            fingerprint: fingerprint.clone(),
+            reason: change.reason.clone().unwrap_or_default(),
+        });
+    }
+    if op.kind == OpKind::Create {
+        state.retired.retain(|r| r.address != change.address);
+    }
+}
+
+/// The address a moved object had.
+pub(super) fn previous(change: &Change) -> Option<blueprint::Address> {
+    change.previous_address.as_ref()?.parse().ok()
+}

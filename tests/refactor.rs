@@ -1,0 +1,334 @@
+//! `moved` and `removed` blocks end to end on the simulated datacenter: a rename, a move
+//! into a module, count to for_each and an added count move objects without destroying
+//! them; `removed` forgets an object (it keeps running) or destroys one the state records
+//! as protected.
+
+mod common;
+
+use std::path::Path;
+
+use common::{apply_ok, code, inline, sim_addresses, state_addresses, strata, text, write};
+
+const PLATFORM: &str = r#"
+site "dc" {}
+
+host_pool "p" {
+  site  = site.dc
+  hosts = 2
+  host {
+    cpu    = 16
+    memory = "64GiB"
+  }
+}
+
+network_zone "z" {
+  cidr = "10.0.0.0/24"
+}
+"#;
+
+fn vm(name: &str, extra: &str) -> String {
+    format!(
+        "vm \"{name}\" {{\n  {extra}\n  pool   = host_pool.p\n  zone   = network_zone.z\n  cpu    = 2\n  memory = \"4GiB\"\n}}\n"
+    )
+}
+
+/// The provider ids of the objects in the simulated datacenter, by address.
+fn sim_ids(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let out = strata(dir, &["sim", "show"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["address"].as_str().unwrap().to_string(),
+                o["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A plan with no changes, and apply then plan with none.
+fn settled(dir: &Path) {
+    let plan = strata(dir, &["plan", "-detailed-exitcode"]);
+    assert_eq!(code(&plan), 0, "{}", text(&plan));
+}
+
+/// Applies, asserting that nothing was created or destroyed.
+fn apply_moves(dir: &Path, moves: &[(&str, &str)]) {
+    let plan = strata(dir, &["plan"]);
+    let shown = text(&plan);
+    for (from, to) in moves {
+        assert!(
+            shown.contains(&format!("# {from} has moved to {to}")),
+            "{shown}"
+        );
+    }
+    assert!(
+        shown.contains("0 to add, 0 to change, 0 to destroy"),
+        "{shown}"
+    );
+    let out = apply_ok(dir);
+    assert!(
+        out.contains("Apply complete! Resources: 0 added, 0 changed, 0 destroyed."),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_renamed_block_keeps_its_object() {
+    let dir = inline(&format!("{PLATFORM}{}", vm("a", "")));
+    apply_ok(dir.path());
+    let id = sim_ids(dir.path())["vm.a"].clone();
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}{}\nmoved {{\n  from = vm.a\n  to   = vm.b\n}}\n",
+            vm("b", "")
+        ),
+    );
+    apply_moves(dir.path(), &[("vm.a", "vm.b")]);
+    assert_eq!(sim_ids(dir.path())["vm.b"], id);
+    assert!(!state_addresses(dir.path()).contains(&"vm.a".to_string()));
+    settled(dir.path());
+}
+
+#[test]
+fn a_renamed_pool_keeps_its_vms_and_they_follow_it() {
+    let dir = inline(&format!("{PLATFORM}{}", vm("a", "")));
+    apply_ok(dir.path());
+    let ids = sim_ids(dir.path());
+    let renamed = PLATFORM.replace("host_pool \"p\"", "host_pool \"q\"");
+    write(
+        dir.path(),
+        &format!(
+            "{renamed}{}\nmoved {{\n  from = host_pool.p\n  to   = host_pool.q\n}}\n",
+            vm("a", "").replace("host_pool.p", "host_pool.q")
+        ),
+    );
+    let plan = strata(dir.path(), &["plan", "-json"]);
+    let json: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let changes = json["resource_changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{json}");
+    assert_eq!(changes[0]["address"], "host_pool.q");
+    assert_eq!(changes[0]["previous_address"], "host_pool.p");
+    assert_eq!(changes[0]["action"], "no_op");
+    apply_moves(dir.path(), &[("host_pool.p", "host_pool.q")]);
+    let after = sim_ids(dir.path());
+    assert_eq!(after["host_pool.q"], ids["host_pool.p"]);
+    assert_eq!(after["vm.a"], ids["vm.a"]);
+    settled(dir.path());
+    // The datacenter knows the VM runs on the renamed pool: it can grow there, and the
+    // pool cannot go while the VM runs on it.
+    let out = strata(dir.path(), &["sim", "delete", "host_pool.q"]);
+    assert_ne!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("vm.a"), "{}", text(&out));
+    let destroy = strata(dir.path(), &["destroy", "-auto-approve"]);
+    assert_eq!(code(&destroy), 0, "{}", text(&destroy));
+    assert!(sim_addresses(dir.path()).is_empty());
+}
+
+#[test]
+fn a_block_moved_into_a_module_keeps_its_object() {
+    let dir = inline(&format!("{PLATFORM}{}", vm("a", "")));
+    apply_ok(dir.path());
+    let id = sim_ids(dir.path())["vm.a"].clone();
+    std::fs::create_dir_all(dir.path().join("db")).unwrap();
+    std::fs::write(
+        dir.path().join("db/main.hcl"),
+        "variable \"pool\" {}\nvariable \"zone\" {}\n\nvm \"a\" {\n  pool   = var.pool\n  zone   = var.zone\n  cpu    = 2\n  memory = \"4GiB\"\n}\n",
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}\nmodule \"db\" {{\n  source = \"./db\"\n  pool   = host_pool.p\n  zone   = network_zone.z\n}}\n\nmoved {{\n  from = vm.a\n  to   = module.db.vm.a\n}}\n"
+        ),
+    );
+    apply_moves(dir.path(), &[("vm.a", "module.db.vm.a")]);
+    assert_eq!(sim_ids(dir.path())["module.db.vm.a"], id);
+    settled(dir.path());
+}
+
+#[test]
+fn count_to_for_each_keeps_the_objects() {
+    let dir = inline(&format!("{PLATFORM}{}", vm("a", "count = 2")));
+    apply_ok(dir.path());
+    let ids = sim_ids(dir.path());
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}{}\nmoved {{\n  from = vm.a[0]\n  to   = vm.a[\"web\"]\n}}\n\nmoved {{\n  from = vm.a[1]\n  to   = vm.a[\"db\"]\n}}\n",
+            vm("a", "for_each = toset([\"web\", \"db\"])")
+        ),
+    );
+    apply_moves(
+        dir.path(),
+        &[("vm.a[0]", "vm.a[\"web\"]"), ("vm.a[1]", "vm.a[\"db\"]")],
+    );
+    let after = sim_ids(dir.path());
+    assert_eq!(after["vm.a[\"web\"]"], ids["vm.a[0]"]);
+    assert_eq!(after["vm.a[\"db\"]"], ids["vm.a[1]"]);
+    settled(dir.path());
+}
+
+#[test]
+fn adding_count_moves_the_object_to_index_zero() {
+    let dir = inline(&format!("{PLATFORM}{}", vm("a", "")));
+    apply_ok(dir.path());
+    let id = sim_ids(dir.path())["vm.a"].clone();
+    write(dir.path(), &format!("{PLATFORM}{}", vm("a", "count = 2")));
+    let plan = strata(dir.path(), &["plan"]);
+    assert!(
+        text(&plan).contains("# vm.a has moved to vm.a[0]"),
+        "{}",
+        text(&plan)
+    );
+    assert!(
+        text(&plan).contains("1 to add, 0 to change, 0 to destroy"),
+        "{}",
+        text(&plan)
+    );
+    apply_ok(dir.path());
+    assert_eq!(sim_ids(dir.path())["vm.a[0]"], id);
+    settled(dir.path());
+}
+
+#[test]
+fn a_move_onto_an_existing_object_is_refused() {
+    let dir = inline(&format!("{PLATFORM}{}{}", vm("a", ""), vm("b", "")));
+    apply_ok(dir.path());
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}{}\nmoved {{\n  from = vm.a\n  to   = vm.b\n}}\n",
+            vm("b", "")
+        ),
+    );
+    let plan = strata(dir.path(), &["plan"]);
+    assert_eq!(code(&plan), 1, "{}", text(&plan));
+    assert!(
+        text(&plan).contains("Cannot move vm.a to vm.b: vm.b already exists"),
+        "{}",
+        text(&plan)
+    );
+}
+
+#[test]
+fn removed_without_destroy_forgets_the_object_and_leaves_it_running() {
+    let dir = inline(&format!("{PLATFORM}{}{}", vm("a", ""), vm("b", "")));
+    apply_ok(dir.path());
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}{}\nremoved {{\n  from = vm.a\n\n  lifecycle {{\n    destroy = false\n  }}\n}}\n",
+            vm("b", "")
+        ),
+    );
+    let plan = strata(dir.path(), &["plan"]);
+    let shown = text(&plan);
+    assert!(
+        shown.contains("# vm.a will no longer be managed by Strata"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("0 to add, 0 to change, 0 to destroy, 1 to forget."),
+        "{shown}"
+    );
+    apply_ok(dir.path());
+    assert!(!state_addresses(dir.path()).contains(&"vm.a".to_string()));
+    assert!(sim_addresses(dir.path()).contains(&"vm.a".to_string()));
+    settled(dir.path());
+}
+
+fn protected(name: &str) -> String {
+    vm(name, "lifecycle {\n    prevent_destroy = true\n  }")
+}
+
+fn protected_count(count: usize) -> String {
+    vm(
+        "a",
+        &format!("count = {count}\n  lifecycle {{\n    prevent_destroy = true\n  }}"),
+    )
+}
+
+#[test]
+fn protection_recorded_in_the_state_outlives_the_block() {
+    let dir = inline(&format!("{PLATFORM}{}", protected("a")));
+    apply_ok(dir.path());
+    // Deleting the block does not drop the protection: Terraform would destroy vm.a.
+    write(dir.path(), PLATFORM);
+    let out = strata(dir.path(), &["apply", "-auto-approve"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let shown = text(&out);
+    assert!(shown.contains("vm.a cannot be destroyed"), "{shown}");
+    assert!(
+        shown.contains("recorded in the state at its last apply"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("removed { from = vm.a  lifecycle { destroy = true } }"),
+        "{shown}"
+    );
+    // Nor does `strata destroy`.
+    let destroy = strata(dir.path(), &["destroy", "-auto-approve"]);
+    assert_eq!(code(&destroy), 1, "{}", text(&destroy));
+    // A removed block with destroy = true says it is meant.
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}\nremoved {{\n  from = vm.a\n\n  lifecycle {{\n    destroy = true\n  }}\n}}\n"
+        ),
+    );
+    let out = apply_ok(dir.path());
+    assert!(out.contains("1 destroyed"), "{out}");
+    assert!(!sim_addresses(dir.path()).contains(&"vm.a".to_string()));
+}
+
+#[test]
+fn lifting_the_protection_takes_one_apply() {
+    let dir = inline(&format!("{PLATFORM}{}", protected("a")));
+    apply_ok(dir.path());
+    // prevent_destroy = false changes no attribute: the plan is empty, and the apply
+    // records the new protection.
+    write(
+        dir.path(),
+        &format!("{PLATFORM}{}", protected("a").replace("true", "false")),
+    );
+    settled(dir.path());
+    apply_ok(dir.path());
+    write(dir.path(), PLATFORM);
+    let out = apply_ok(dir.path());
+    assert!(out.contains("1 destroyed"), "{out}");
+}
+
+#[test]
+fn one_instance_left_by_count_can_be_removed_while_the_others_stay_protected() {
+    let dir = inline(&format!("{PLATFORM}{}", protected_count(2)));
+    apply_ok(dir.path());
+    let lowered = protected_count(1);
+    write(dir.path(), &format!("{PLATFORM}{lowered}"));
+    let out = strata(dir.path(), &["plan"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("removed { from = vm.a[1]  lifecycle { destroy = true } }"),
+        "{}",
+        text(&out)
+    );
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}{lowered}\nremoved {{\n  from = vm.a[1]\n\n  lifecycle {{\n    destroy = true\n  }}\n}}\n"
+        ),
+    );
+    let out = apply_ok(dir.path());
+    assert!(out.contains("1 destroyed"), "{out}");
+    assert_eq!(
+        state_addresses(dir.path())
+            .iter()
+            .filter(|a| a.starts_with("vm."))
+            .collect::<Vec<_>>(),
+        ["vm.a[0]"]
+    );
+}
