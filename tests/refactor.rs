@@ -332,3 +332,23 @@ fn one_instance_left_by_count_can_be_removed_while_the_others_stay_protected() {
         ["vm.a[0]"]
     );
 }
+
+/// `strata state mv` follows the same rule: the datacenter learns the new address, so a
+/// new block at the old address gets a new object rather than adopting the moved one.
+#[test]
+fn state_mv_moves_the_object_in_the_datacenter_too() {
+    let dir = inline(&format!("{PLATFORM}{}", vm("a", "")));
+    apply_ok(dir.path());
+    let id = sim_ids(dir.path())["vm.a"].clone();
+    write(
+        dir.path(),
+        &format!("{PLATFORM}{}{}", vm("a", ""), vm("b", "")),
+    );
+    let out = strata(dir.path(), &["state", "mv", "vm.a", "vm.b"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    apply_ok(dir.path());
+    let ids = sim_ids(dir.path());
+    assert_eq!(ids["vm.b"], id);
+    assert_ne!(ids["vm.a"], id);
+    settled(dir.path());
+}

@@ -19,12 +19,12 @@ use blueprint::Diagnostic;
 
 use crate::plan::{Change, Plan};
 use crate::provider::{CreateRequest, DeleteRequest, MoveRequest, Providers, UpdateRequest};
-use crate::state::{Object, State};
+use crate::state::{Object, State, redirect};
 use std::collections::HashMap;
 
 pub use order::{Op, OpKind, cycle, force_create_before_destroy, operations, ordering_problem};
 pub use record::{create_key, settle};
-use record::{object, previous, record};
+use record::{moved, object, previous, record};
 
 /// Records every provider call before and after it (the journal).
 #[async_trait]
@@ -88,6 +88,7 @@ pub async fn apply(
     }
     let mut ready: Vec<usize> = (0..ops.len()).filter(|i| waiting[*i] == 0).rev().collect();
     let mut blocked = vec![false; ops.len()];
+    let mut done = vec![false; ops.len()];
     let mut outcome = Outcome::default();
     let mut running = tokio::task::JoinSet::<OpResult>::new();
     let mut tasks = HashMap::new();
@@ -128,6 +129,7 @@ pub async fn apply(
             Ok(object) => {
                 observer.finished(op, None);
                 outcome.done += 1;
+                done[i] = true;
                 record(&mut state, op, &changes[op.change], object);
                 for &f in &followers[i] {
                     waiting[f] -= 1;
@@ -154,6 +156,7 @@ pub async fn apply(
                 .push((op.clone(), "an ordering cycle".into()));
         }
     }
+    redirect(&mut state.objects, &moved(&ops, &done, &changes));
     settle(plan, &mut state);
     (state, outcome)
 }

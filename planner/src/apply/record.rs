@@ -1,7 +1,11 @@
 //! What each operation of an apply leaves in the state.
 
+use std::collections::HashMap;
+
+use blueprint::Address;
+
 use crate::plan::{Action, Change, Plan};
-use crate::state::{Object, Retired, State, rename};
+use crate::state::{Object, Rename, Retired, State};
 
 use super::{Op, OpKind};
 
@@ -10,14 +14,15 @@ use super::{Op, OpKind};
 /// their change.) Applying a plan with no changes calls this too, so that lifting a
 /// protection takes one apply.
 pub fn settle(plan: &Plan, state: &mut State) {
-    for change in plan.changes.iter().filter(|c| c.action == Action::NoOp) {
-        let address = change.address();
-        if let Some(object) = state
-            .objects
-            .iter_mut()
-            .find(|o| o.address == address && Some(&o.id) == change.id.as_ref())
-        {
-            object.prevent_destroy = change.prevent_destroy;
+    let protection: HashMap<(Address, &str), bool> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::NoOp)
+        .filter_map(|c| Some(((c.address(), c.id.as_deref()?), c.prevent_destroy)))
+        .collect();
+    for object in &mut state.objects {
+        if let Some(&protected) = protection.get(&(object.address.clone(), object.id.as_str())) {
+            object.prevent_destroy = protected;
         }
     }
 }
@@ -75,9 +80,16 @@ pub(super) fn record(state: &mut State, op: &Op, change: &Change, mut object: Op
         updated.created_at = old.created_at;
     }
     match op.kind {
+        // The object takes its new address now; what refers to the old one is redirected
+        // once the walk ends (`moved`), in one pass.
         OpKind::Move => {
-            if let Some(from) = previous(change) {
-                rename(&mut state.objects, &old_id, &from, &address);
+            if let Some(from) = previous(change)
+                && let Some(object) = state
+                    .objects
+                    .iter_mut()
+                    .find(|o| o.address == from && o.id == old_id)
+            {
+                object.address = address.clone();
             }
             return;
         }
@@ -109,4 +121,20 @@ pub(super) fn record(state: &mut State, op: &Op, change: &Change, mut object: Op
 /// The address a moved object had.
 pub(super) fn previous(change: &Change) -> Option<blueprint::Address> {
     change.previous_address.as_ref()?.parse().ok()
+}
+
+/// The moves among the operations that succeeded.
+pub(super) fn moved(ops: &[Op], done: &[bool], changes: &[Change]) -> Vec<Rename> {
+    ops.iter()
+        .zip(done)
+        .filter(|(op, done)| **done && op.kind == OpKind::Move)
+        .filter_map(|(op, _)| {
+            let change = &changes[op.change];
+            Some(Rename {
+                id: change.id.clone()?,
+                from: previous(change)?,
+                to: change.address(),
+            })
+        })
+        .collect()
 }

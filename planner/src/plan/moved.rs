@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use blueprint::refactor::{Conflict, resolve};
 use blueprint::{Address, Config, Diagnostic};
 
-use crate::state::{State, rename};
+use crate::state::{Rename, State, rename};
 
 /// Where each moved object was, by its new address and id.
 pub(super) type Previous = HashMap<(Address, String), Address>;
@@ -28,14 +28,24 @@ pub(super) fn apply(
     for conflict in &resolution.conflicts {
         diags.push(diagnostic(config, conflict));
     }
-    let mut moved = state.clone();
+    let mut renames = Vec::new();
     let mut previous = Previous::new();
+    let mut at: HashMap<&Address, Vec<&str>> = HashMap::new();
+    for object in &state.objects {
+        at.entry(&object.address).or_default().push(&object.id);
+    }
     for m in &resolution.moved {
-        for object in state.objects.iter().filter(|o| o.address == m.from) {
-            rename(&mut moved.objects, &object.id, &m.from, &m.to);
-            previous.insert((m.to.clone(), object.id.clone()), m.from.clone());
+        for id in at.get(&m.from).into_iter().flatten() {
+            renames.push(Rename {
+                id: id.to_string(),
+                from: m.from.clone(),
+                to: m.to.clone(),
+            });
+            previous.insert((m.to.clone(), id.to_string()), m.from.clone());
         }
     }
+    let mut moved = state.clone();
+    rename(&mut moved.objects, &renames);
     (moved, previous)
 }
 

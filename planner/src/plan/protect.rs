@@ -120,3 +120,238 @@ fn diagnostic(change: &Change, declared: bool, source: Source) -> Diagnostic {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use blueprint::config::{Fields, Instance, Lifecycle, Resource};
+    use blueprint::refactor::{Endpoint, Removal, ResourceStep};
+    use blueprint::source::FileId;
+
+    use super::*;
+
+    fn span() -> Span {
+        Span::new(FileId(0), 1..2)
+    }
+
+    fn address(text: &str) -> Address {
+        text.parse().unwrap()
+    }
+
+    /// The blueprint: `vm.a` with `count = instances` when `block` is `Some(protected)`.
+    fn config(block: Option<bool>, instances: i64, removal: Option<(&str, bool)>) -> Config {
+        let mut config = Config::default();
+        if let Some(protected) = block {
+            let lifecycle = Lifecycle {
+                prevent_destroy: protected,
+                ..Lifecycle::default()
+            };
+            config.resources.push(Resource {
+                module: Vec::new(),
+                kind: "vm",
+                name: "a".into(),
+                lifecycle: lifecycle.clone(),
+                span: span(),
+            });
+            for i in 0..instances {
+                config.instances.push(Instance {
+                    address: address(&format!("vm.a[{i}]")),
+                    kind: "vm",
+                    managed: true,
+                    fields: Fields::default(),
+                    deps: Vec::new(),
+                    lifecycle: lifecycle.clone(),
+                    provider: None,
+                    span: span(),
+                    sensitive: Vec::new(),
+                });
+            }
+        }
+        if let Some((from, destroy)) = removal {
+            let a = address(from);
+            config.removals.push(Removal {
+                from: Endpoint {
+                    scope: Vec::new(),
+                    module: Vec::new(),
+                    resource: Some(ResourceStep {
+                        kind: a.kind,
+                        name: a.name,
+                        key: a.key,
+                    }),
+                    span: span(),
+                },
+                destroy,
+                span: span(),
+            });
+        }
+        config
+    }
+
+    fn object(at: &str, id: &str, protected: bool) -> Object {
+        Object {
+            address: address(at),
+            kind: "vm".into(),
+            provider: "sim".into(),
+            id: id.into(),
+            attributes: Default::default(),
+            dependencies: Vec::new(),
+            created_at: 0,
+            sensitive: Vec::new(),
+            prevent_destroy: protected,
+        }
+    }
+
+    fn change(at: &str, id: &str, action: Action) -> Change {
+        Change {
+            address: at.into(),
+            kind: "vm".into(),
+            provider: "sim".into(),
+            action,
+            id: Some(id.into()),
+            before: None,
+            after: None,
+            replace_because: Vec::new(),
+            reason: None,
+            dependencies: Vec::new(),
+            create_before_destroy: false,
+            retire: None,
+            sensitive: Vec::new(),
+            previous_address: None,
+            prior_dependencies: Vec::new(),
+            prevent_destroy: false,
+        }
+    }
+
+    /// What the check says about `vm.a[1]` (id `1`), given the blueprint, what the state
+    /// recorded, and the plan's action.
+    fn verdict(config: &Config, recorded: bool, action: Action, current_id: &str) -> String {
+        let objects = [
+            object("vm.a[1]", "1", recorded),
+            object("vm.a[1]", current_id, false),
+        ];
+        let target = address("vm.a[1]");
+        let current: HashMap<&Address, &Object> = [(
+            &target,
+            objects.iter().find(|o| o.id == current_id).unwrap(),
+        )]
+        .into();
+        let mut diags = Vec::new();
+        check(
+            &[change("vm.a[1]", "1", action)],
+            config,
+            &current,
+            &objects,
+            &mut diags,
+        );
+        match diags.as_slice() {
+            [] => "allowed".into(),
+            [d] if d.span.is_some() && d.detail.contains("`removed {") => {
+                "refused by the block, removed offered".into()
+            }
+            [d] if d.span.is_some() => "refused by the block".into(),
+            [d] if d.detail.contains("recorded in the state") => "refused by the state".into(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_destroy_is_checked_against_the_block_or_else_the_state() {
+        use Action::*;
+        let cases: &[(&str, Config, bool, Action, &str, &str)] = &[
+            (
+                "declared, protected, replaced",
+                config(Some(true), 2, None),
+                false,
+                Replace,
+                "1",
+                "refused by the block",
+            ),
+            (
+                "declared, protected, updated",
+                config(Some(true), 2, None),
+                true,
+                Update,
+                "1",
+                "allowed",
+            ),
+            (
+                "declared, protection lifted, state still protected",
+                config(Some(false), 2, None),
+                true,
+                Delete,
+                "1",
+                "allowed",
+            ),
+            (
+                "count lowered on a protected block",
+                config(Some(true), 1, None),
+                false,
+                Delete,
+                "1",
+                "refused by the block, removed offered",
+            ),
+            (
+                "count lowered to zero on a protected block",
+                config(Some(true), 0, None),
+                false,
+                Delete,
+                "1",
+                "refused by the block, removed offered",
+            ),
+            (
+                "block gone, protected in the state",
+                config(None, 0, None),
+                true,
+                Delete,
+                "1",
+                "refused by the state",
+            ),
+            (
+                "block gone, not protected",
+                config(None, 0, None),
+                false,
+                Delete,
+                "1",
+                "allowed",
+            ),
+            (
+                "block gone, removed with destroy = true",
+                config(None, 0, Some(("vm.a", true))),
+                true,
+                Delete,
+                "1",
+                "allowed",
+            ),
+            (
+                "one instance removed with destroy = true",
+                config(Some(true), 1, Some(("vm.a[1]", true))),
+                true,
+                Delete,
+                "1",
+                "allowed",
+            ),
+            (
+                "removed with destroy = false only forgets",
+                config(None, 0, Some(("vm.a", false))),
+                true,
+                Forget,
+                "1",
+                "allowed",
+            ),
+            (
+                "a deposed object",
+                config(Some(true), 2, None),
+                true,
+                Delete,
+                "2",
+                "allowed",
+            ),
+        ];
+        for (name, config, recorded, action, current, expected) in cases {
+            assert_eq!(
+                verdict(config, *recorded, *action, current),
+                *expected,
+                "{name}"
+            );
+        }
+    }
+}

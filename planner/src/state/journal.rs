@@ -35,7 +35,9 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{LocalBackend, Object, State, StateError, address_list, address_text, sys};
+use super::{
+    LocalBackend, Object, Rename, State, StateError, address_list, address_text, redirect, sys,
+};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -417,6 +419,7 @@ impl LocalBackend {
         let mut open: HashMap<(Address, Op), VecDeque<usize>> = HashMap::new();
         let mut intents: Vec<Option<Entry>> = Vec::new();
         let mut objects: Option<Objects> = None;
+        let mut moves = Vec::new();
         for (line, entry) in contents.entries {
             let key = (entry.address.clone(), entry.op);
             if entry.phase == Phase::Intent {
@@ -434,16 +437,19 @@ impl LocalBackend {
                         .map(|o| ((o.address.clone(), o.id.clone()), o))
                         .collect()
                 });
-                apply(objects, entry).map_err(|message| StateError::JournalInvalid {
-                    path: path.clone(),
-                    line,
-                    message,
+                apply(objects, &mut moves, entry).map_err(|message| {
+                    StateError::JournalInvalid {
+                        path: path.clone(),
+                        line,
+                        message,
+                    }
                 })?;
                 recovery.applied += 1;
             }
         }
         if let Some(objects) = objects {
             state.objects = objects.into_values().collect();
+            redirect(&mut state.objects, &moves);
         }
         recovery.pending = intents.into_iter().flatten().collect();
         Ok(recovery)
@@ -467,8 +473,9 @@ impl LocalBackend {
 /// stands beside the old one until the old one is deleted.
 type Objects = BTreeMap<(Address, String), Object>;
 
-/// Applies one `Done` entry to the objects.
-fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
+/// Applies one `Done` entry to the objects; a move renames its object and is added to
+/// `moves`, whose references are redirected once every entry is applied.
+fn apply(objects: &mut Objects, moves: &mut Vec<Rename>, entry: Entry) -> Result<(), String> {
     let at = |objects: &Objects, address: &Address| -> Vec<(Address, String)> {
         objects
             .keys()
@@ -485,12 +492,15 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                 ));
             };
             let from: Address = from.parse().map_err(|e| format!("{e}"))?;
-            let mut list: Vec<Object> = std::mem::take(objects).into_values().collect();
-            super::rename(&mut list, id, &from, &entry.address);
-            objects.extend(
-                list.into_iter()
-                    .map(|o| ((o.address.clone(), o.id.clone()), o)),
-            );
+            if let Some(mut object) = objects.remove(&(from.clone(), id.clone())) {
+                object.address = entry.address.clone();
+                objects.insert((entry.address.clone(), id.clone()), object);
+            }
+            moves.push(Rename {
+                id: id.clone(),
+                from,
+                to: entry.address.clone(),
+            });
         }
         Op::Delete | Op::Forget => {
             for key in at(objects, &entry.address) {
@@ -608,6 +618,68 @@ mod tests {
         let entry = done(Op::Update, "module.a.vm.b", "i", 1);
         let back: Entry = serde_json::from_str(&serde_json::to_string(&entry).unwrap()).unwrap();
         assert_eq!(back, entry);
+    }
+
+    #[test]
+    fn recover_replays_moves_forgets_and_protection() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = LocalBackend::new(dir.path());
+        let mut state = LocalBackend::new_state();
+        let mut pool = Object {
+            address: address("host_pool.p"),
+            kind: "host_pool".into(),
+            provider: "sim".into(),
+            id: "pool-1".into(),
+            attributes: Attrs::new(),
+            dependencies: Vec::new(),
+            created_at: 5,
+            sensitive: Vec::new(),
+            prevent_destroy: false,
+        };
+        let mut vm = pool.clone();
+        (vm.address, vm.kind, vm.id) = (address("vm.a"), "vm".into(), "vm-1".into());
+        vm.dependencies = vec![address("host_pool.p")];
+        vm.attributes.insert("pool".into(), "host_pool.p".into());
+        pool.prevent_destroy = true;
+        let mut gone = vm.clone();
+        (gone.address, gone.id) = (address("vm.gone"), "vm-2".into());
+        state.objects = vec![pool, vm, gone];
+        let entries = [
+            Entry {
+                id: Some("pool-1".into()),
+                previous_address: Some("host_pool.p".into()),
+                prevent_destroy: true,
+                ..Entry::new(
+                    Phase::Done,
+                    Op::Move,
+                    address("host_pool.q"),
+                    "host_pool",
+                    "sim",
+                )
+            },
+            Entry {
+                id: Some("vm-2".into()),
+                ..Entry::new(Phase::Done, Op::Forget, address("vm.gone"), "vm", "sim")
+            },
+            Entry {
+                prevent_destroy: true,
+                ..done(Op::Create, "vm.new", "vm-3", 1)
+            },
+        ];
+        write_lines(&backend, &entries, "");
+        assert_eq!(backend.recover(&mut state).unwrap().applied, 3);
+        let by: BTreeMap<String, &Object> = state
+            .objects
+            .iter()
+            .map(|o| (o.address.to_string(), o))
+            .collect();
+        assert_eq!(
+            by.keys().collect::<Vec<_>>(),
+            ["host_pool.q", "vm.a", "vm.new"]
+        );
+        assert!(by["host_pool.q"].prevent_destroy && by["vm.new"].prevent_destroy);
+        assert_eq!(by["vm.a"].dependencies, [address("host_pool.q")]);
+        assert_eq!(by["vm.a"].attributes["pool"], "host_pool.q");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! every provider call (intent before, outcome after) so that a crashed apply can be
 //! finished, and a `Lock` so that two runs never change the same state at once.
 
+use std::collections::HashMap;
+
 use blueprint::Address;
 use serde::{Deserialize, Serialize};
 
@@ -57,36 +59,80 @@ pub struct Object {
     pub prevent_destroy: bool,
 }
 
-/// Gives the object `id` at `from` the address `to`, and points whatever refers to
-/// `from` (dependencies, reference attributes) at `to`: what a `moved` block does to
-/// the state.
-pub fn rename(objects: &mut [Object], id: &str, from: &Address, to: &Address) {
-    let (old, new) = (from.to_string(), to.to_string());
-    for object in objects {
-        if object.address == *from && object.id == id {
-            object.address = to.clone();
+/// One object taking a new address (a `moved` block).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rename {
+    /// The object's id.
+    pub id: String,
+    /// Its old address.
+    pub from: Address,
+    /// Its new address.
+    pub to: Address,
+}
+
+/// Gives each object its new address, then points whatever referred to an old address
+/// (dependencies, reference attributes) at the new one: what `moved` blocks do to a state.
+/// One pass over the objects, however many move.
+pub fn rename(objects: &mut [Object], moves: &[Rename]) {
+    let by_object: HashMap<(&Address, &str), &Address> = moves
+        .iter()
+        .map(|m| ((&m.from, m.id.as_str()), &m.to))
+        .collect();
+    let mut renamed: Vec<(usize, Address)> = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        if let Some(&to) = by_object.get(&(&object.address, object.id.as_str())) {
+            renamed.push((i, to.clone()));
         }
+    }
+    for (i, to) in renamed {
+        objects[i].address = to;
+    }
+    redirect(objects, moves);
+}
+
+/// Points whatever refers to an old address of `moves` (dependencies, reference
+/// attributes) at the new one, leaving the objects' own addresses alone.
+pub fn redirect(objects: &mut [Object], moves: &[Rename]) {
+    if moves.is_empty() {
+        return;
+    }
+    let addresses: HashMap<&Address, &Address> = moves.iter().map(|m| (&m.from, &m.to)).collect();
+    let texts: HashMap<String, String> = moves
+        .iter()
+        .map(|m| (m.from.to_string(), m.to.to_string()))
+        .collect();
+    for object in objects {
         for dep in &mut object.dependencies {
-            if dep == from {
+            if let Some(&to) = addresses.get(dep) {
                 *dep = to.clone();
             }
         }
-        rename_references(&mut object.attributes, &old, &new);
+        rename_references(&mut object.attributes, &texts);
     }
 }
 
-/// Points every reference to the address `from` in `attrs` (a value, a list element or a
-/// nested block's value equal to it) at `to`.
-pub fn rename_references(attrs: &mut Attrs, from: &str, to: &str) {
-    fn walk(value: &mut serde_json::Value, from: &str, to: &str) {
+/// Points every reference in `attrs` (a value, a list element or a nested block's value
+/// equal to an old address of `moved`, as text) at the new address. True when any was.
+pub fn rename_references(attrs: &mut Attrs, moved: &HashMap<String, String>) -> bool {
+    fn walk(value: &mut serde_json::Value, moved: &HashMap<String, String>) -> bool {
         match value {
-            serde_json::Value::String(s) if s == from => *s = to.to_string(),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| walk(v, from, to)),
-            serde_json::Value::Object(map) => map.values_mut().for_each(|v| walk(v, from, to)),
-            _ => {}
+            serde_json::Value::String(s) => match moved.get(s.as_str()) {
+                Some(to) => {
+                    *s = to.clone();
+                    true
+                }
+                None => false,
+            },
+            serde_json::Value::Array(items) => {
+                items.iter_mut().fold(false, |t, v| walk(v, moved) | t)
+            }
+            serde_json::Value::Object(map) => {
+                map.values_mut().fold(false, |t, v| walk(v, moved) | t)
+            }
+            _ => false,
         }
     }
-    attrs.values_mut().for_each(|v| walk(v, from, to));
+    attrs.values_mut().fold(false, |t, v| walk(v, moved) | t)
 }
 
 /// Everything Strata manages for one blueprint.

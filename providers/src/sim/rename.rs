@@ -3,6 +3,8 @@
 //! cluster and storage, a host's rack, attributes naming it) refers to the new one, in
 //! one change.
 
+use std::collections::HashMap;
+
 use blueprint::{Address, Diagnostic};
 use planner::provider::MoveRequest;
 use planner::state::rename_references;
@@ -10,39 +12,50 @@ use planner::state::rename_references;
 use super::record::{Alloc, Change, Record};
 use super::world::World;
 
-/// Points the references to `from` in what a record holds at `to`; true when any was.
-fn rename_alloc(alloc: &mut Alloc, from: &str, to: &str) -> bool {
-    let mut touched = false;
-    let mut swap = |s: &mut String| {
-        if s == from {
-            *s = to.to_string();
-            touched = true;
-        }
-    };
+/// The addresses a record's holdings refer to, to rewrite: a VM's pool and zone, a
+/// cluster's, a workload's cluster and storage, a host's rack.
+fn alloc_refs(alloc: &mut Alloc) -> Vec<&mut String> {
     match alloc {
-        Alloc::None | Alloc::Zone { .. } | Alloc::Storage { .. } => {}
-        Alloc::Pool { hosts } => hosts
-            .iter_mut()
-            .filter_map(|h| h.rack.as_mut())
-            .for_each(&mut swap),
+        Alloc::None | Alloc::Zone { .. } | Alloc::Storage { .. } => Vec::new(),
+        Alloc::Pool { hosts } => hosts.iter_mut().filter_map(|h| h.rack.as_mut()).collect(),
+        Alloc::Vm { pool, lease, .. } => std::iter::once(pool)
+            .chain(lease.as_mut().map(|l| &mut l.zone))
+            .collect(),
+        Alloc::Cluster { pool, zone, .. } => vec![pool, zone],
+        Alloc::Workload { cluster, claim, .. } => std::iter::once(cluster)
+            .chain(claim.as_mut().map(|c| &mut c.storage))
+            .collect(),
+    }
+}
+
+/// True when a record's holdings refer to `address` (the same fields as [`alloc_refs`]).
+fn alloc_mentions(alloc: &Alloc, address: &str) -> bool {
+    match alloc {
+        Alloc::None | Alloc::Zone { .. } | Alloc::Storage { .. } => false,
+        Alloc::Pool { hosts } => hosts.iter().any(|h| h.rack.as_deref() == Some(address)),
         Alloc::Vm { pool, lease, .. } => {
-            swap(pool);
-            if let Some(lease) = lease {
-                swap(&mut lease.zone);
-            }
+            pool == address || lease.as_ref().is_some_and(|l| l.zone == address)
         }
-        Alloc::Cluster { pool, zone, .. } => {
-            swap(pool);
-            swap(zone);
-        }
+        Alloc::Cluster { pool, zone, .. } => pool == address || zone == address,
         Alloc::Workload { cluster, claim, .. } => {
-            swap(cluster);
-            if let Some(claim) = claim {
-                swap(&mut claim.storage);
-            }
+            cluster == address || claim.as_ref().is_some_and(|c| c.storage == address)
         }
     }
-    touched
+}
+
+/// True when `value` holds the text `address`, at any depth.
+fn mentions(value: &serde_json::Value, address: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s == address,
+        serde_json::Value::Array(items) => items.iter().any(|v| mentions(v, address)),
+        serde_json::Value::Object(map) => map.values().any(|v| mentions(v, address)),
+        _ => false,
+    }
+}
+
+/// True when `record` refers to `address`, in its attributes or its holdings.
+fn refers(record: &Record, address: &str) -> bool {
+    record.attrs.values().any(|v| mentions(v, address)) || alloc_mentions(&record.alloc, address)
 }
 
 /// The change that moves the object `request.id` from `request.from` to `request.to`;
@@ -62,7 +75,7 @@ pub(crate) fn rename(world: &World, request: &MoveRequest) -> Result<Option<Chan
     if record.address == *to {
         return Ok(None);
     }
-    if let Some(other) = world.at(to).filter(|o| o.id != record.id) {
+    if let Some(other) = world.at_key(&to.to_string()).filter(|o| o.id != record.id) {
         return Err(taken(to, other));
     }
     let (old, new) = (from.to_string(), to.to_string());
@@ -74,13 +87,19 @@ pub(crate) fn rename(world: &World, request: &MoveRequest) -> Result<Option<Chan
             .map_or_else(|| k.clone(), |rest| format!("{new}{rest}"))
     });
     let mut put = vec![moved];
-    for other in world.records().filter(|r| r.id != record.id) {
+    let renamed = HashMap::from([(old.clone(), new.clone())]);
+    for other in world
+        .records()
+        .filter(|r| r.id != record.id && refers(r, &old))
+    {
         let mut changed: Record = other.clone();
-        rename_references(&mut changed.attrs, &old, &new);
-        let touched = rename_alloc(&mut changed.alloc, &old, &new);
-        if touched || changed.attrs != other.attrs {
-            put.push(changed);
+        rename_references(&mut changed.attrs, &renamed);
+        for reference in alloc_refs(&mut changed.alloc) {
+            if *reference == old {
+                *reference = new.clone();
+            }
         }
+        put.push(changed);
     }
     Ok(Some(Change {
         put,

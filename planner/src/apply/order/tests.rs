@@ -242,6 +242,23 @@ fn a_true_deadlock_is_found() {
         .map(|&i| format!("{:?} {}", ops[i].kind, ops[i].address))
         .collect();
     assert_eq!(names.len(), 4, "{names:?}");
+    let problem = ordering_problem(&plan(vec![
+        change("vm.x", Action::Update, &["host_pool.z"], &["vm.y"]),
+        change("vm.y", Action::Delete, &["host_pool.z"], &[]),
+        change("host_pool.z", Action::Replace, &[], &[]),
+    ]))
+    .expect("a diagnostic");
+    assert_eq!(
+        problem.summary,
+        "The changes of this plan cannot be ordered"
+    );
+    assert!(
+        problem
+            .detail
+            .contains("Set create_before_destroy = true on host_pool.z"),
+        "{}",
+        problem.detail
+    );
     for name in [
         "Update vm.x",
         "Delete vm.y",
