@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{apply_ok, code, inline, sim_addresses, strata, text, write};
+use common::{apply_ok, code, inline, sim_addresses, stderr_in, strata, text, write};
 
 fn protected(count: usize) -> String {
     format!(
@@ -53,6 +53,28 @@ fn lowering_count_on_a_protected_block_is_refused() {
         text(&out)
     );
     assert!(sim_addresses(dir.path()).contains(&"vm.a[1]".to_string()));
+    insta::assert_snapshot!(
+        "count_lowered_on_a_protected_block",
+        stderr_in(dir.path(), &out)
+    );
+}
+
+/// Deleting the protected block does not drop the protection: it was recorded in the
+/// state at the last apply.
+#[test]
+fn deleting_a_protected_block_is_refused() {
+    let dir = inline(&protected(1));
+    apply_ok(dir.path());
+    let platform = protected(1);
+    write(dir.path(), &platform[..platform.find("vm \"a\"").unwrap()]);
+    let out = strata(dir.path(), &["plan"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("recorded in the state at its last apply"),
+        "{}",
+        text(&out)
+    );
+    insta::assert_snapshot!("protected_block_deleted", stderr_in(dir.path(), &out));
 }
 
 /// A targeted destroy of one protected instance names that instance.

@@ -160,6 +160,37 @@ fn count_to_for_each_keeps_the_objects() {
         dir.path(),
         &format!(
             "{PLATFORM}{}\nmoved {{\n  from = vm.a[0]\n  to   = vm.a[\"web\"]\n}}\n\nmoved {{\n  from = vm.a[1]\n  to   = vm.a[\"db\"]\n}}\n",
+            vm("a", "for_each = toset([\"web\", \"db\"])").replace("cpu    = 2", "cpu    = 3")
+        ),
+    );
+    // Moved and changed: both shown.
+    let plan = strata(dir.path(), &["plan"]);
+    let shown = String::from_utf8_lossy(&plan.stdout).into_owned();
+    assert!(
+        shown.contains("# vm.a[\"web\"] will be updated in place\n  # (moved from vm.a[0])"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("0 to add, 2 to change, 0 to destroy"),
+        "{shown}"
+    );
+    insta::assert_snapshot!("plan_moved_and_updated", shown);
+    apply_ok(dir.path());
+    let after = sim_ids(dir.path());
+    assert_eq!(after["vm.a[\"web\"]"], ids["vm.a[0]"]);
+    assert_eq!(after["vm.a[\"db\"]"], ids["vm.a[1]"]);
+    settled(dir.path());
+}
+
+#[test]
+fn count_to_for_each_without_changes_only_moves() {
+    let dir = inline(&format!("{PLATFORM}{}", vm("a", "count = 2")));
+    apply_ok(dir.path());
+    let ids = sim_ids(dir.path());
+    write(
+        dir.path(),
+        &format!(
+            "{PLATFORM}{}\nmoved {{\n  from = vm.a[0]\n  to   = vm.a[\"web\"]\n}}\n\nmoved {{\n  from = vm.a[1]\n  to   = vm.a[\"db\"]\n}}\n",
             vm("a", "for_each = toset([\"web\", \"db\"])")
         ),
     );
@@ -228,6 +259,7 @@ fn removed_without_destroy_forgets_the_object_and_leaves_it_running() {
     );
     let plan = strata(dir.path(), &["plan"]);
     let shown = text(&plan);
+    insta::assert_snapshot!("plan_forget", String::from_utf8_lossy(&plan.stdout));
     assert!(
         shown.contains("# vm.a will no longer be managed by Strata"),
         "{shown}"

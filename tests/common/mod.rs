@@ -73,3 +73,13 @@ pub fn state_addresses(dir: &Path) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// Standard error with the folder's path (as given and canonical) shown as `<dir>`, for
+/// snapshots.
+pub fn stderr_in(dir: &Path, out: &Output) -> String {
+    let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
+    if let Ok(canonical) = dir.canonicalize() {
+        text = text.replace(&canonical.display().to_string(), "<dir>");
+    }
+    text.replace(&dir.display().to_string(), "<dir>")
+}

@@ -109,15 +109,25 @@ fn diagnostic(change: &Change, declared: bool, source: Source) -> Diagnostic {
                 ),
             )
         }
-        Source::State => Diagnostic::error(
-            None,
-            summary,
-            format!(
-                "prevent_destroy = true was recorded in the state at its last apply, and the blueprint no longer declares it, so this plan would {verb} it{because}. To destroy it, add {}; to stop managing it and leave it running, add {}; or declare its block again with prevent_destroy = false and apply first.",
-                remove(true),
-                remove(false)
-            ),
-        ),
+        Source::State => {
+            // Its block is gone, so every instance of it goes: name the whole resource.
+            let whole = Address {
+                key: None,
+                ..change.address()
+            };
+            let remove = |destroy: bool| {
+                format!("`removed {{ from = {whole}  lifecycle {{ destroy = {destroy} }} }}`")
+            };
+            Diagnostic::error(
+                None,
+                summary,
+                format!(
+                    "prevent_destroy = true was recorded in the state at its last apply, and the blueprint no longer declares it, so this plan would {verb} it. To destroy it, add {}; to stop managing it and leave it running, add {}; or declare its block again with prevent_destroy = false and apply first.",
+                    remove(true),
+                    remove(false)
+                ),
+            )
+        }
     }
 }
 
