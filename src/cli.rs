@@ -46,6 +46,9 @@ pub enum Command {
     /// A report of a blueprint under a scenario: availability against targets, failure
     /// domain verdicts, runway and consolidation, as HTML, Markdown or JSON.
     Report(ReportArgs),
+    /// Evaluate expressions against a blueprint: its variables, locals, resources (with
+    /// the state's attributes) and module outputs.
+    Console(ConsoleArgs),
 }
 
 /// Where the state lives and how long to wait for its lock.
@@ -177,8 +180,11 @@ pub struct OutputArgs {
     #[command(flatten)]
     pub state: StateArgs,
     /// Print as JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "raw")]
     pub json: bool,
+    /// Print one output's string, number or bool as it is, without quotes, for scripts.
+    #[arg(long, requires = "args")]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -239,15 +245,37 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct FmtArgs {
-    /// The folder (or a single file) to format.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    /// Change nothing; list files that are not formatted and exit 3 if there are any.
+    /// Files or folders to format (default: the current folder), or `-` to format
+    /// standard input to standard output.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<PathBuf>,
+    /// List the files whose formatting changes (-list=false not to).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub list: bool,
+    /// Write the result to the files (-write=false not to).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub write: bool,
+    /// Print a unified diff of the changes.
+    #[arg(long)]
+    pub diff: bool,
+    /// Change nothing; list the files that are not formatted and exit 3 if there are any.
     #[arg(long)]
     pub check: bool,
-    /// Also format the .hcl files of subfolders.
+    /// Also format the files of subfolders.
     #[arg(long)]
     pub recursive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The state folder (default: DIR/.strata).
+    #[arg(long = "state-dir", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]

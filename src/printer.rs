@@ -51,6 +51,12 @@ impl Printer {
         let _ = writeln!(self.err, "warning: {text}");
     }
 
+    /// A prompt on the terminal, left on the line for what is typed after it.
+    pub fn prompt(&mut self, text: &str) {
+        let _ = write!(self.out, "{text}");
+        let _ = self.out.flush();
+    }
+
     /// Asks a question on the terminal and returns the answer line.
     pub fn ask(&mut self, question: &str) -> String {
         let _ = write!(self.out, "{question}");

@@ -2,6 +2,7 @@
 //! finish what a crashed run left in the journal, evaluate the blueprint with what exists,
 //! and connect the providers.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -63,13 +64,48 @@ fn lock_timeout(args: &StateArgs) -> anyhow::Result<Duration> {
 
 /// The attributes of every object, for evaluating the blueprint.
 pub fn known(state: &State) -> Arc<Known> {
+    known_except(state, &Hidden::new())
+}
+
+/// What a plan gives new values, known only after apply: an object's attributes named,
+/// or all of them (`None`, an object replaced).
+pub type Hidden = BTreeMap<blueprint::Address, Option<BTreeSet<String>>>;
+
+/// The attributes of every object except the `hidden` ones.
+pub fn known_except(state: &State, hidden: &Hidden) -> Arc<Known> {
     Arc::new(
         state
             .objects
             .iter()
-            .map(|o| (o.address.clone(), o.attributes.clone()))
+            .filter_map(|o| match hidden.get(&o.address) {
+                None => Some((o.address.clone(), o.attributes.clone())),
+                Some(None) => None,
+                Some(Some(names)) => {
+                    let mut attrs = o.attributes.clone();
+                    attrs.retain(|k, _| !names.contains(k));
+                    Some((o.address.clone(), attrs))
+                }
+            })
             .collect(),
     )
+}
+
+/// Evaluates a blueprint during an apply, against the objects as they are at that moment:
+/// the attributes a plan left unknown.
+pub struct BlueprintEvaluator {
+    pub dir: PathBuf,
+    pub vars: VarArgs,
+}
+
+impl planner::apply::Evaluate for BlueprintEvaluator {
+    fn evaluate(&self, state: &State) -> Result<Config, Vec<blueprint::Diagnostic>> {
+        let (config, diags, _) = load_blueprint(&self.dir, &self.vars, known(state));
+        if diags.has_errors() {
+            Err(diags.into_iter().filter(|d| d.is_error()).collect())
+        } else {
+            Ok(config)
+        }
+    }
 }
 
 /// The simulated datacenter's settings from the blueprint's `provider "sim"` block.

@@ -92,11 +92,11 @@ fn full_loop(dir: &Path, drift_address: &str, drift_change: &str) {
     let shown = text(&after_drift);
     assert!(shown.contains("Objects changed outside Strata"), "{shown}");
     assert!(
-        shown.contains(&format!("# {drift_address} has been changed")),
+        shown.contains(&format!("# {drift_address} has changed")),
         "{shown}"
     );
     assert!(
-        shown.contains(&format!("# {drift_address} will be updated in place")),
+        shown.contains(&format!("# {drift_address} will be updated in-place")),
         "{shown}"
     );
 
@@ -293,7 +293,7 @@ environment "sit" {
     );
     assert_eq!(code(&plan), 2, "{}", text(&plan));
     assert!(
-        text(&plan).contains("# environment.sit will be destroyed (ttl expired)"),
+        text(&plan).contains("# environment.sit will be destroyed\n  # (because its ttl expired)"),
         "{}",
         text(&plan)
     );
@@ -434,10 +434,13 @@ output "token" {
 fn sensitive_values_are_never_printed_and_sealed_with_a_key() {
     let dir = inline(SECRET);
     let key = [("STRATA_STATE_KEY", "correct horse battery staple")];
-    for args in [vec!["plan"], vec!["plan", "-json"]] {
+    for (args, mark) in [
+        (vec!["plan"], "(sensitive value)"),
+        (vec!["plan", "-json"], "(sensitive)"),
+    ] {
         let out = strata(dir.path(), &args, &key);
         assert!(!text(&out).contains("hunter2"), "{}", text(&out));
-        assert!(text(&out).contains("(sensitive)"), "{}", text(&out));
+        assert!(text(&out).contains(mark), "{}", text(&out));
     }
     let apply = strata(dir.path(), &["apply", "-auto-approve"], &key);
     assert_eq!(code(&apply), 0, "{}", text(&apply));
@@ -447,16 +450,20 @@ fn sensitive_values_are_never_printed_and_sealed_with_a_key() {
         !state.contains("hunter2"),
         "sealed in the state file: {state}"
     );
-    for args in [
-        vec!["output"],
-        vec!["output", "-json"],
-        vec!["state", "show", "site.dc"],
+    for (args, mark) in [
+        (vec!["output"], "token = <sensitive>"),
+        (vec!["output", "token"], "<sensitive>"),
+        (vec!["output", "-json"], "<sensitive>"),
+        (vec!["state", "show", "site.dc"], "(sensitive)"),
     ] {
         let out = strata(dir.path(), &args, &key);
         assert_eq!(code(&out), 0, "{}", text(&out));
         assert!(!text(&out).contains("hunter2"), "{}", text(&out));
-        assert!(text(&out).contains("(sensitive)"), "{}", text(&out));
+        assert!(text(&out).contains(mark), "{}", text(&out));
     }
+    let raw = strata(dir.path(), &["output", "-raw", "token"], &key);
+    assert_eq!(code(&raw), 1, "{}", text(&raw));
+    assert!(!text(&raw).contains("hunter2"), "{}", text(&raw));
     assert_eq!(
         code(&strata(dir.path(), &["plan", "-detailed-exitcode"], &key)),
         0

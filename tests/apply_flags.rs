@@ -85,7 +85,7 @@ fn replace_and_refresh_flags() {
     );
     assert_eq!(code(&plan), 2);
     assert!(
-        text(&plan).contains("# vm.b must be replaced (-replace)"),
+        text(&plan).contains("# vm.b will be replaced, as requested"),
         "{}",
         text(&plan)
     );
@@ -253,7 +253,7 @@ fn a_deposed_object_left_by_an_interrupted_replacement_is_deleted() {
     std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
 
     let plan = strata(dir.path(), &["plan", "-refresh=false"]);
-    assert!(text(&plan).contains("# vm.a will be destroyed (deposed: left behind by an interrupted create_before_destroy)"), "{}", text(&plan));
+    assert!(text(&plan).contains("will be destroyed\n  # (because it was left behind by an interrupted create_before_destroy)"), "{}", text(&plan));
     assert!(
         text(&plan).contains("Plan: 0 to add, 0 to change, 1 to destroy."),
         "{}",

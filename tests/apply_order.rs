@@ -133,6 +133,7 @@ fn run(
             &providers,
             journal,
             &recording,
+            &apply::NoEvaluation,
             parallelism,
             0,
         )

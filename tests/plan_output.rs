@@ -112,3 +112,73 @@ fn plans_read_as_terraform_users_expect() {
 
     insta::assert_snapshot!("plan_destroy", strata(dir.path(), &["plan", "-destroy"]));
 }
+
+const NESTED: &str = r#"
+site "dc" {}
+
+host_pool "p" {
+  site  = site.dc
+  hosts = 4
+  host {
+    cpu    = 32
+    memory = "256GiB"
+  }
+  ha {
+    admission = "percentage"
+    reserve   = 0.25
+  }
+}
+
+network_zone "app" {
+  cidr = "10.20.0.0/16"
+}
+
+network_zone "dmz" {
+  cidr = "10.10.0.0/16"
+}
+
+network_policy "web" {
+  from  = network_zone.dmz
+  to    = network_zone.app
+  ports = [80, 443]
+}
+
+kubernetes_cluster "k" {
+  pool = host_pool.p
+  zone = network_zone.app
+  control_plane {
+    count = 1
+  }
+  node_group "w" {
+    count  = 2
+    cpu    = 8
+    memory = "32GiB"
+    labels = { tier = "general", team = "core" }
+  }
+}
+
+output "zones" {
+  value = [network_zone.app.cidr, network_zone.dmz.cidr]
+}
+
+output "policy_ports" {
+  value = network_policy.web.ports
+}
+"#;
+
+#[test]
+fn nested_blocks_collections_and_outputs_read_as_terraform_draws_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.hcl"), NESTED).unwrap();
+    strata(dir.path(), &["apply", "-auto-approve", "-parallelism", "1"]);
+    let changed = NESTED
+        .replace("reserve   = 0.25", "reserve   = 0.5")
+        .replace("ports = [80, 443]", "ports = [443, 8443]")
+        .replace(
+            "labels = { tier = \"general\", team = \"core\" }",
+            "labels = { tier = \"general\", team = \"payments\", zone = \"a\" }\n  }\n  node_group \"gpu\" {\n    count  = 1\n    cpu    = 16\n    memory = \"64GiB\"\n    gpu    = 2",
+        )
+        .replace("value = network_policy.web.ports", "value = length(network_policy.web.ports)");
+    std::fs::write(dir.path().join("main.hcl"), changed).unwrap();
+    insta::assert_snapshot!("plan_nested_update", strata(dir.path(), &["plan"]));
+}

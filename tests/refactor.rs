@@ -7,7 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{apply_ok, code, inline, sim_addresses, state_addresses, strata, text, write};
+use common::{
+    apply_ok, code, ids_hidden, inline, sim_addresses, state_addresses, strata, text, write,
+};
 
 const PLATFORM: &str = r#"
 site "dc" {}
@@ -167,14 +169,14 @@ fn count_to_for_each_keeps_the_objects() {
     let plan = strata(dir.path(), &["plan"]);
     let shown = String::from_utf8_lossy(&plan.stdout).into_owned();
     assert!(
-        shown.contains("# vm.a[\"web\"] will be updated in place\n  # (moved from vm.a[0])"),
+        shown.contains("# vm.a[\"web\"] will be updated in-place\n  # (moved from vm.a[0])"),
         "{shown}"
     );
     assert!(
         shown.contains("0 to add, 2 to change, 0 to destroy"),
         "{shown}"
     );
-    insta::assert_snapshot!("plan_moved_and_updated", shown);
+    insta::assert_snapshot!("plan_moved_and_updated", ids_hidden(&shown));
     apply_ok(dir.path());
     let after = sim_ids(dir.path());
     assert_eq!(after["vm.a[\"web\"]"], ids["vm.a[0]"]);
@@ -259,7 +261,10 @@ fn removed_without_destroy_forgets_the_object_and_leaves_it_running() {
     );
     let plan = strata(dir.path(), &["plan"]);
     let shown = text(&plan);
-    insta::assert_snapshot!("plan_forget", String::from_utf8_lossy(&plan.stdout));
+    insta::assert_snapshot!(
+        "plan_forget",
+        ids_hidden(&String::from_utf8_lossy(&plan.stdout))
+    );
     assert!(
         shown.contains("# vm.a will no longer be managed by Strata"),
         "{shown}"

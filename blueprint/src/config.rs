@@ -73,6 +73,10 @@ pub struct Fields {
     pub attrs: BTreeMap<String, Field>,
     /// Nested blocks, by block type.
     pub blocks: BTreeMap<String, Vec<NestedBlock>>,
+    /// Attributes and blocks the blueprint did not write: filled from the schema's
+    /// defaults or the service catalog, or placeholders for what the provider computes.
+    /// A plan does not show them as if the blueprint had written them.
+    pub implied: std::collections::BTreeSet<String>,
 }
 
 impl Fields {

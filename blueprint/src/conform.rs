@@ -54,10 +54,10 @@ pub(crate) fn conform(kind: &KindSchema, raw: &RawBlock, diags: &mut Vec<Diagnos
 }
 
 fn default_attr(fields: &mut Fields, name: &str, value: Typed, span: Span) {
-    fields
-        .attrs
-        .entry(name.to_string())
-        .or_insert(Field { value, span });
+    if let std::collections::btree_map::Entry::Vacant(slot) = fields.attrs.entry(name.to_string()) {
+        slot.insert(Field { value, span });
+        fields.implied.insert(name.to_string());
+    }
 }
 
 /// Fills what a platform service's catalog entry implies and the blueprint left unset.
@@ -90,6 +90,7 @@ fn apply_catalog(fields: &mut Fields, span: Span) {
                 span,
             },
         );
+        fields.implied.insert("volume".into());
         fields.blocks.insert(
             "volume".into(),
             vec![NestedBlock {
@@ -156,8 +157,10 @@ fn conform_body(
                         span: raw.span,
                     },
                 );
+                fields.implied.insert(spec.name.to_string());
             }
         } else if spec.computed {
+            fields.implied.insert(spec.name.to_string());
             fields.attrs.insert(
                 spec.name.to_string(),
                 Field {

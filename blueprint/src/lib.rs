@@ -24,8 +24,10 @@ pub mod diagnostic;
 pub mod eval;
 pub mod format;
 pub mod functions;
+pub mod literal;
 pub mod module;
 pub mod parse;
+pub mod quote;
 pub mod refactor;
 pub mod schema;
 pub mod source;
@@ -47,10 +49,21 @@ pub fn load(
     inputs: &Inputs,
     sources: &mut SourceMap,
 ) -> (Config, Diagnostics) {
-    let (config, mut diags) = eval::evaluate(dir, inputs, sources);
+    let (config, diags, _) = load_scope(dir, inputs, sources);
+    (config, diags)
+}
+
+/// [`load`], keeping the root module's scope for evaluating more expressions in it, as
+/// `strata console` does.
+pub fn load_scope(
+    dir: &std::path::Path,
+    inputs: &Inputs,
+    sources: &mut SourceMap,
+) -> (Config, Diagnostics, eval::Scope) {
+    let (config, mut diags, scope) = eval::evaluate_scope(dir, inputs, sources);
     if !diags.has_errors() {
         diags.extend(checks::run(&config));
     }
     diags.normalize(sources);
-    (config, diags)
+    (config, diags, scope)
 }

@@ -81,22 +81,58 @@ pub fn parse_source(
             body: Converter { file }.body(&body, Span::new(file, 0..text.len())),
         }),
         Err(e) => {
-            let mut offset = e.location().offset().min(text.len());
-            while !text.is_char_boundary(offset) {
-                offset -= 1;
-            }
-            let end = text[offset..]
-                .char_indices()
-                .nth(1)
-                .map_or(text.len(), |(i, _)| offset + i);
-            diags.push(Diagnostic::error(
-                Span::new(file, offset..end.max(offset)),
-                "Syntax error",
+            diags.push(syntax_error(
+                file,
+                text,
+                &e,
                 syntax_help(e.message(), e.line()),
             ));
             None
         }
     }
+}
+
+/// Adds `text` to the source map under `name` and parses it as one expression (what is
+/// typed at `strata console`); a syntax error becomes a diagnostic.
+pub fn parse_expression(
+    sources: &mut SourceMap,
+    name: &str,
+    text: String,
+    diags: &mut Diagnostics,
+) -> Option<Expr> {
+    let file = sources.add(name, text);
+    let text = &sources.file(file).text;
+    // hcl-edit takes no line break after an expression.
+    match hcl_edit::parser::parse_expr(text.trim_end()) {
+        Ok(expr) => Some(Converter { file }.expr(&expr, Span::new(file, 0..text.len()))),
+        Err(e) => {
+            let detail = format!("This is not a valid expression: {}.", e.message());
+            diags.push(syntax_error(file, text, &e, detail));
+            None
+        }
+    }
+}
+
+/// The diagnostic of a syntax error in `text`, at the character hcl-edit points at.
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    e: &hcl_edit::parser::Error,
+    detail: String,
+) -> Diagnostic {
+    let mut offset = e.location().offset().min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let end = text[offset..]
+        .char_indices()
+        .nth(1)
+        .map_or(text.len(), |(i, _)| offset + i);
+    Diagnostic::error(
+        Span::new(file, offset..end.max(offset)),
+        "Syntax error",
+        detail,
+    )
 }
 
 /// Reads a literal HCL value given as text (a `-var` value of a list or map type).

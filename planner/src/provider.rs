@@ -52,6 +52,24 @@ pub fn blueprint_schema(kind: &str) -> KindSchema {
     }
 }
 
+/// The plan most providers make: a replacement when an attribute of `schema.force_new`
+/// changes, nothing recomputed.
+pub fn plan_by_schema(schema: &KindSchema, request: &PlanRequest) -> PlanResponse {
+    let requires_replace = match &request.prior {
+        None => Vec::new(),
+        Some(prior) => schema
+            .force_new
+            .iter()
+            .filter(|a| request.desired.get(**a) != prior.get(**a))
+            .map(|a| a.to_string())
+            .collect(),
+    };
+    PlanResponse {
+        requires_replace,
+        ..PlanResponse::default()
+    }
+}
+
 /// Read the current attributes of an object.
 #[derive(Clone, Debug)]
 pub struct ReadRequest {
@@ -111,6 +129,10 @@ pub struct PlanRequest {
 pub struct PlanResponse {
     /// Attributes whose change forces a replacement.
     pub requires_replace: Vec<String>,
+    /// Computed attributes an in-place update gives new values, known only after apply
+    /// (a VM moved to another zone gets an address from it). They leave the planned
+    /// attributes, and what reads them sees them unknown.
+    pub recompute: Vec<String>,
     /// Problems the provider can see before applying (a quota, an unknown image).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -234,22 +256,10 @@ pub trait Provider: Send + Sync {
         blueprint_schema(kind)
     }
 
-    /// What changing `prior` into `desired` needs.
+    /// What changing `prior` into `desired` needs: by default, a replacement when an
+    /// attribute of the schema's `force_new` changes ([`plan_by_schema`]).
     async fn plan(&self, request: PlanRequest) -> PlanResponse {
-        let schema = self.schema(&request.kind);
-        let requires_replace = match &request.prior {
-            None => Vec::new(),
-            Some(prior) => schema
-                .force_new
-                .iter()
-                .filter(|a| request.desired.get(**a) != prior.get(**a))
-                .map(|a| a.to_string())
-                .collect(),
-        };
-        PlanResponse {
-            requires_replace,
-            diagnostics: Vec::new(),
-        }
+        plan_by_schema(&self.schema(&request.kind), &request)
     }
 
     /// The object as it is now.

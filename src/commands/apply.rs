@@ -7,7 +7,7 @@ use planner::plan::{self, Plan};
 
 use crate::cli::ApplyArgs;
 use crate::printer::{Printer, Progress};
-use crate::session::{Session, known, load_blueprint, now};
+use crate::session::{BlueprintEvaluator, Session, known, load_blueprint, now};
 
 pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyhow::Result<u8> {
     if args.flags.dir.is_file() {
@@ -84,39 +84,34 @@ async fn carry_out(
         ..session.state.clone()
     };
     let state = std::mem::replace(&mut session.state, empty);
+    let evaluator = BlueprintEvaluator {
+        dir: session.dir.clone(),
+        vars: flags.vars.clone(),
+    };
     let (state, outcome) = apply::apply(
         plan,
         state,
         &session.providers,
         journal,
         &progress,
+        &evaluator,
         flags.parallelism,
         now(),
     )
     .await;
     progress.finish();
     session.state = state;
-    session.state.outputs = outputs(session, flags);
-    session.save()?;
-    Ok(report(plan, &outcome, printer))
-}
-
-/// The root outputs, evaluated with what now exists.
-fn outputs(
-    session: &Session,
-    flags: &crate::cli::PlanFlags,
-) -> serde_json::Map<String, serde_json::Value> {
+    // Outputs are saved with or without object changes: evaluated with what now exists.
     let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state));
-    config
-        .outputs
-        .iter()
-        .map(|o| {
-            (
-                o.name.clone(),
-                serde_json::json!({ "value": o.value.to_json(), "sensitive": o.sensitive }),
-            )
-        })
-        .collect()
+    session.state.outputs =
+        plan::outputs::after_apply(&config, &session.state.outputs, plan.destroy);
+    session.save()?;
+    let code = report(plan, &outcome, printer);
+    if code == 0 && !plan.destroy && !session.state.outputs.is_empty() {
+        printer.line("\nOutputs:\n");
+        printer.text(&super::output::listing(&session.state.outputs));
+    }
+    Ok(code)
 }
 
 fn report(plan: &Plan, outcome: &Outcome, printer: &mut Printer) -> u8 {

@@ -2,6 +2,7 @@
 
 mod apply;
 mod capacity;
+mod console;
 mod fmt;
 mod graph;
 mod import;
@@ -31,6 +32,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Capacity(args) => capacity::run(&args, printer),
         Command::Simulate(args) => simulate::run(&args, printer),
         Command::Report(args) => report::run(&args, printer),
+        Command::Console(args) => console::run(&args, printer),
     }
 }
 

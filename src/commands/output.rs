@@ -16,16 +16,14 @@ fn name_and_dir(args: &[String]) -> (Option<String>, PathBuf) {
     }
 }
 
+/// How a sensitive output prints: never its value (Terraform prints `<sensitive>` too, but
+/// shows the value when one output is asked for by name; Strata never does).
+pub const SENSITIVE: &str = "<sensitive>";
+
 pub fn run(args: &OutputArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let (name, dir) = name_and_dir(&args.args);
     let state = read_state(&dir, &args.state)?;
-    let shown = |entry: &serde_json::Value| {
-        if entry["sensitive"] == serde_json::Value::Bool(true) {
-            serde_json::Value::String("(sensitive)".into())
-        } else {
-            entry["value"].clone()
-        }
-    };
+    let sensitive = |entry: &serde_json::Value| entry["sensitive"] == serde_json::Value::Bool(true);
     if let Some(name) = &name {
         let Some(entry) = state.outputs.get(name) else {
             printer.failure(&format!(
@@ -34,9 +32,35 @@ pub fn run(args: &OutputArgs, printer: &mut Printer) -> anyhow::Result<u8> {
             ));
             return Ok(1);
         };
-        match shown(entry) {
-            serde_json::Value::String(s) if !args.json => printer.line(&s),
-            value => printer.json(&value),
+        if sensitive(entry) {
+            if args.json || args.raw {
+                printer.failure(&format!(
+                    "output \"{name}\" is sensitive: Strata does not print its value"
+                ));
+                return Ok(1);
+            }
+            printer.line(SENSITIVE);
+            return Ok(0);
+        }
+        let value = &entry["value"];
+        if args.raw {
+            match value {
+                serde_json::Value::String(s) => printer.text(s),
+                serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                    printer.text(&value.to_string())
+                }
+                _ => {
+                    printer.failure(&format!(
+                        "output \"{name}\" is a {}: -raw prints only strings, numbers and bools; use -json",
+                        if value.is_array() { "list" } else if value.is_null() { "null" } else { "map" }
+                    ));
+                    return Ok(1);
+                }
+            }
+        } else if args.json {
+            printer.json(value);
+        } else {
+            printer.line(&blueprint::literal::hcl(value));
         }
         return Ok(0);
     }
@@ -45,17 +69,36 @@ pub fn run(args: &OutputArgs, printer: &mut Printer) -> anyhow::Result<u8> {
             .outputs
             .iter()
             .map(|(k, v)| {
+                let value = if sensitive(v) {
+                    serde_json::Value::String(SENSITIVE.into())
+                } else {
+                    v["value"].clone()
+                };
                 (
                     k.clone(),
-                    serde_json::json!({ "value": shown(v), "sensitive": v["sensitive"] }),
+                    serde_json::json!({ "value": value, "sensitive": v["sensitive"] }),
                 )
             })
             .collect();
         printer.json(&serde_json::Value::Object(all));
     } else {
-        for (name, entry) in &state.outputs {
-            printer.line(&format!("{name} = {}", shown(entry)));
-        }
+        printer.text(&listing(&state.outputs));
     }
     Ok(0)
+}
+
+/// Every output as `name = value` lines in HCL form, sensitive ones as `<sensitive>`: what
+/// `strata output` and the end of an apply print.
+pub fn listing(outputs: &serde_json::Map<String, serde_json::Value>) -> String {
+    outputs
+        .iter()
+        .map(|(name, entry)| {
+            let value = if entry["sensitive"] == serde_json::Value::Bool(true) {
+                SENSITIVE.to_string()
+            } else {
+                blueprint::literal::hcl(&entry["value"])
+            };
+            format!("{name} = {value}\n")
+        })
+        .collect()
 }

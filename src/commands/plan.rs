@@ -2,14 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeSet;
+
 use anyhow::Context;
 use blueprint::{Address, Diagnostics};
-use planner::plan::{self, Plan, PlanOptions};
+use planner::plan::{self, Action, Plan, PlanOptions};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{PlanArgs, PlanFlags};
 use crate::printer::Printer;
-use crate::session::{Session, known, load_blueprint, now};
+use crate::session::{Hidden, Session, known, known_except, load_blueprint, now};
 
 /// A saved plan (`-out FILE`): the plan and the blueprint it was made from.
 #[derive(Serialize, Deserialize)]
@@ -36,8 +38,38 @@ fn addresses(list: &[String], flag: &str) -> anyhow::Result<Vec<Address>> {
         .collect()
 }
 
+/// Adds to `hidden` what `plan` gives new values: every attribute of a replaced object,
+/// the recomputed ones of an update. True when something was added.
+fn hide_renewed(plan: &Plan, hidden: &mut Hidden) -> bool {
+    let mut grew = false;
+    for change in plan.actions() {
+        let entry = hidden.entry(change.address.clone());
+        match change.action {
+            Action::Replace => {
+                let slot = entry.or_insert_with(|| Some(BTreeSet::new()));
+                grew |= slot.is_some();
+                *slot = None;
+            }
+            Action::Update if !change.unknown.is_empty() => {
+                if let Some(names) = entry.or_insert_with(|| Some(BTreeSet::new())) {
+                    for name in &change.unknown {
+                        grew |= names.insert(name.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    grew
+}
+
 /// Opens the state, evaluates the blueprint and makes a plan. `Ok(None)` when the
 /// blueprint or the plan has errors (already printed).
+///
+/// The blueprint is evaluated against the refreshed state. When the plan replaces objects,
+/// their computed attributes (an `id`, an `address` the provider gave out) will change, so
+/// the blueprint is evaluated again with them unknown, until no new replacement appears:
+/// a dependent then shows "(known after apply)" instead of the old object's values.
 pub async fn make(
     flags: &PlanFlags,
     destroy: bool,
@@ -46,8 +78,8 @@ pub async fn make(
 ) -> anyhow::Result<Option<Planned>> {
     let mut session = Session::open(&flags.dir, &flags.state, operation, printer)?;
     let (config, diags, sources) = load_blueprint(&flags.dir, &flags.vars, known(&session.state));
-    printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
+        printer.diagnostics(&diags, &sources);
         return Ok(None);
     }
     session.connect(Some(&config), printer).await?;
@@ -59,8 +91,37 @@ pub async fn make(
         now: now(),
         parallelism: flags.parallelism.max(1) * 4,
     };
-    let (plan, refreshed, problems) =
-        plan::make(&config, &session.state, &session.providers, &options).await;
+    let (refreshed, drift, mut problems) = if options.refresh {
+        plan::refresh(&session.state, &session.providers, options.parallelism).await
+    } else {
+        (session.state.clone(), Vec::new(), Vec::new())
+    };
+    let mut hidden = Hidden::new();
+    // The first evaluation stands when the refresh found every object as the state had it.
+    let mut first =
+        (refreshed.objects == session.state.objects).then_some((config, diags, sources));
+    let (plan, refreshed, sources) = loop {
+        let (config, diags, sources) = first.take().unwrap_or_else(|| {
+            load_blueprint(&flags.dir, &flags.vars, known_except(&refreshed, &hidden))
+        });
+        if diags.has_errors() {
+            printer.diagnostics(&diags, &sources);
+            return Ok(None);
+        }
+        let (plan, state, more) = plan::diff(
+            &config,
+            refreshed.clone(),
+            drift.clone(),
+            &session.providers,
+            &options,
+        )
+        .await;
+        if !hide_renewed(&plan, &mut hidden) {
+            printer.diagnostics(&diags, &sources);
+            problems.extend(more);
+            break (plan, state, sources);
+        }
+    };
     let mut problems: Diagnostics = problems.into_iter().collect();
     problems.normalize(&sources);
     printer.diagnostics(&problems, &sources);

@@ -42,7 +42,7 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
             session
                 .state
                 .objects
-                .retain(|o| o.address != address && !within(&o.address, &address));
+                .retain(|o| !address.includes(&o.address));
             let removed = before - session.state.objects.len();
             if removed == 0 {
                 printer.failure(&format!("no object {address} in the state"));
@@ -117,12 +117,4 @@ async fn mv(args: &crate::cli::StateMoveArgs, printer: &mut Printer) -> anyhow::
     session.save()?;
     printer.line(&format!("Moved {from} to {to}."));
     Ok(0)
-}
-
-/// `vm.web` names every instance of the block: `vm.web[0]`, `vm.web["a"]`.
-fn within(object: &Address, pattern: &Address) -> bool {
-    pattern.key.is_none()
-        && object.module == pattern.module
-        && object.kind == pattern.kind
-        && object.name == pattern.name
 }

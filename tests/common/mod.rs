@@ -83,3 +83,18 @@ pub fn stderr_in(dir: &Path, out: &Output) -> String {
     }
     text.replace(&dir.display().to_string(), "<dir>")
 }
+
+/// A plan's text with provider ids (`id = "vm-000004"`), which depend on the order of
+/// parallel creates, shown as `"<id>"`, for snapshots.
+pub fn ids_hidden(plan: &str) -> String {
+    plan.lines()
+        .map(|line| match line.trim_start().strip_prefix("id") {
+            Some(rest) if rest.trim_start().starts_with("= \"") => {
+                let cut = line.find("= \"").unwrap_or(line.len());
+                format!("{}= \"<id>\"", &line[..cut])
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -7,6 +7,7 @@
 //! gathered with the module they apply in; the moves also take the attributes of existing
 //! objects (`Inputs::known`) to their new addresses before anything reads them.
 
+mod console;
 mod expr;
 mod items;
 mod refactor;
@@ -27,6 +28,7 @@ use crate::source::SourceMap;
 use crate::suggest;
 use crate::value::Value;
 
+pub use console::{Evaluated, Scope};
 use expr::{Ctx, deps_of};
 use items::Item;
 use resource::Keys;
@@ -34,9 +36,14 @@ use state::{CallInsts, ModInst, Slot, Store};
 use tree::Tree;
 pub use variables::{InputValue, Inputs, Known, read_var_file};
 
-/// Loads, evaluates and checks the blueprint in `root`. The configuration holds whatever
-/// could be evaluated; the diagnostics say what could not, and why.
-pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Config, Diagnostics) {
+/// Loads and evaluates the blueprint in `root`. The configuration holds whatever could be
+/// evaluated; the diagnostics say what could not, and why; the scope of the root module
+/// is kept for evaluating more expressions in it.
+pub fn evaluate_scope(
+    root: &Path,
+    inputs: &Inputs,
+    sources: &mut SourceMap,
+) -> (Config, Diagnostics, Scope) {
     let mut diags = Diagnostics::default();
     let tree = Tree::load(root, sources, &mut diags);
     let order = items::evaluation_order(&tree, &mut diags);
@@ -70,7 +77,7 @@ pub fn evaluate(root: &Path, inputs: &Inputs, sources: &mut SourceMap) -> (Confi
     run.config.moves = moves;
     run.config.removals = removals;
     refactor::check(&tree, &run.config, &mut diags);
-    (run.config, diags)
+    (run.config, diags, Scope::new(run.store))
 }
 
 struct Run<'t> {

@@ -1,29 +1,31 @@
 //! Vertical alignment of the `=` of consecutive single-line attributes and
-//! of consecutive trailing comments, as hclwrite does it.
+//! of consecutive trailing comments, as hclwrite's `formatCells`.
 //!
 //! A run of aligned lines is a run of consecutive lines that all have the
 //! cell in question; any other line (blank, comment-only, block header,
-//! opening or closing a multi-line value) ends it. Columns are display
-//! columns (characters since the last line break), so a multi-line comment
-//! or heredoc earlier on the line counts only by its last line.
+//! opening or closing a multi-line value) ends it. Like hclwrite, a line's
+//! width counts the spaces before its tokens and the grapheme clusters of
+//! their text, line breaks inside a token (a multi-line comment, a heredoc)
+//! counting as one each.
+
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::lines::Line;
-use super::render::rendered;
 use super::token::Token;
 
 /// The most spaces alignment adds to a line; a run that would need more is
 /// left unaligned, which keeps the output linear in the size of the input.
+/// (hclwrite has no such bound.)
 const MAX_PADDING: usize = 1000;
 
 /// Adjusts `spaces` so that assign cells, then comment cells, line up.
-pub(super) fn align(src: &str, tokens: &[Token], lines: &[Line], spaces: &mut [usize]) {
-    align_cells(src, tokens, lines, spaces, |line| line.assign);
-    align_cells(src, tokens, lines, spaces, |line| line.comment);
+pub(super) fn align(tokens: &[Token], lines: &[Line], spaces: &mut [usize]) {
+    align_cells(tokens, lines, spaces, |line| line.assign);
+    align_cells(tokens, lines, spaces, |line| line.comment);
 }
 
 /// Aligns the cells that `cell` finds, run by run.
 fn align_cells(
-    src: &str,
     tokens: &[Token],
     lines: &[Line],
     spaces: &mut [usize],
@@ -36,30 +38,25 @@ fn align_cells(
                 let at = cell(line)?;
                 Some((
                     at,
-                    column(src, &tokens[line.start..at], &spaces[line.start..at]),
+                    columns(&tokens[line.start..at], &spaces[line.start..at]),
                 ))
             })
             .collect();
-        let widest = cells.iter().map(|&(_, column)| column).max().unwrap_or(0);
-        let narrowest = cells.iter().map(|&(_, column)| column).min().unwrap_or(0);
+        let widest = cells.iter().map(|&(_, columns)| columns).max().unwrap_or(0);
+        let narrowest = cells.iter().map(|&(_, columns)| columns).min().unwrap_or(0);
         let aligned = widest - narrowest <= MAX_PADDING;
-        for (at, column) in cells {
-            spaces[at] = if aligned { widest - column + 1 } else { 1 };
+        for (at, columns) in cells {
+            spaces[at] = if aligned { widest - columns + 1 } else { 1 };
         }
     }
 }
 
-/// The display column after `tokens` written with `spaces`, from column 0.
-fn column(src: &str, tokens: &[Token], spaces: &[usize]) -> usize {
+/// hclwrite's `Tokens.Columns`: the spaces before `tokens` and the grapheme
+/// clusters of their text.
+fn columns(tokens: &[Token], spaces: &[usize]) -> usize {
     tokens
         .iter()
         .zip(spaces)
-        .fold(0, |column, (token, &before)| {
-            let (body, line_ending) = rendered(src, token);
-            match (line_ending.is_empty(), body.rfind('\n')) {
-                (false, _) => 0,
-                (true, Some(newline)) => body[newline + 1..].chars().count(),
-                (true, None) => column + before + body.chars().count(),
-            }
-        })
+        .map(|(token, &before)| before + token.text.graphemes(true).count())
+        .sum()
 }

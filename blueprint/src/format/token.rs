@@ -1,7 +1,10 @@
 //! Tokens of HCL native syntax, as the formatter sees them.
 //!
-//! A token is a kind and a byte range of the source. Whitespace between
+//! A token is a kind and its text, as hclsyntax's scanner makes them (which
+//! hclwrite, the formatter of `terraform fmt`, works on). Whitespace between
 //! tokens is not represented: the formatter decides it anew.
+
+use std::borrow::Cow;
 
 /// The kind of a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,9 +25,9 @@ pub(super) enum Kind {
     OQuote,
     /// `"` closing a quoted template.
     CQuote,
-    /// `<<EOF` or `<<-EOF` (the line ending after it is not part of the token).
+    /// `<<EOF` or `<<-EOF` with the line ending after it.
     OHeredoc,
-    /// The closing marker of a heredoc, with the indentation before it.
+    /// The closing marker of a heredoc, with the blanks around it on its line.
     CHeredoc,
     /// `${` or `${~`.
     TemplateInterp,
@@ -40,11 +43,11 @@ pub(super) enum Kind {
     Number,
     /// An identifier or keyword.
     Ident,
-    /// A `#` or `//` comment, without its line ending.
+    /// A `#` or `//` comment with its line ending (none at the end of the file).
     LineComment,
     /// A `/* */` comment.
     BlockComment,
-    /// A line ending (`\n` or `\r\n`) outside of template literals.
+    /// A line ending (`\n` or `\r\n`) outside of template literals and comments.
     Newline,
     /// `=`.
     Equal,
@@ -112,29 +115,32 @@ impl Kind {
     }
 }
 
-/// A token: its kind and where it is in the source.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Token {
+/// A token: its kind and its text.
+///
+/// The text is borrowed from the source, except for the tokens that
+/// Terraform's rewrites insert (parentheses, `any`, requoted labels).
+#[derive(Clone, Debug)]
+pub(super) struct Token<'a> {
     pub(super) kind: Kind,
-    pub(super) start: usize,
-    pub(super) end: usize,
-    /// Whether the token is part of a heredoc's content (its interpolations
-    /// included), whose brackets do not count for indentation.
-    pub(super) in_heredoc: bool,
+    pub(super) text: Cow<'a, str>,
 }
 
-impl Token {
-    /// The source text of the token.
-    pub(super) fn text<'a>(&self, src: &'a str) -> &'a str {
-        src.get(self.start..self.end).unwrap_or("")
+impl<'a> Token<'a> {
+    /// A token of `kind` with `text`.
+    pub(super) fn new(kind: Kind, text: impl Into<Cow<'a, str>>) -> Self {
+        Token {
+            kind,
+            text: text.into(),
+        }
     }
 
-    /// The bracket change of the token as it counts for indentation.
-    pub(super) fn nesting_change(&self) -> i32 {
-        if self.in_heredoc {
-            0
-        } else {
-            self.kind.bracket_change()
+    /// Whether the token ends a line: a line ending, or a line comment
+    /// (which includes its line ending, as in hclsyntax).
+    pub(super) fn ends_line(&self) -> bool {
+        match self.kind {
+            Kind::Newline => true,
+            Kind::LineComment => self.text.ends_with('\n'),
+            _ => false,
         }
     }
 }

@@ -21,13 +21,9 @@ fn entry(phase: Phase, op: &Op, change: &Change) -> Entry {
     Entry {
         key: (op.kind == OpKind::Create)
             .then(|| super::create_key(change))
-            .filter(|k| *k != change.address),
+            .filter(|k| *k != change.address.to_string()),
         id: change.id.clone().filter(|_| op.kind != OpKind::Create),
-        dependencies: change
-            .dependencies
-            .iter()
-            .filter_map(|d| d.parse().ok())
-            .collect(),
+        dependencies: change.dependencies.clone(),
         previous_address: change
             .previous_address
             .clone()
@@ -36,7 +32,7 @@ fn entry(phase: Phase, op: &Op, change: &Change) -> Entry {
         ..Entry::new(
             phase,
             journal_op(op.kind),
-            change.address(),
+            change.address.clone(),
             &change.kind,
             &change.provider,
         )

@@ -11,6 +11,7 @@
 mod journal;
 mod order;
 mod record;
+mod resolve;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ use std::collections::HashMap;
 pub use order::{Op, OpKind, cycle, force_create_before_destroy, operations, ordering_problem};
 pub use record::{create_key, settle};
 use record::{moved, object, previous, record};
+pub use resolve::{Evaluate, NoEvaluation};
 
 /// Records every provider call before and after it (the journal).
 #[async_trait]
@@ -68,12 +70,16 @@ impl Outcome {
 type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
 
 /// Carries out a plan against `state`, returning the new state and what happened.
+/// Attributes the plan left unknown are evaluated by `evaluator` when their operation
+/// becomes ready: one evaluation for all the operations that become ready at once.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     plan: &Plan,
     mut state: State,
     providers: &Providers,
     recorder: Arc<dyn Recorder>,
     observer: &dyn Observer,
+    evaluator: &dyn Evaluate,
     parallelism: usize,
     now: u64,
 ) -> (State, Outcome) {
@@ -93,17 +99,39 @@ pub async fn apply(
     let mut running = tokio::task::JoinSet::<OpResult>::new();
     let mut tasks = HashMap::new();
     loop {
-        while running.len() < parallelism.max(1)
+        let mut batch = Vec::new();
+        while running.len() + batch.len() < parallelism.max(1)
             && let Some(i) = ready.pop()
         {
-            if blocked[i] {
-                continue;
+            if !blocked[i] {
+                batch.push(i);
             }
+        }
+        let mut resolved = resolve_batch(&batch, &ops, &changes, evaluator, &state);
+        for i in batch {
+            let attrs = match resolved.remove(&i) {
+                Some(Err(diags)) => {
+                    observer.started(&ops[i]);
+                    fail(
+                        i,
+                        diags,
+                        &ops,
+                        &followers,
+                        &mut blocked,
+                        &mut outcome,
+                        observer,
+                    );
+                    continue;
+                }
+                Some(Ok(attrs)) => Some(attrs),
+                None => None,
+            };
             observer.started(&ops[i]);
             let task = running.spawn(run(
                 i,
                 ops[i].clone(),
                 changes.clone(),
+                attrs,
                 providers.clone(),
                 recorder.clone(),
                 now,
@@ -138,14 +166,15 @@ pub async fn apply(
                     }
                 }
             }
-            Err(diags) => {
-                let summary = diags
-                    .first()
-                    .map_or_else(|| "failed".to_string(), |d| d.summary.clone());
-                observer.finished(op, Some(&summary));
-                skip_followers(i, &ops, &followers, &mut blocked, &mut outcome, observer);
-                outcome.failed.push((op.clone(), diags));
-            }
+            Err(diags) => fail(
+                i,
+                diags,
+                &ops,
+                &followers,
+                &mut blocked,
+                &mut outcome,
+                observer,
+            ),
         }
     }
     // Operations never reached (a cycle between deletes and creates) count as skipped.
@@ -159,6 +188,51 @@ pub async fn apply(
     redirect(&mut state.objects, &moved(&ops, &done, &changes));
     settle(plan, &mut state);
     (state, outcome)
+}
+
+/// The final attributes of the operations in `batch` that have values known only after
+/// apply, by operation index.
+fn resolve_batch(
+    batch: &[usize],
+    ops: &[Op],
+    changes: &[Change],
+    evaluator: &dyn Evaluate,
+    state: &State,
+) -> HashMap<usize, Result<crate::provider::Attrs, Vec<Diagnostic>>> {
+    let needing: Vec<usize> = batch
+        .iter()
+        .copied()
+        .filter(|&i| {
+            matches!(ops[i].kind, OpKind::Create | OpKind::Update)
+                && resolve::needs_resolving(&changes[ops[i].change])
+        })
+        .collect();
+    if needing.is_empty() {
+        return HashMap::new();
+    }
+    let which: Vec<&Change> = needing.iter().map(|&i| &changes[ops[i].change]).collect();
+    needing
+        .into_iter()
+        .zip(resolve::resolve(evaluator, &which, state))
+        .collect()
+}
+
+/// Records a failed operation and skips everything that must follow it.
+fn fail(
+    i: usize,
+    diags: Vec<Diagnostic>,
+    ops: &[Op],
+    followers: &[Vec<usize>],
+    blocked: &mut [bool],
+    outcome: &mut Outcome,
+    observer: &dyn Observer,
+) {
+    let summary = diags
+        .first()
+        .map_or_else(|| "failed".to_string(), |d| d.summary.clone());
+    observer.finished(&ops[i], Some(&summary));
+    skip_followers(i, ops, followers, blocked, outcome, observer);
+    outcome.failed.push((ops[i].clone(), diags));
 }
 
 fn skip_followers(
@@ -175,19 +249,20 @@ fn skip_followers(
             continue;
         }
         blocked[f] = true;
-        observer.skipped(&ops[f], &ops[failed].address);
-        outcome
-            .skipped
-            .push((ops[f].clone(), ops[failed].address.clone()));
+        let because = ops[failed].address.to_string();
+        observer.skipped(&ops[f], &because);
+        outcome.skipped.push((ops[f].clone(), because));
         stack.extend(followers[f].iter().copied());
     }
 }
 
-/// One operation: intent, provider call, outcome.
+/// One operation: intent, provider call, outcome. `resolved` holds the change's final
+/// attributes when the plan left some unknown.
 async fn run(
     i: usize,
     op: Op,
     changes: Arc<Vec<Change>>,
+    resolved: Option<crate::provider::Attrs>,
     providers: Providers,
     recorder: Arc<dyn Recorder>,
     now: u64,
@@ -207,7 +282,7 @@ async fn run(
             format!("{e}. Nothing was changed."),
         );
     }
-    let address = change.address();
+    let address = change.address.clone();
     let result: Result<Option<Object>, Vec<Diagnostic>> = match op.kind {
         OpKind::Create => {
             let response = provider
@@ -215,7 +290,9 @@ async fn run(
                     address: address.clone(),
                     key: create_key(change),
                     kind: change.kind.clone(),
-                    attrs: change.after.clone().unwrap_or_default(),
+                    attrs: resolved
+                        .clone()
+                        .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                 })
                 .await;
             match response.id {
@@ -233,7 +310,9 @@ async fn run(
                     kind: change.kind.clone(),
                     id: id.clone(),
                     prior: change.before.clone().unwrap_or_default(),
-                    attrs: change.after.clone().unwrap_or_default(),
+                    attrs: resolved
+                        .clone()
+                        .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                 })
                 .await;
             if response.diagnostics.iter().any(Diagnostic::is_error) {
@@ -299,3 +378,6 @@ async fn run(
     }
     (i, result)
 }
+
+#[cfg(test)]
+mod tests;

@@ -17,6 +17,9 @@
 //!    one (create_before_destroy, deposed). Not when X needs Y's new object and Y's old
 //!    one must go before the new one is created (a plain replacement): that edge would
 //!    close a cycle, and, as with Terraform, the way out is create_before_destroy on Y.
+//!    An edge of the first kind comes from the state alone, and the dependency it records
+//!    may be an order only (`depends_on`); where it closes a cycle it yields, and the
+//!    delete goes first, as in Terraform.
 //! 5. A replacement's create after its delete; with create_before_destroy, its delete
 //!    after its create.
 //!
@@ -26,7 +29,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use blueprint::Diagnostic;
+use blueprint::{Address, Diagnostic};
 
 use crate::plan::{Action, Change, Plan};
 
@@ -53,7 +56,7 @@ pub struct Op {
     /// What it does.
     pub kind: OpKind,
     /// The object's address.
-    pub address: String,
+    pub address: Address,
     /// Operations (indexes) that must be done first.
     pub after: Vec<usize>,
 }
@@ -114,8 +117,8 @@ pub fn operations(plan: &Plan) -> Vec<Op> {
     for op in ops.iter_mut().filter(|op| op.kind != OpKind::Move) {
         op.after.extend(&moves);
     }
-    let mut writes: HashMap<&str, usize> = HashMap::new();
-    let mut deletes: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
+    let mut writes: HashMap<&Address, usize> = HashMap::new();
+    let mut deletes: HashMap<&Address, Vec<(usize, bool)>> = HashMap::new();
     for (change, step) in changes.iter().zip(&steps) {
         if let Some(w) = step.write {
             writes.insert(&change.address, w);
@@ -127,9 +130,11 @@ pub fn operations(plan: &Plan) -> Vec<Op> {
                 .push((d, step.delete_first));
         }
     }
-    let deletes_of = |y: &str| deletes.get(y).map_or(&[][..], Vec::as_slice);
+    let deletes_of = |y: &Address| deletes.get(y).map_or(&[][..], Vec::as_slice);
+    // Rule 4 edges that come from the state alone: they yield to break a cycle.
+    let mut yielding: HashSet<(usize, usize)> = HashSet::new();
     for (change, step) in changes.iter().zip(&steps) {
-        let needs: HashSet<&str> = change.dependencies.iter().map(String::as_str).collect();
+        let needs: HashSet<&Address> = change.dependencies.iter().collect();
         if let Some(w) = step.write {
             // Rule 2.
             for y in &needs {
@@ -138,18 +143,17 @@ pub fn operations(plan: &Plan) -> Vec<Op> {
                 }
             }
             // Rule 4.
-            let kept: Vec<&str> = match step.delete {
-                None => change
-                    .prior_dependencies
-                    .iter()
-                    .map(String::as_str)
-                    .collect(),
+            let kept: Vec<&Address> = match step.delete {
+                None => change.prior_dependencies.iter().collect(),
                 Some(_) => Vec::new(),
             };
             for y in needs.iter().copied().chain(kept) {
                 for &(d, delete_first) in deletes_of(y) {
                     if !(needs.contains(y) && delete_first) {
                         ops[d].after.push(w);
+                        if !needs.contains(y) {
+                            yielding.insert((w, d));
+                        }
                     }
                 }
             }
@@ -169,6 +173,19 @@ pub fn operations(plan: &Plan) -> Vec<Op> {
         op.after.sort_unstable();
         op.after.dedup();
     }
+    // A dependency the state recorded may be an order only (`depends_on`): where keeping
+    // the update before the delete closes a cycle, the delete goes first, as in Terraform.
+    while let Some(circle) = cycle(&ops) {
+        let n = circle.len();
+        let Some((w, d)) = (0..n)
+            .map(|k| (circle[k], circle[(k + 1) % n]))
+            .find(|edge| yielding.contains(edge))
+        else {
+            break;
+        };
+        ops[d].after.retain(|&b| b != w);
+        yielding.remove(&(w, d));
+    }
     ops
 }
 
@@ -176,7 +193,7 @@ pub fn operations(plan: &Plan) -> Vec<Op> {
 /// replacement depends on, directly or not (Terraform's rule: otherwise the new object
 /// would wait for a dependency whose old object waits for this object's old one).
 pub fn force_create_before_destroy(changes: &mut [Change]) {
-    let index: HashMap<String, usize> = changes
+    let index: HashMap<Address, usize> = changes
         .iter()
         .enumerate()
         .map(|(i, c)| (c.address.clone(), i))
@@ -239,18 +256,23 @@ pub fn cycle(ops: &[Op]) -> Option<Vec<usize>> {
 pub fn ordering_problem(plan: &Plan) -> Option<Diagnostic> {
     let ops = operations(plan);
     let circle = cycle(&ops)?;
+    Some(unordered(&ops, &circle))
+}
+
+/// The error for operations that wait on each other in a circle.
+fn unordered(ops: &[Op], circle: &[usize]) -> Diagnostic {
     let steps: Vec<String> = circle
         .iter()
         .map(|&i| format!("{} {}", verb(ops[i].kind), ops[i].address))
         .collect();
-    let replaced: BTreeSet<&str> = circle
+    let replaced: BTreeSet<String> = circle
         .iter()
         .filter(|&&i| ops[i].kind == OpKind::Create)
-        .map(|&i| ops[i].address.as_str())
+        .map(|&i| ops[i].address.to_string())
         .filter(|a| {
             circle
                 .iter()
-                .any(|&j| ops[j].kind == OpKind::Delete && ops[j].address == *a)
+                .any(|&j| ops[j].kind == OpKind::Delete && ops[j].address.to_string() == *a)
         })
         .collect();
     let way_out = if replaced.is_empty() {
@@ -261,14 +283,14 @@ pub fn ordering_problem(plan: &Plan) -> Option<Diagnostic> {
             replaced.into_iter().collect::<Vec<_>>().join(", ")
         )
     };
-    Some(Diagnostic::error(
+    Diagnostic::error(
         None,
         "The changes of this plan cannot be ordered",
         format!(
             "Each of these must wait for the one before it, and the first for the last: {}. {way_out}",
             steps.join(", then ")
         ),
-    ))
+    )
 }
 
 fn verb(kind: OpKind) -> &'static str {

@@ -18,7 +18,7 @@ pub fn settle(plan: &Plan, state: &mut State) {
         .changes
         .iter()
         .filter(|c| c.action == Action::NoOp)
-        .filter_map(|c| Some(((c.address(), c.id.as_deref()?), c.prevent_destroy)))
+        .filter_map(|c| Some(((c.address.clone(), c.id.as_deref()?), c.prevent_destroy)))
         .collect();
     for object in &mut state.objects {
         if let Some(&protected) = protection.get(&(object.address.clone(), object.id.as_str())) {
@@ -28,12 +28,13 @@ pub fn settle(plan: &Plan, state: &mut State) {
 }
 
 /// The idempotency key of a change's create: its address, or for the new object of a
-/// create-before-destroy replacement (which exists beside the old one) the address and
-/// the old object's id.
+/// create-before-destroy replacement (which exists beside the old one) `ADDRESS#OLDID`.
+/// That is unambiguous whatever the instance key holds: a `#` in a string key stands
+/// inside its quotes, and nothing can follow a whole address, so only one `#` ends one.
 pub fn create_key(change: &Change) -> String {
     match (&change.id, change.action, change.create_before_destroy) {
         (Some(old), Action::Replace, true) => format!("{}#{old}", change.address),
-        _ => change.address.clone(),
+        _ => change.address.to_string(),
     }
 }
 
@@ -51,11 +52,7 @@ pub(super) fn object(
         provider: change.provider.clone(),
         id,
         attributes,
-        dependencies: change
-            .dependencies
-            .iter()
-            .filter_map(|d| d.parse().ok())
-            .collect(),
+        dependencies: change.dependencies.clone(),
         created_at: now,
         sensitive: change.sensitive.clone(),
         prevent_destroy: change.prevent_destroy,
@@ -64,7 +61,7 @@ pub(super) fn object(
 
 /// Puts an operation's result into the state.
 pub(super) fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object>) {
-    let address = change.address();
+    let address = change.address.clone();
     let old_id = change.id.clone().unwrap_or_default();
     // An update changes an object; it was still created when it was (an environment's
     // time to live counts from then).
@@ -110,7 +107,10 @@ pub(super) fn record(state: &mut State, op: &Op, change: &Change, mut object: Op
         state.retired.push(Retired {
             address: change.address.clone(),
             fingerprint: fingerprint.clone(),
-            reason: change.reason.clone().unwrap_or_default(),
+            reason: change
+                .reason
+                .map(|r| r.explain(&change.address))
+                .unwrap_or_default(),
         });
     }
     if op.kind == OpKind::Create {
@@ -119,8 +119,8 @@ pub(super) fn record(state: &mut State, op: &Op, change: &Change, mut object: Op
 }
 
 /// The address a moved object had.
-pub(super) fn previous(change: &Change) -> Option<blueprint::Address> {
-    change.previous_address.as_ref()?.parse().ok()
+pub(super) fn previous(change: &Change) -> Option<Address> {
+    change.previous_address.clone()
 }
 
 /// The moves among the operations that succeeded.
@@ -133,7 +133,7 @@ pub(super) fn moved(ops: &[Op], done: &[bool], changes: &[Change]) -> Vec<Rename
             Some(Rename {
                 id: change.id.clone()?,
                 from: previous(change)?,
-                to: change.address(),
+                to: change.address.clone(),
             })
         })
         .collect()

@@ -1,13 +1,12 @@
-//! Making a plan: refresh, detect drift, diff the blueprint against what exists.
+//! Making a plan: diff the evaluated blueprint against what exists.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use blueprint::{Address, Config, Diagnostic, Instance};
-use tokio::sync::Semaphore;
+use blueprint::{Address, Config, Diagnostic, Instance, InstanceKey};
 
-use super::{Action, Change, Drift, Plan, cascade, moved, protect};
-use crate::provider::{Attrs, PlanRequest, Providers, ReadRequest};
+use super::attrs::{after_update, changed, desired, fingerprint, implied, provider_of, unknown};
+use super::{Action, Change, Drift, Plan, Reason, cascade, moved, protect};
+use crate::provider::{PlanRequest, Providers};
 use crate::state::{Object, State};
 
 /// How to plan.
@@ -27,133 +26,37 @@ pub struct PlanOptions {
     pub parallelism: usize,
 }
 
-/// The provider name an instance uses.
-pub fn provider_of(inst: &Instance) -> String {
-    inst.provider.clone().unwrap_or_else(|| "sim".to_string())
-}
-
-/// The attributes the blueprint asks for: known values only.
-pub fn desired(inst: &Instance) -> Attrs {
-    match inst.fields.to_json() {
-        serde_json::Value::Object(map) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
-        _ => Attrs::new(),
-    }
-}
-
-/// A stable fingerprint of a definition.
-pub fn fingerprint(attrs: &Attrs) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    serde_json::Value::Object(attrs.clone())
-        .to_string()
-        .hash(&mut h);
-    format!("{:016x}", h.finish())
-}
-
-/// Attributes whose desired value differs from the object's: the blueprint's own
-/// attributes only (what the provider adds is not the blueprint's to change).
-fn changed(kind: &str, want: &Attrs, have: &Attrs, ignore: &[String]) -> Vec<String> {
-    if ignore.iter().any(|i| i == "all") {
-        return Vec::new();
-    }
-    let Some(schema) = blueprint::schema::kind(kind) else {
-        return Vec::new();
-    };
-    let names = schema
-        .body
-        .attrs
-        .iter()
-        .filter(|a| !a.computed || want.contains_key(a.name))
-        .map(|a| a.name)
-        .chain(schema.body.blocks.iter().map(|b| b.name));
-    names
-        .filter(|n| !ignore.iter().any(|i| i == n))
-        .filter(|n| want.get(*n) != have.get(*n))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Refreshes every object; returns the refreshed state and the drift found.
-async fn refresh(
-    state: &State,
-    providers: &Providers,
-    parallelism: usize,
-    diags: &mut Vec<Diagnostic>,
-) -> (State, Vec<Drift>) {
-    let limit = Arc::new(Semaphore::new(parallelism.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, object) in state.objects.iter().enumerate() {
-        let Some(provider) = providers.get(&object.provider).cloned() else {
-            diags.push(Diagnostic::error(None, format!("No provider \"{}\" for {}", object.provider, object.address), "The state says this object is managed by a provider this run does not have configured."));
-            continue;
-        };
-        let request = ReadRequest {
-            address: object.address.clone(),
-            kind: object.kind.clone(),
-            id: object.id.clone(),
-        };
-        let limit = limit.clone();
-        tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            (i, provider.read(request).await)
-        });
-    }
-    let mut read: BTreeMap<usize, Option<Attrs>> = BTreeMap::new();
-    while let Some(done) = tasks.join_next().await {
-        if let Ok((i, response)) = done {
-            diags.extend(response.diagnostics);
-            read.insert(i, response.attrs);
-        }
-    }
-    let mut refreshed = state.clone();
-    let mut drift = Vec::new();
-    let mut keep = Vec::with_capacity(state.objects.len());
-    for (i, object) in state.objects.iter().enumerate() {
-        match read.remove(&i) {
-            Some(None) => drift.push(Drift {
-                sensitive: object.sensitive.clone(),
-                address: object.address.to_string(),
-                kind: object.kind.clone(),
-                before: object.attributes.clone(),
-                after: None,
-            }),
-            Some(Some(attrs)) => {
-                if !changed(&object.kind, &attrs, &object.attributes, &[]).is_empty() {
-                    drift.push(Drift {
-                        sensitive: object.sensitive.clone(),
-                        address: object.address.to_string(),
-                        kind: object.kind.clone(),
-                        before: object.attributes.clone(),
-                        after: Some(attrs.clone()),
-                    });
-                }
-                keep.push(Object {
-                    attributes: attrs,
-                    ..object.clone()
-                });
-            }
-            None => keep.push(object.clone()),
-        }
-    }
-    refreshed.objects = keep;
-    (refreshed, drift)
-}
-
 /// Makes a plan: refreshes (unless told not to), then diffs the blueprint against what
 /// exists. Returns the plan, the refreshed state, and problems found (a `prevent_destroy`
-/// in the way, a missing provider).
+/// in the way, a missing provider). A caller that evaluates the blueprint itself against
+/// the refreshed state calls [`super::refresh`] and [`diff`] instead.
 pub async fn make(
     config: &Config,
     state: &State,
     providers: &Providers,
     options: &PlanOptions,
 ) -> (Plan, State, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let (refreshed, drift) = if options.refresh {
-        refresh(state, providers, options.parallelism, &mut diags).await
+    let (refreshed, drift, mut diags) = if options.refresh {
+        super::refresh(state, providers, options.parallelism).await
     } else {
-        (state.clone(), Vec::new())
+        (state.clone(), Vec::new(), Vec::new())
     };
+    let (plan, refreshed, more) = diff(config, refreshed, drift, providers, options).await;
+    diags.extend(more);
+    (plan, refreshed, diags)
+}
+
+/// Diffs the blueprint against the `refreshed` state (with the `drift` its refresh found).
+/// Returns the plan, the state with each object's sensitive attributes as the blueprint
+/// now marks them, and problems found.
+pub async fn diff(
+    config: &Config,
+    refreshed: State,
+    drift: Vec<Drift>,
+    providers: &Providers,
+    options: &PlanOptions,
+) -> (Plan, State, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     // What is sensitive follows the blueprint as it is now.
     let mut refreshed = refreshed;
     let sensitive: HashMap<&Address, &Vec<String>> = config
@@ -170,7 +73,7 @@ pub async fn make(
     let previous_of = |object: &Object| {
         previous
             .get(&(object.address.clone(), object.id.clone()))
-            .map(ToString::to_string)
+            .cloned()
     };
     // Where an interrupted create-before-destroy left two objects at one address, the newer
     // is the object; the older is deposed and deleted.
@@ -181,10 +84,10 @@ pub async fn make(
             *slot = object;
         }
     }
-    let retired: HashMap<&str, &str> = moved_state
+    let retired: HashMap<&Address, &str> = moved_state
         .retired
         .iter()
-        .map(|r| (r.address.as_str(), r.fingerprint.as_str()))
+        .map(|r| (&r.address, r.fingerprint.as_str()))
         .collect();
     let mut changes = Vec::new();
     let mut wanted = BTreeSet::new();
@@ -192,15 +95,16 @@ pub async fn make(
     for inst in config.instances.iter().filter(|i| i.managed) {
         wanted.insert(&inst.address);
         let want = desired(inst);
-        let dependencies: Vec<String> = inst
+        let unknown = unknown(&inst.fields);
+        let dependencies: Vec<Address> = inst
             .deps
             .iter()
             .map(|d| &config.instances[*d])
             .filter(|d| d.managed)
-            .map(|d| d.address.to_string())
+            .map(|d| d.address.clone())
             .collect();
         let mut change = Change {
-            address: inst.address.to_string(),
+            address: inst.address.clone(),
             kind: inst.kind.to_string(),
             provider: provider_of(inst),
             action: Action::NoOp,
@@ -213,6 +117,8 @@ pub async fn make(
             create_before_destroy: inst.lifecycle.create_before_destroy,
             retire: None,
             sensitive: inst.sensitive.clone(),
+            unknown: unknown.clone(),
+            implied: implied(&inst.fields),
             previous_address: None,
             prior_dependencies: Vec::new(),
             prevent_destroy: inst.lifecycle.prevent_destroy,
@@ -224,17 +130,13 @@ pub async fn make(
                 change.id = Some(object.id.clone());
                 change.before = Some(object.attributes.clone());
                 change.after = None;
-                change.dependencies = object
-                    .dependencies
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
+                change.dependencies = object.dependencies.clone();
                 changes.push(change);
             }
             continue;
         }
         let Some(object) = existing.get(&inst.address) else {
-            if retired.get(change.address.as_str()) == Some(&fingerprint(&want).as_str()) {
+            if retired.get(&change.address) == Some(&fingerprint(&want).as_str()) {
                 continue;
             }
             change.action = Action::Create;
@@ -243,20 +145,21 @@ pub async fn make(
         };
         change.id = Some(object.id.clone());
         change.previous_address = previous_of(object);
-        change.prior_dependencies = object
-            .dependencies
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        change.prior_dependencies = object.dependencies.clone();
         change.before = Some(object.attributes.clone());
-        let mut after = object.attributes.clone();
-        after.extend(want.clone());
-        change.after = Some(after);
+        change.after = Some(after_update(
+            inst.kind,
+            &object.attributes,
+            &want,
+            &inst.lifecycle.ignore_changes,
+            &unknown,
+        ));
         let diff = changed(
             inst.kind,
             &want,
             &object.attributes,
             &inst.lifecycle.ignore_changes,
+            &unknown,
         );
         if let Some(reason) = expired(inst, object, options.now) {
             change.action = Action::Delete;
@@ -265,7 +168,7 @@ pub async fn make(
             change.retire = Some(fingerprint(&want));
         } else if options.replace.contains(&inst.address) {
             change.action = Action::Replace;
-            change.reason = Some("-replace".into());
+            change.reason = Some(Reason::ReplaceByRequest);
         } else if !diff.is_empty() {
             let Some(provider) = providers.get(&change.provider) else {
                 diags.push(Diagnostic::error(
@@ -291,18 +194,26 @@ pub async fn make(
                 Action::Replace
             };
             change.replace_because = response.requires_replace;
+            if change.action == Action::Update && !response.recompute.is_empty() {
+                if let Some(after) = change.after.as_mut() {
+                    after.retain(|k, _| !response.recompute.contains(k));
+                }
+                change.unknown.extend(response.recompute);
+                change.unknown.sort();
+                change.unknown.dedup();
+            }
         }
         if matches!(change.action, Action::NoOp | Action::Update)
             && let (Some(provider), Some(after)) = (providers.get(&change.provider), &change.after)
-            && let Some((attrs, target)) =
+            && let Some(attrs) =
                 cascade::forced_by(after, &provider.schema(inst.kind).force_new, &replaced)
         {
             change.action = Action::Replace;
             change.replace_because = attrs;
-            change.reason = Some(format!("{target} is replaced"));
+            change.reason = Some(Reason::ReplaceBecauseDependencyReplaced);
         }
         if matches!(change.action, Action::Replace) {
-            replaced.insert(change.address.clone());
+            replaced.insert(change.address.to_string());
             // A new object: what the provider computed for the old one is not carried over.
             change.after = Some(want);
         }
@@ -320,8 +231,9 @@ pub async fn make(
             .iter()
             .find(|r| r.from.covers(&object.address))
             .filter(|_| !deposed);
+        let previous_address = previous_of(object);
         changes.push(Change {
-            address: object.address.to_string(),
+            address: object.address.clone(),
             kind: object.kind.clone(),
             provider: object.provider.clone(),
             action: match removal {
@@ -333,21 +245,21 @@ pub async fn make(
             after: None,
             replace_because: Vec::new(),
             reason: if deposed {
-                Some("deposed: left behind by an interrupted create_before_destroy".to_string())
-            } else if let Some(r) = removal {
-                Some(format!("removed block, destroy = {}", r.destroy))
+                Some(Reason::DeleteBecauseDeposed)
+            } else if removal.is_some_and(|r| !r.destroy) {
+                None
+            } else if previous_address.is_some() && !options.destroy {
+                Some(Reason::DeleteBecauseNoMoveTarget)
             } else {
-                (!options.destroy).then(|| "no longer in the blueprint".to_string())
+                (!options.destroy).then(|| why_gone(config, &object.address))
             },
-            dependencies: object
-                .dependencies
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            dependencies: object.dependencies.clone(),
             create_before_destroy: false,
             retire: None,
             sensitive: object.sensitive.clone(),
-            previous_address: previous_of(object),
+            unknown: Vec::new(),
+            implied: Vec::new(),
+            previous_address,
             prior_dependencies: Vec::new(),
             prevent_destroy: object.prevent_destroy,
         });
@@ -366,43 +278,63 @@ pub async fn make(
     changes.sort_by(|a, b| a.address.cmp(&b.address));
     let plan = Plan {
         format_version: 1,
-        lineage: state.lineage.clone(),
-        serial: state.serial,
+        lineage: refreshed.lineage.clone(),
+        serial: refreshed.serial,
         destroy: options.destroy,
         changes,
         drift,
+        output_changes: super::outputs::changes(config, &refreshed, options.destroy),
     };
     diags.extend(crate::apply::ordering_problem(&plan));
     (plan, refreshed, diags)
 }
 
 /// An environment past its time to live is destroyed.
-fn expired(inst: &Instance, object: &Object, now: u64) -> Option<String> {
+fn expired(inst: &Instance, object: &Object, now: u64) -> Option<Reason> {
     if inst.kind != "environment" {
         return None;
     }
     let ttl = inst.fields.duration("ttl")? / 1000;
-    (object.created_at.saturating_add(ttl) <= now).then(|| "ttl expired".to_string())
+    (object.created_at.saturating_add(ttl) <= now).then_some(Reason::DeleteBecauseTtlExpired)
+}
+
+/// Why an object the blueprint no longer has is destroyed: its module call is gone, its
+/// block is gone, or its block no longer has its key.
+fn why_gone(config: &Config, address: &Address) -> Reason {
+    let same_module = |a: &Address| {
+        a.module.len() >= address.module.len()
+            && a.module[..address.module.len()] == address.module[..]
+    };
+    if !address.module.is_empty() && !config.instances.iter().any(|i| same_module(&i.address)) {
+        return Reason::DeleteBecauseNoModule;
+    }
+    let siblings: Vec<&Address> = config
+        .instances
+        .iter()
+        .map(|i| &i.address)
+        .filter(|a| a.module == address.module && a.kind == address.kind && a.name == address.name)
+        .collect();
+    match (&address.key, siblings.first().map(|a| &a.key)) {
+        (_, None) => Reason::DeleteBecauseNoResourceConfig,
+        (Some(InstanceKey::Index(_)), Some(Some(InstanceKey::Index(_)))) => {
+            Reason::DeleteBecauseCountIndex
+        }
+        (Some(InstanceKey::Key(_)), Some(Some(InstanceKey::Key(_)))) => {
+            Reason::DeleteBecauseEachKey
+        }
+        _ => Reason::DeleteBecauseWrongRepetition,
+    }
 }
 
 /// Keeps only the targets, what they depend on (creates and updates), and what depends on
 /// them (deletes); everything else becomes NoOp.
 fn restrict(changes: &mut [Change], targets: &[Address]) {
-    let by_address: HashMap<String, usize> = changes
+    let by_address: HashMap<Address, usize> = changes
         .iter()
         .enumerate()
         .map(|(i, c)| (c.address.clone(), i))
         .collect();
-    let is_target = |c: &Change| {
-        let address = c.address();
-        targets.iter().any(|t| {
-            *t == address
-                || (t.key.is_none()
-                    && t.module == address.module
-                    && t.kind == address.kind
-                    && t.name == address.name)
-        })
-    };
+    let is_target = |c: &Change| targets.iter().any(|t| t.includes(&c.address));
     let mut keep: BTreeSet<usize> = changes
         .iter()
         .enumerate()

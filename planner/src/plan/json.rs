@@ -12,6 +12,18 @@ pub fn to_json(plan: &Plan) -> serde_json::Value {
         .map(masked)
         .collect();
     let drift: Vec<super::Drift> = plan.drift.iter().map(masked_drift).collect();
+    let outputs: Vec<super::OutputChange> = plan
+        .output_actions()
+        .map(|o| {
+            let mut shown = o.clone();
+            if o.sensitive {
+                for value in [&mut shown.before, &mut shown.after].into_iter().flatten() {
+                    *value = "(sensitive)".into();
+                }
+            }
+            shown
+        })
+        .collect();
     serde_json::json!({
         "format_version": plan.format_version,
         "lineage": plan.lineage,
@@ -19,6 +31,7 @@ pub fn to_json(plan: &Plan) -> serde_json::Value {
         "destroy": plan.destroy,
         "resource_changes": changes,
         "resource_drift": drift,
+        "output_changes": outputs,
         "summary": { "add": add, "change": change, "destroy": destroy },
     })
 }

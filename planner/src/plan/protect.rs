@@ -11,8 +11,10 @@
 //! `destroy = true` lifts it. Objects an interrupted create_before_destroy left deposed
 //! are not checked: their replacement was.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use blueprint::address::ModuleStep;
+use blueprint::config::Resource;
 use blueprint::{Address, Config, Diagnostic, Span};
 
 use super::{Action, Change};
@@ -35,37 +37,48 @@ pub(super) fn check(
     recorded: &[Object],
     diags: &mut Vec<Diagnostic>,
 ) {
+    let blocks: HashMap<(&[ModuleStep], &str, &str), &Resource> = config
+        .resources
+        .iter()
+        .map(|r| ((r.module.as_slice(), r.kind, r.name.as_str()), r))
+        .collect();
+    let declared: HashSet<&Address> = config.instances.iter().map(|i| &i.address).collect();
+    let protected: HashSet<(&Address, &str)> = recorded
+        .iter()
+        .filter(|o| o.prevent_destroy)
+        .map(|o| (&o.address, o.id.as_str()))
+        .collect();
     for change in changes {
         if !matches!(change.action, Action::Delete | Action::Replace) {
             continue;
         }
-        let address = change.address();
+        let address = &change.address;
         let deposed = current
-            .get(&address)
+            .get(address)
             .is_some_and(|o| Some(&o.id) != change.id.as_ref());
         let lifted = config
             .removals
             .iter()
-            .any(|r| r.destroy && r.from.covers(&address));
+            .any(|r| r.destroy && r.from.covers(address));
         if deposed || lifted {
             continue;
         }
-        let source = match config.resource(&address) {
+        let block = blocks.get(&(
+            address.module.as_slice(),
+            address.kind.as_str(),
+            address.name.as_str(),
+        ));
+        let recorded = change
+            .id
+            .as_deref()
+            .is_some_and(|id| protected.contains(&(address, id)));
+        let source = match block {
             Some(block) if block.lifecycle.prevent_destroy => Source::Block(block.span),
             Some(_) => continue,
-            None if recorded.iter().any(|o| {
-                o.address == address && Some(&o.id) == change.id.as_ref() && o.prevent_destroy
-            }) =>
-            {
-                Source::State
-            }
+            None if recorded => Source::State,
             None => continue,
         };
-        diags.push(diagnostic(
-            change,
-            config.instance(&address).is_some(),
-            source,
-        ));
+        diags.push(diagnostic(change, declared.contains(address), source));
     }
 }
 
@@ -85,7 +98,7 @@ fn diagnostic(change: &Change, declared: bool, source: Source) -> Diagnostic {
     let because = change
         .reason
         .as_ref()
-        .map(|r| format!(" ({r})"))
+        .map(|r| format!(" (because {})", r.explain(&change.address)))
         .unwrap_or(because);
     let summary = format!("{address} cannot be destroyed");
     let remove = |destroy: bool| {
@@ -113,7 +126,7 @@ fn diagnostic(change: &Change, declared: bool, source: Source) -> Diagnostic {
             // Its block is gone, so every instance of it goes: name the whole resource.
             let whole = Address {
                 key: None,
-                ..change.address()
+                ..change.address.clone()
             };
             let remove = |destroy: bool| {
                 format!("`removed {{ from = {whole}  lifecycle {{ destroy = {destroy} }} }}`")
@@ -212,7 +225,7 @@ mod tests {
 
     fn change(at: &str, id: &str, action: Action) -> Change {
         Change {
-            address: at.into(),
+            address: address(at),
             kind: "vm".into(),
             provider: "sim".into(),
             action,
@@ -225,6 +238,8 @@ mod tests {
             create_before_destroy: false,
             retire: None,
             sensitive: Vec::new(),
+            unknown: Vec::new(),
+            implied: Vec::new(),
             previous_address: None,
             prior_dependencies: Vec::new(),
             prevent_destroy: false,

@@ -35,9 +35,7 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{
-    LocalBackend, Object, Rename, State, StateError, address_list, address_text, redirect, sys,
-};
+use super::{LocalBackend, Object, Rename, State, StateError, redirect, sys};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -78,7 +76,6 @@ pub struct Entry {
     /// The call.
     pub op: Op,
     /// The object's address.
-    #[serde(with = "address_text")]
     pub address: Address,
     /// Its resource kind.
     pub kind: String,
@@ -91,7 +88,7 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attrs>,
     /// The objects it was created after.
-    #[serde(default, with = "address_list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Address>,
     /// When it was created, in seconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,7 +101,7 @@ pub struct Entry {
     pub error: Option<String>,
     /// For a move: the address the object had.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_address: Option<String>,
+    pub previous_address: Option<Address>,
     /// The object's `prevent_destroy`, recorded with it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prevent_destroy: bool,
@@ -491,7 +488,7 @@ fn apply(objects: &mut Objects, moves: &mut Vec<Rename>, entry: Entry) -> Result
                     entry.address
                 ));
             };
-            let from: Address = from.parse().map_err(|e| format!("{e}"))?;
+            let from = from.clone();
             if let Some(mut object) = objects.remove(&(from.clone(), id.clone())) {
                 object.address = entry.address.clone();
                 objects.insert((entry.address.clone(), id.clone()), object);
@@ -647,7 +644,7 @@ mod tests {
         let entries = [
             Entry {
                 id: Some("pool-1".into()),
-                previous_address: Some("host_pool.p".into()),
+                previous_address: Some(address("host_pool.p")),
                 prevent_destroy: true,
                 ..Entry::new(
                     Phase::Done,

@@ -33,7 +33,6 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Object {
     /// Its address in the blueprint.
-    #[serde(with = "address_text")]
     pub address: Address,
     /// Its resource kind.
     pub kind: String,
@@ -44,7 +43,6 @@ pub struct Object {
     /// Its attributes: those the blueprint set, and those the provider computed.
     pub attributes: Attrs,
     /// The objects it was created after (direct dependencies only).
-    #[serde(with = "address_list")]
     pub dependencies: Vec<Address>,
     /// When it was created, in seconds since the Unix epoch (environment ttl, job runs).
     pub created_at: u64,
@@ -158,40 +156,9 @@ pub struct State {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Retired {
     /// Its address.
-    pub address: String,
+    pub address: Address,
     /// A fingerprint of the attributes it was defined with.
     pub fingerprint: String,
     /// Why it ended.
     pub reason: String,
-}
-
-pub(crate) mod address_text {
-    use blueprint::Address;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(a: &Address, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(a)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-pub(crate) mod address_list {
-    use blueprint::Address;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(list: &[Address], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(list.iter().map(ToString::to_string))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Address>, D::Error> {
-        Vec::<String>::deserialize(d)?
-            .into_iter()
-            .map(|s| s.parse().map_err(serde::de::Error::custom))
-            .collect()
-    }
 }

@@ -10,8 +10,9 @@ use async_trait::async_trait;
 use blueprint::Diagnostic;
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    ImportRequest, ImportResponse, KindSchema, MoveRequest, MoveResponse, ReadRequest,
-    ReadResponse, UpdateRequest, UpdateResponse, blueprint_schema,
+    ImportRequest, ImportResponse, KindSchema, MoveRequest, MoveResponse, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse, blueprint_schema,
+    plan_by_schema,
 };
 use planner::{Attrs, Provider};
 
@@ -62,6 +63,20 @@ impl Provider for SimProvider {
             }
         }
         schema
+    }
+
+    /// As the schema says, and a VM moved to another zone without an address of its own
+    /// gets a new one from that zone.
+    async fn plan(&self, request: PlanRequest) -> PlanResponse {
+        let mut response = plan_by_schema(&self.schema(&request.kind), &request);
+        if let Some(prior) = &request.prior
+            && request.kind == "vm"
+            && request.desired.get("zone") != prior.get("zone")
+            && !request.desired.contains_key("address")
+        {
+            response.recompute.push("address".into());
+        }
+        response
     }
 
     async fn read(&self, request: ReadRequest) -> ReadResponse {

@@ -20,7 +20,6 @@ pub(crate) struct Record {
     /// Its id, such as `vm-000042`.
     pub id: String,
     /// The address it was created for.
-    #[serde(with = "address_text")]
     pub address: Address,
     /// Its resource kind.
     pub kind: String,
@@ -195,20 +194,5 @@ pub(crate) fn id_prefix(kind: &str) -> &'static str {
         "job" => "job",
         "environment" => "env",
         _ => "obj",
-    }
-}
-
-/// Addresses as their blueprint text.
-mod address_text {
-    use blueprint::Address;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(a: &Address, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(a)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }

@@ -2,11 +2,15 @@
 //!
 //! That is its `hcl::Body` as hcl-rs parses it, except that hcl-rs keeps
 //! the source text of templates, whitespace inside `${ }` included, so each
-//! template is parsed into its elements and compared as those.
+//! template is parsed into its elements and compared as those; and that
+//! what Terraform holds equal, and `terraform fmt` rewrites, is made equal:
+//! block labels are strings however written, an attribute whose value is a
+//! lone interpolation (`"${x}"`) means its expression, and parentheses
+//! (whose grouping the tree already shows) are dropped.
 
 use hcl::expr::{Expression, ObjectKey, Operation, TemplateExpr, TraversalOperator};
 use hcl::template::{Directive, Element, Template};
-use hcl::{Body, Structure};
+use hcl::{BlockLabel, Body, Structure};
 
 /// The meaning of `src`, if hcl-rs parses it.
 pub(super) fn meaning(src: &str) -> Option<Body> {
@@ -18,8 +22,43 @@ pub(super) fn meaning(src: &str) -> Option<Body> {
 fn normalize_body(body: &mut Body) {
     for structure in &mut body.0 {
         match structure {
-            Structure::Attribute(attribute) => normalize(&mut attribute.expr),
-            Structure::Block(block) => normalize_body(&mut block.body),
+            Structure::Attribute(attribute) => {
+                unwrap_interpolation(&mut attribute.expr);
+                normalize(&mut attribute.expr);
+            }
+            Structure::Block(block) => {
+                for label in &mut block.labels {
+                    if let BlockLabel::Identifier(name) = label {
+                        *label = BlockLabel::String(name.to_string());
+                    }
+                }
+                normalize_body(&mut block.body);
+            }
+        }
+    }
+}
+
+/// A quoted template that is one interpolation and nothing else becomes
+/// the interpolated expression, and parentheses around it are dropped, as
+/// many times as that applies.
+fn unwrap_interpolation(expr: &mut Expression) {
+    loop {
+        match expr {
+            Expression::Parenthesis(inner) => {
+                *expr = std::mem::replace(&mut **inner, Expression::Null);
+            }
+            Expression::TemplateExpr(template)
+                if matches!(**template, TemplateExpr::QuotedString(_)) =>
+            {
+                let Ok(parsed) = Template::from_expr(template) else {
+                    return;
+                };
+                let [Element::Interpolation(interpolation)] = parsed.elements() else {
+                    return;
+                };
+                *expr = interpolation.expr.clone();
+            }
+            _ => return,
         }
     }
 }
@@ -49,7 +88,10 @@ fn normalize(expr: &mut Expression) {
             }
         }
         Expression::FuncCall(call) => call.args.iter_mut().for_each(normalize),
-        Expression::Parenthesis(inner) => normalize(inner),
+        Expression::Parenthesis(inner) => {
+            normalize(inner);
+            *expr = std::mem::replace(&mut **inner, Expression::Null);
+        }
         Expression::Conditional(conditional) => {
             normalize(&mut conditional.cond_expr);
             normalize(&mut conditional.true_expr);
@@ -72,7 +114,10 @@ fn normalize(expr: &mut Expression) {
     }
 }
 
-/// A template expression as the debug text of its parsed, normalized elements.
+/// A template expression as the debug text of its parsed, normalized
+/// elements, without backslashes: hcl-rs keeps the literals of a template
+/// nested in an interpolation escaped once more than at the top level, so
+/// that escapes are not compared (the formatter never changes literals).
 fn parsed(expr: &TemplateExpr) -> String {
     let (kind, raw) = match expr {
         TemplateExpr::Heredoc(heredoc) => {
@@ -83,7 +128,7 @@ fn parsed(expr: &TemplateExpr) -> String {
     match Template::from_expr(expr) {
         Ok(mut template) => {
             normalize_template(&mut template);
-            format!("{kind} template {template:?}")
+            format!("{kind} template {template:?}").replace('\\', "")
         }
         // hcl-rs fails to parse some templates it produced itself (quoted
         // templates nested in directives); those compare without whitespace.

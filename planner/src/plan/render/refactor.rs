@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::render::block_header;
-use super::{Action, Change, Plan};
+use super::header;
+use crate::plan::{Action, Change, Plan};
 
 /// An object that only moves.
 pub(super) fn moved_only(out: &mut String, change: &Change) {
@@ -34,13 +34,19 @@ pub(super) fn forgotten(out: &mut String, change: &Change) {
     hidden(out, change, "attributes hidden");
 }
 
+/// The block with its id and how many attributes are not shown.
 fn hidden(out: &mut String, change: &Change, what: &str) {
-    let count = change.before.as_ref().map_or(0, |b| b.len());
-    let _ = writeln!(
-        out,
-        "    {} {{\n        # ({count} {what})\n    }}\n",
-        block_header(&change.address, &change.kind)
-    );
+    let before = change.before.as_ref();
+    let id = change
+        .id
+        .as_ref()
+        .map(|id| serde_json::Value::from(id.as_str()));
+    let count = before.map_or(0, |b| b.keys().filter(|k| *k != "id").count());
+    let _ = writeln!(out, "    {} {{", header(&change.address));
+    if let Some(id) = id {
+        let _ = writeln!(out, "        id = {id}");
+    }
+    let _ = writeln!(out, "        # ({count} {what})\n    }}\n");
 }
 
 /// `, 1 to forget` for the summary line, when the plan forgets objects.

@@ -3,8 +3,9 @@
 //! Produces a flat token stream in the manner of hclsyntax's scanner, which
 //! hclwrite formats: quoted and heredoc templates are split into literal
 //! tokens and the tokens of their `${ }` / `%{ }` sequences, comments are
-//! tokens, and line endings outside of template literals are [`Kind::Newline`]
-//! tokens. Spaces, tabs and lone carriage returns between tokens are dropped.
+//! tokens (a line comment with its line ending), and line endings outside
+//! of template literals and comments are [`Kind::Newline`] tokens. Spaces,
+//! tabs and lone carriage returns between tokens are dropped.
 //!
 //! The lexer checks that brackets match and that strings, heredocs and
 //! comments are terminated; anything else is left to the parser. Heredoc
@@ -15,22 +16,41 @@ use std::collections::HashMap;
 
 use hcl_edit::Ident;
 
+mod heredoc;
+
+use heredoc::Heredoc;
+
 use super::FormatError;
 use super::token::{Kind, Token};
 
+/// The tokens of a file, and the number of bytes after the last one.
+pub(super) struct Lexed<'a> {
+    pub(super) tokens: Vec<Token<'a>>,
+    /// Bytes (spaces and tabs) after the last token, which hclwrite keeps
+    /// as that many spaces at the end of the file.
+    pub(super) trailing: usize,
+}
+
 /// Splits `src` into tokens.
-pub(super) fn lex(src: &str) -> Result<Vec<Token>, FormatError> {
-    let mut lexer = Lexer {
-        src,
-        bytes: src.as_bytes(),
-        pos: 0,
-        tokens: Vec::with_capacity(src.len() / 3),
-        stack: Vec::new(),
-        heredocs: 0,
-        closers: HashMap::new(),
-    };
+pub(super) fn lex(src: &str) -> Result<Lexed<'_>, FormatError> {
+    let mut lexer = Lexer::new(src);
     lexer.run()?;
-    Ok(lexer.tokens)
+    Ok(Lexed {
+        trailing: src.len() - lexer.last_end,
+        tokens: lexer.tokens,
+    })
+}
+
+/// Whether `src` ends inside brackets, a heredoc or a template sequence that it opened
+/// (not inside a quoted string, which cannot span lines).
+pub(super) fn ends_open(src: &str) -> bool {
+    let mut lexer = Lexer::new(src);
+    lexer.run().is_err()
+        && lexer.pos >= lexer.bytes.len()
+        && lexer
+            .stack
+            .last()
+            .is_some_and(|frame| !matches!(frame, Frame::Quoted(_)))
 }
 
 /// The deepest nesting of brackets, quotes and template sequences accepted.
@@ -92,29 +112,32 @@ impl Frame<'_> {
     }
 }
 
-/// State of a heredoc whose content is being read.
-#[derive(Clone, Copy)]
-struct Heredoc<'a> {
-    start: usize,
-    delim: &'a str,
-    at_line_start: bool,
-    first_line: bool,
-}
-
 struct Lexer<'a> {
     src: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    tokens: Vec<Token>,
+    /// The end of the last token.
+    last_end: usize,
+    tokens: Vec<Token<'a>>,
     stack: Vec<Frame<'a>>,
-    /// Number of heredocs on the stack.
-    heredocs: usize,
     /// Per delimiter, the last search for a closing line: where it started
     /// and where it found one.
     closers: HashMap<&'a str, (usize, Option<usize>)>,
 }
 
 impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Self {
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            last_end: 0,
+            tokens: Vec::with_capacity(src.len() / 3),
+            stack: Vec::new(),
+            closers: HashMap::new(),
+        }
+    }
+
     fn run(&mut self) -> Result<(), FormatError> {
         if self.src.starts_with('\u{feff}') {
             self.pos = '\u{feff}'.len_utf8();
@@ -151,12 +174,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, kind: Kind, start: usize, end: usize) {
-        self.tokens.push(Token {
-            kind,
-            start,
-            end,
-            in_heredoc: self.heredocs > 0,
-        });
+        self.tokens
+            .push(Token::new(kind, self.src.get(start..end).unwrap_or("")));
+        self.last_end = end;
     }
 
     /// Pushes a token of `len` bytes at the current position and skips it.
@@ -293,9 +313,13 @@ impl<'a> Lexer<'a> {
         at
     }
 
+    /// A line comment, with its line ending if it has one.
     fn line_comment(&mut self) {
         let rest = &self.bytes[self.pos..];
-        let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let len = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |newline| newline + 1);
         self.emit(Kind::LineComment, len);
     }
 
@@ -308,115 +332,6 @@ impl<'a> Lexer<'a> {
             }
             None => Err(FormatError::new(self.pos, "unterminated comment")),
         }
-    }
-
-    /// `<<EOF` or `<<-EOF` and the line ending after it.
-    fn heredoc_intro(&mut self) -> Result<(), FormatError> {
-        let start = self.pos;
-        let name = start + 2 + usize::from(self.byte(start + 2) == b'-');
-        let name_end = self.ident_end(name);
-        if name_end == name {
-            return Err(FormatError::new(
-                start,
-                "expected a heredoc delimiter after `<<`",
-            ));
-        }
-        let content = match (self.byte(name_end), self.byte(name_end + 1)) {
-            (b'\n', _) => name_end + 1,
-            (b'\r', b'\n') => name_end + 2,
-            _ => {
-                let message = "expected a line break after the heredoc delimiter";
-                return Err(FormatError::new(name_end, message));
-            }
-        };
-        self.enter(Frame::Heredoc(Heredoc {
-            start,
-            delim: &self.src[name..name_end],
-            at_line_start: true,
-            first_line: true,
-        }))?;
-        self.push(Kind::OHeredoc, start, name_end);
-        self.pos = content;
-        self.heredocs += 1;
-        Ok(())
-    }
-
-    /// Reads heredoc content up to the closing marker or a template sequence.
-    fn heredoc(&mut self, mut doc: Heredoc<'a>) -> Result<(), FormatError> {
-        let start = self.pos;
-        loop {
-            if doc.at_line_start && self.closes_heredoc(&doc) {
-                self.literal(Kind::HeredocLit, start);
-                self.stack.pop();
-                self.heredocs -= 1;
-                let end = self.marker_end(self.pos, doc.delim).unwrap_or(self.pos);
-                self.emit(Kind::CHeredoc, end - self.pos);
-                return Ok(());
-            }
-            doc.first_line = false;
-            let Some(&byte) = self.bytes.get(self.pos) else {
-                return Err(self.unclosed());
-            };
-            doc.at_line_start = byte == b'\n';
-            if self.template_start(byte) {
-                self.literal(Kind::HeredocLit, start);
-                if let Some(top) = self.stack.last_mut() {
-                    *top = Frame::Heredoc(doc);
-                }
-                return self.open_sequence(byte);
-            }
-            self.pos += self.escaped_marker_len(byte);
-        }
-    }
-
-    /// Whether the line at the current position closes the heredoc.
-    ///
-    /// Like hcl-edit, a marker on the very first content line only closes
-    /// the heredoc when no later line could.
-    fn closes_heredoc(&mut self, doc: &Heredoc<'a>) -> bool {
-        let Some(end) = self.marker_end(self.pos, doc.delim) else {
-            return false;
-        };
-        !doc.first_line || !self.closes_later(end, doc.delim)
-    }
-
-    /// The end of a closing marker for `delim` on the line starting at `at`.
-    fn marker_end(&self, at: usize, delim: &str) -> Option<usize> {
-        let rest = self.bytes.get(at..)?;
-        let indent = rest
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count();
-        let end = at + indent + delim.len();
-        let continues = self
-            .src
-            .get(end..)
-            .and_then(|after| after.chars().next())
-            .is_some_and(is_id_continue);
-        (rest[indent..].starts_with(delim.as_bytes()) && !continues).then_some(end)
-    }
-
-    /// Whether a later line, after `from`, is a closing marker for `delim`.
-    fn closes_later(&mut self, from: usize, delim: &'a str) -> bool {
-        if let Some(&(searched, found)) = self.closers.get(delim)
-            && searched <= from
-            && found.is_none_or(|at| at > from)
-        {
-            return found.is_some();
-        }
-        let found = self.find_marker_line(from, delim);
-        self.closers.insert(delim, (from, found));
-        found.is_some()
-    }
-
-    fn find_marker_line(&self, mut from: usize, delim: &str) -> Option<usize> {
-        while let Some(offset) = self.bytes.get(from..)?.iter().position(|&b| b == b'\n') {
-            from += offset + 1;
-            if self.marker_end(from, delim).is_some() {
-                return Some(from);
-            }
-        }
-        None
     }
 
     /// Reads quoted template content up to the closing quote or a template sequence.
