@@ -389,3 +389,32 @@ fn state_mv_moves_the_object_in_the_datacenter_too() {
     assert_ne!(ids["vm.a"], id);
     settled(dir.path());
 }
+
+/// An object both moved and replaced gives its computed values anew: what refers to them
+/// reads "(known after apply)", not the old object's values.
+#[test]
+fn a_moved_and_replaced_object_has_its_computed_values_known_after_apply() {
+    let pool_q = "host_pool \"q\" {\n  site  = site.dc\n  hosts = 2\n  host {\n    cpu    = 16\n    memory = \"64GiB\"\n  }\n}\n";
+    let pools = format!("{PLATFORM}{pool_q}");
+    let dir = inline(&format!(
+        "{pools}{}\noutput \"ip\" {{\n  value = vm.a.address\n}}\n",
+        vm("a", "")
+    ));
+    apply_ok(dir.path());
+    write(
+        dir.path(),
+        &format!(
+            "{pools}{}\noutput \"ip\" {{\n  value = vm.b.address\n}}\n\nmoved {{\n  from = vm.a\n  to   = vm.b\n}}\n",
+            vm("b", "").replace("host_pool.p", "host_pool.q")
+        ),
+    );
+    let plan = text(&strata(dir.path(), &["plan"]));
+    assert!(plan.contains("# vm.b must be replaced"), "{plan}");
+    assert!(plan.contains("# (moved from vm.a)"), "{plan}");
+    assert!(
+        plan.contains("~ ip = \"10.0.0.2\" -> (known after apply)"),
+        "{plan}"
+    );
+    apply_ok(dir.path());
+    settled(dir.path());
+}
