@@ -345,7 +345,11 @@ mod random_pairs {
                 plan::render::render(&plan)
             );
             let recording = Recording::default();
-            let journal: Arc<dyn apply::Recorder> = Arc::new(backend.journal().unwrap());
+            let journal: Arc<dyn apply::Recorder> = Arc::new(
+                backend
+                    .journal(planner::state::Protector::default())
+                    .unwrap(),
+            );
             let (mut state, outcome) = apply::apply(
                 &plan,
                 refreshed,
@@ -353,8 +357,11 @@ mod random_pairs {
                 journal,
                 &recording,
                 &Blueprint(dir),
-                parallelism,
-                0,
+                &apply::Walk {
+                    parallelism,
+                    now: 0,
+                    stop: &std::sync::atomic::AtomicBool::new(false),
+                },
             )
             .await;
             assert!(

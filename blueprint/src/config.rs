@@ -339,6 +339,8 @@ pub struct Config {
     pub moves: Vec<Move>,
     /// `removed` blocks of every module.
     pub removals: Vec<Removal>,
+    /// The sensitive values of this evaluation, to mask wherever they could still show.
+    pub redactor: crate::redact::Redactor,
 }
 
 impl Config {

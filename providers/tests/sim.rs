@@ -35,6 +35,7 @@ async fn create(sim: &SimProvider, address: &str, value: Value) -> CreateRespons
         kind: address.kind.clone(),
         address,
         attrs: attrs(value),
+        sensitive: Vec::new(),
     })
     .await
 }
@@ -85,6 +86,7 @@ async fn update(sim: &SimProvider, address: &str, id: &str, value: Value) -> Res
             id: id.to_string(),
             prior: Attrs::new(),
             attrs: attrs(value),
+            sensitive: Vec::new(),
         })
         .await;
     match response.diagnostics.first() {
@@ -631,6 +633,7 @@ async fn drift_shows_in_reads_and_removal_makes_reads_empty() {
             id: id.clone(),
             prior: Attrs::new(),
             attrs: attrs(vm(1, "1GiB")),
+            sensitive: Vec::new(),
         })
         .await;
     assert_eq!(
@@ -935,6 +938,7 @@ async fn apply_blueprint(sim: &SimProvider, dir: &Path) -> BTreeMap<String, Attr
             address: instance.address.clone(),
             kind: instance.kind.to_string(),
             attrs: attrs(instance.fields.to_json()),
+            sensitive: instance.sensitive.clone(),
         };
         let response = sim.create(request).await;
         assert!(

@@ -14,6 +14,7 @@ pub mod outputs;
 mod protect;
 mod refresh;
 pub mod render;
+pub mod saved;
 
 use blueprint::Address;
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,8 @@
 //! them. Once the state is saved, [`LocalBackend::clear_journal`] empties the journal.
 //!
 //! The file is JSON lines (`journal.jsonl`), one entry a line, numbered by `seq` in the
-//! order they were written. Appends from many tasks are group-committed: one writer thread
+//! order they were written. Sensitive attributes (named in the entry) are written
+//! protected, as the state file holds them (see [`Protector`]). Appends from many tasks are group-committed: one writer thread
 //! writes every entry queued while the previous batch was being synced, syncs once, and
 //! then wakes all their callers. A crash can tear only the last line, which reading
 //! ignores.
@@ -19,7 +20,8 @@
 //! # async fn run(backend: planner::state::LocalBackend, address: blueprint::Address)
 //! # -> Result<(), planner::state::StateError> {
 //! use planner::state::{Entry, Op, Phase};
-//! let journal = std::sync::Arc::new(backend.journal()?);
+//! let protector = planner::state::Protector::new(None, "lineage");
+//! let journal = std::sync::Arc::new(backend.journal(protector)?);
 //! journal.append(Entry::new(Phase::Intent, Op::Create, address, "vm", "sim")).await?;
 //! # Ok(()) }
 //! ```
@@ -35,7 +37,7 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{LocalBackend, Object, Rename, State, StateError, redirect, sys};
+use super::{LocalBackend, Object, Protector, Rename, State, StateError, redirect, sys};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -105,6 +107,10 @@ pub struct Entry {
     /// The object's `prevent_destroy`, recorded with it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prevent_destroy: bool,
+    /// Attributes computed from sensitive values: written protected, and sensitive again
+    /// in the state the journal is recovered into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
 }
 
 impl Entry {
@@ -131,6 +137,7 @@ impl Entry {
             error: None,
             previous_address: None,
             prevent_destroy: false,
+            sensitive: Vec::new(),
         }
     }
 
@@ -142,6 +149,7 @@ impl Entry {
             dependencies: object.dependencies.clone(),
             created_at: Some(object.created_at),
             prevent_destroy: object.prevent_destroy,
+            sensitive: object.sensitive.clone(),
             ..Entry::new(
                 Phase::Done,
                 op,
@@ -171,6 +179,7 @@ pub struct Recovery {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
+    protector: Protector,
     sender: Option<mpsc::Sender<Request>>,
     writer: Option<JoinHandle<()>>,
 }
@@ -189,11 +198,15 @@ impl Journal {
         &self.path
     }
 
-    /// Appends `entry` (numbered with the next `seq`) and returns once it is on disk.
+    /// Appends `entry` (numbered with the next `seq`, its sensitive attributes protected)
+    /// and returns once it is on disk.
     ///
     /// Many tasks may append at once: their entries are written and synced together. An
     /// entry is written even if its caller stops waiting for it.
-    pub async fn append(&self, entry: Entry) -> Result<(), StateError> {
+    pub async fn append(&self, mut entry: Entry) -> Result<(), StateError> {
+        if let Some(attributes) = entry.attributes.as_mut() {
+            self.protector.protect_attrs(attributes, &entry.sensitive);
+        }
         let closed = || StateError::Io {
             action: "append to",
             path: self.path.clone(),
@@ -346,12 +359,13 @@ fn read_journal(path: &Path) -> Result<Option<Contents>, StateError> {
 }
 
 impl LocalBackend {
-    /// Opens the journal for appending, creating the folder and file if needed.
+    /// Opens the journal for appending, creating the folder and file if needed; sensitive
+    /// attributes are written protected by `protector`.
     ///
     /// A torn last line left by a crash is cut off first, so new entries start on a line
     /// of their own; entries already there are kept (call [`recover`](Self::recover) and
     /// [`clear_journal`](Self::clear_journal) before a new apply).
-    pub fn journal(&self) -> Result<Journal, StateError> {
+    pub fn journal(&self, protector: Protector) -> Result<Journal, StateError> {
         let path = self.journal_path();
         fs::create_dir_all(self.dir()).map_err(StateError::io("create the folder", self.dir()))?;
         let existing = read_journal(&path)?;
@@ -391,6 +405,7 @@ impl LocalBackend {
             .map_err(StateError::io("start the writer thread for", &path))?;
         Ok(Journal {
             path,
+            protector,
             sender: Some(sender),
             writer: Some(writer),
         })
@@ -526,6 +541,7 @@ fn apply(objects: &mut Objects, moves: &mut Vec<Rename>, entry: Entry) -> Result
                 }
                 if let Some(attributes) = entry.attributes {
                     object.attributes = attributes;
+                    object.sensitive = entry.sensitive;
                 }
                 object.dependencies = entry.dependencies;
                 object.prevent_destroy = entry.prevent_destroy;
@@ -556,7 +572,7 @@ fn apply(objects: &mut Objects, moves: &mut Vec<Rename>, entry: Entry) -> Result
                 attributes: entry.attributes.unwrap_or_default(),
                 dependencies: entry.dependencies,
                 created_at: entry.created_at.unwrap_or(0),
-                sensitive: Vec::new(),
+                sensitive: entry.sensitive,
                 prevent_destroy: entry.prevent_destroy,
             };
             objects.insert((entry.address, id), object);
@@ -771,7 +787,7 @@ mod tests {
             (1, 0, true)
         );
 
-        let journal = backend.journal().unwrap();
+        let journal = backend.journal(Protector::new(None, "test")).unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -800,7 +816,7 @@ mod tests {
         fs::write(backend.journal_path(), &line).unwrap();
         let mut state = LocalBackend::new_state();
         assert_eq!(backend.recover(&mut state).unwrap().applied, 1);
-        let journal = backend.journal().unwrap();
+        let journal = backend.journal(Protector::new(None, "test")).unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -831,7 +847,7 @@ mod tests {
                 .contains("journal.jsonl is damaged at line 1"),
             "{err}"
         );
-        assert!(backend.journal().is_err());
+        assert!(backend.journal(Protector::new(None, "test")).is_err());
     }
 
     #[test]
@@ -881,7 +897,7 @@ mod tests {
         const PER_TASK: usize = 2_000;
         let dir = tempfile::tempdir().unwrap();
         let backend = LocalBackend::new(dir.path());
-        let journal = Arc::new(backend.journal().unwrap());
+        let journal = Arc::new(backend.journal(Protector::new(None, "test")).unwrap());
         let tasks: Vec<_> = (0..TASKS)
             .map(|t| {
                 let journal = Arc::clone(&journal);
@@ -931,7 +947,7 @@ mod tests {
     async fn appends_after_the_writer_failed_report_errors() {
         let dir = tempfile::tempdir().unwrap();
         let backend = LocalBackend::new(dir.path());
-        let mut journal = backend.journal().unwrap();
+        let mut journal = backend.journal(Protector::new(None, "test")).unwrap();
         journal.sender = None;
         let err = journal
             .append(intent(Op::Create, "vm.a"))
