@@ -215,8 +215,10 @@ impl Typed {
         match self {
             Typed::Unknown => Value::Unknown,
             Typed::Bool(b) => Value::Bool(*b),
-            Typed::Int(i) => Value::Number(*i as f64),
-            Typed::Num(n) | Typed::Ratio(n) => Value::Number(*n),
+            Typed::Int(i) => Value::number(*i),
+            Typed::Num(n) | Typed::Ratio(n) => {
+                crate::number::Number::from_f64(*n).map_or(Value::Unknown, Value::Number)
+            }
             Typed::Str(s) => Value::String(s.clone()),
             Typed::Size(b) => Value::string(units::format_size(*b)),
             Typed::Duration(ms) => Value::string(units::format_duration(*ms)),

@@ -10,9 +10,11 @@
 mod console;
 mod expr;
 mod items;
+mod operators;
 mod refactor;
 mod refs;
 mod resource;
+mod special;
 mod state;
 mod traverse;
 mod tree;
@@ -53,6 +55,7 @@ pub fn evaluate_scope(
         store: Store {
             insts: vec![ModInst::default()],
             known: refactor::known_after(&inputs.known, &moves),
+            plan_time: jiff::Timestamp::now(),
             node_dirs: tree
                 .nodes
                 .iter()

@@ -376,7 +376,7 @@ fn dynamic(ctx: &mut Ctx, block: &Block, out: &mut Vec<RawBlock>) {
         Value::List(items) | Value::Set(items) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+            .map(|(i, v)| (Value::number(i), v.clone()))
             .collect(),
         Value::Map(m) => m
             .iter()

@@ -69,7 +69,12 @@ fn parts(expr: &Expr) -> Result<Vec<Part<'_>>, String> {
 
 fn key(expr: &Expr) -> Result<InstanceKey, String> {
     match &expr.kind {
-        ExprKind::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Ok(InstanceKey::Index(*n as i64)),
+        ExprKind::Number(n)
+            if !n.is_negative()
+                && let Some(i) = n.to_i64() =>
+        {
+            Ok(InstanceKey::Index(i))
+        }
         ExprKind::Template(parts) => match parts.as_slice() {
             [TemplatePart::Literal(s)] => Ok(InstanceKey::Key(s.clone())),
             [] => Ok(InstanceKey::Key(String::new())),
