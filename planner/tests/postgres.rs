@@ -51,6 +51,7 @@ fn object(address: &str) -> planner::state::Object {
         dependencies: Vec::new(),
         created_at: 1,
         sensitive: Vec::new(),
+        prevent_destroy: false,
     }
 }
 

@@ -35,7 +35,7 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{Object, Protector, State, StateError};
+use super::{Object, Protector, Rename, State, StateError, redirect};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -60,6 +60,10 @@ pub enum Op {
     Update,
     /// `Provider::delete`.
     Delete,
+    /// `Provider::moved`: the object at `previous_address` now lives at `address`.
+    Move,
+    /// No provider call: the object is no longer managed (a `removed` block).
+    Forget,
 }
 
 /// One line of the journal.
@@ -95,6 +99,12 @@ pub struct Entry {
     /// Why the call failed (`Failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For a move: the address the object had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_address: Option<Address>,
+    /// The object's `prevent_destroy`, recorded with it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
     /// Attributes computed from sensitive values: written protected, and sensitive again
     /// in the state the journal is recovered into.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -123,6 +133,8 @@ impl Entry {
             created_at: None,
             key: None,
             error: None,
+            previous_address: None,
+            prevent_destroy: false,
             sensitive: Vec::new(),
         }
     }
@@ -134,6 +146,7 @@ impl Entry {
             attributes: Some(object.attributes.clone()),
             dependencies: object.dependencies.clone(),
             created_at: Some(object.created_at),
+            prevent_destroy: object.prevent_destroy,
             sensitive: object.sensitive.clone(),
             ..Entry::new(
                 Phase::Done,
@@ -312,6 +325,7 @@ pub(crate) fn replay(
     let mut open: HashMap<(Address, Op), VecDeque<usize>> = HashMap::new();
     let mut intents: Vec<Option<Entry>> = Vec::new();
     let mut objects: Option<Objects> = None;
+    let mut moves = Vec::new();
     for (line, entry) in entries {
         let key = (entry.address.clone(), entry.op);
         if entry.phase == Phase::Intent {
@@ -329,12 +343,13 @@ pub(crate) fn replay(
                     .map(|o| ((o.address.clone(), o.id.clone()), o))
                     .collect()
             });
-            apply(objects, entry).map_err(|message| (line, message))?;
+            apply(objects, &mut moves, entry).map_err(|message| (line, message))?;
             recovery.applied += 1;
         }
     }
     if let Some(objects) = objects {
         state.objects = objects.into_values().collect();
+        redirect(&mut state.objects, &moves);
     }
     recovery.pending = intents.into_iter().flatten().collect();
     Ok(recovery)
@@ -344,8 +359,9 @@ pub(crate) fn replay(
 /// stands beside the old one until the old one is deleted.
 type Objects = BTreeMap<(Address, String), Object>;
 
-/// Applies one `Done` entry to the objects.
-fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
+/// Applies one `Done` entry to the objects; a move renames its object and is added to
+/// `moves`, whose references are redirected once every entry is applied.
+fn apply(objects: &mut Objects, moves: &mut Vec<Rename>, entry: Entry) -> Result<(), String> {
     let at = |objects: &Objects, address: &Address| -> Vec<(Address, String)> {
         objects
             .keys()
@@ -354,7 +370,25 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
             .collect()
     };
     match entry.op {
-        Op::Delete => {
+        Op::Move => {
+            let (Some(id), Some(from)) = (&entry.id, &entry.previous_address) else {
+                return Err(format!(
+                    "the move to {} has no id or previous address",
+                    entry.address
+                ));
+            };
+            let from = from.clone();
+            if let Some(mut object) = objects.remove(&(from.clone(), id.clone())) {
+                object.address = entry.address.clone();
+                objects.insert((entry.address.clone(), id.clone()), object);
+            }
+            moves.push(Rename {
+                id: id.clone(),
+                from,
+                to: entry.address.clone(),
+            });
+        }
+        Op::Delete | Op::Forget => {
             for key in at(objects, &entry.address) {
                 if entry.id.as_ref().is_none_or(|id| *id == key.1) {
                     objects.remove(&key);
@@ -384,6 +418,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                     object.sensitive = entry.sensitive;
                 }
                 object.dependencies = entry.dependencies;
+                object.prevent_destroy = entry.prevent_destroy;
                 if let Some(created_at) = entry.created_at {
                     object.created_at = created_at;
                 }
@@ -412,6 +447,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                 dependencies: entry.dependencies,
                 created_at: entry.created_at.unwrap_or(0),
                 sensitive: entry.sensitive,
+                prevent_destroy: entry.prevent_destroy,
             };
             objects.insert((entry.address, id), object);
         }

@@ -202,6 +202,7 @@ impl LocalBackend {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::sync::Arc;
 
     use blueprint::Address;
@@ -257,6 +258,68 @@ mod tests {
     }
 
     #[test]
+    fn recover_replays_moves_forgets_and_protection() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = LocalBackend::new(dir.path());
+        let mut state = LocalBackend::new_state();
+        let mut pool = Object {
+            address: address("host_pool.p"),
+            kind: "host_pool".into(),
+            provider: "sim".into(),
+            id: "pool-1".into(),
+            attributes: Attrs::new(),
+            dependencies: Vec::new(),
+            created_at: 5,
+            sensitive: Vec::new(),
+            prevent_destroy: false,
+        };
+        let mut vm = pool.clone();
+        (vm.address, vm.kind, vm.id) = (address("vm.a"), "vm".into(), "vm-1".into());
+        vm.dependencies = vec![address("host_pool.p")];
+        vm.attributes.insert("pool".into(), "host_pool.p".into());
+        pool.prevent_destroy = true;
+        let mut gone = vm.clone();
+        (gone.address, gone.id) = (address("vm.gone"), "vm-2".into());
+        state.objects = vec![pool, vm, gone];
+        let entries = [
+            Entry {
+                id: Some("pool-1".into()),
+                previous_address: Some(address("host_pool.p")),
+                prevent_destroy: true,
+                ..Entry::new(
+                    Phase::Done,
+                    Op::Move,
+                    address("host_pool.q"),
+                    "host_pool",
+                    "sim",
+                )
+            },
+            Entry {
+                id: Some("vm-2".into()),
+                ..Entry::new(Phase::Done, Op::Forget, address("vm.gone"), "vm", "sim")
+            },
+            Entry {
+                prevent_destroy: true,
+                ..done(Op::Create, "vm.new", "vm-3", 1)
+            },
+        ];
+        write_lines(&backend, &entries, "");
+        assert_eq!(backend.recover(&mut state).unwrap().applied, 3);
+        let by: BTreeMap<String, &Object> = state
+            .objects
+            .iter()
+            .map(|o| (o.address.to_string(), o))
+            .collect();
+        assert_eq!(
+            by.keys().collect::<Vec<_>>(),
+            ["host_pool.q", "vm.a", "vm.new"]
+        );
+        assert!(by["host_pool.q"].prevent_destroy && by["vm.new"].prevent_destroy);
+        assert_eq!(by["vm.a"].dependencies, [address("host_pool.q")]);
+        assert_eq!(by["vm.a"].attributes["pool"], "host_pool.q");
+    }
+
+    #[test]
     fn recover_applies_done_entries_and_returns_pending_intents() {
         let dir = tempfile::tempdir().unwrap();
         let backend = LocalBackend::new(dir.path());
@@ -270,6 +333,7 @@ mod tests {
             dependencies: Vec::new(),
             created_at: 5,
             sensitive: Vec::new(),
+            prevent_destroy: false,
         });
         state.objects.push(Object {
             address: address("vm.keep"),
