@@ -27,9 +27,15 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Destroy everything the blueprint manages, in reverse dependency order.
     Destroy(ApplyArgs),
+    /// Set up the blueprint's backend, where its state is kept (and move the states there
+    /// when it changed).
+    Init(InitArgs),
     /// Inspect and edit the state.
     #[command(subcommand)]
     State(StateCommand),
+    /// Workspaces: one state per workspace (dev, test, prod) for the same blueprint.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Print the root outputs of the last apply.
     Output(OutputArgs),
     /// Take an existing object under management.
@@ -54,7 +60,8 @@ pub enum Command {
 /// Where the state lives and how long to wait for its lock.
 #[derive(Debug, Args, Default, Clone)]
 pub struct StateArgs {
-    /// The state folder (default: DIR/.strata).
+    /// The local state folder (default: DIR/.strata): the local backend's states and the
+    /// simulated datacenter.
     #[arg(long = "state-dir", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
     /// How long to wait for the state lock, such as 10s.
@@ -125,6 +132,87 @@ pub enum StateCommand {
     Mv(StateMoveArgs),
     /// Remove a lock left by a run that cannot release it.
     Unlock(StateUnlockArgs),
+    /// List the locks held, in every workspace.
+    Locks(StateDirArgs),
+    /// List the versions of the workspace's state that are kept.
+    History(StateDirArgs),
+    /// Print the workspace's state (or a kept version of it) as JSON.
+    Pull(StatePullArgs),
+    /// Write a state file as the workspace's next version.
+    Push(StatePushArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatePullArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Print this kept version instead of the current one (`strata state history`).
+    #[arg(long, value_name = "N")]
+    pub serial: Option<u64>,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatePushArgs {
+    /// The state file, as `strata state pull` prints it.
+    pub file: PathBuf,
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Move every workspace's state from the backend set up before to the blueprint's.
+    #[arg(long = "migrate-state", conflicts_with = "reconfigure")]
+    pub migrate_state: bool,
+    /// Use the blueprint's backend as it is, leaving the states of the one before where
+    /// they are.
+    #[arg(long)]
+    pub reconfigure: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace and select it.
+    New(WorkspaceNameArgs),
+    /// Select the workspace the commands run in this folder act on.
+    Select(WorkspaceNameArgs),
+    /// List the workspaces; the selected one is marked with `*`.
+    List(StateDirArgs),
+    /// Print the selected workspace.
+    Show(StateDirArgs),
+    /// Delete a workspace and every version of its state.
+    Delete(WorkspaceDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceNameArgs {
+    /// The workspace: letters, digits, `-` and `_`.
+    pub name: String,
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceDeleteArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceNameArgs,
+    /// Delete it even though its state still manages objects (they are left as they are).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -162,7 +250,7 @@ pub struct StateMoveArgs {
 
 #[derive(Debug, Args)]
 pub struct StateUnlockArgs {
-    /// The lock id, as the error about the held lock shows it.
+    /// The lock id, as the error about the held lock and `strata state locks` show it.
     pub id: String,
     /// The blueprint folder.
     #[arg(default_value = ".")]

@@ -3,6 +3,7 @@
 //! `commands/`; everything printed goes through the [`printer::Printer`].
 
 mod args;
+mod backend;
 mod cli;
 mod commands;
 mod interrupt;

@@ -218,12 +218,20 @@ fn read_backend(block: &Block, diags: &mut Diagnostics) -> Option<BackendBlock> 
 }
 
 /// The backend block of the blueprint in `dir`, read without evaluating anything; `None`
-/// when there is none (the local backend). The diagnostics are those of reading the
-/// folder's files and declarations.
+/// when there is none (the local backend). The diagnostics are those of parsing the
+/// folder's files and of its `strata` blocks only: a mistake elsewhere in the blueprint
+/// does not keep the state from being read.
 pub fn read(dir: &Path, sources: &mut SourceMap) -> (Option<BackendBlock>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let files = crate::parse::parse_dir(dir, sources, &mut diags);
-    let module = Module::from_files(dir, files, &mut diags);
+    let mut module = Module::default();
+    for file in files {
+        for block in file.body.blocks {
+            if block.kind.name == "strata" {
+                module.declare_settings(block, &mut diags);
+            }
+        }
+    }
     diags.normalize(sources);
     (module.backend, diags)
 }

@@ -94,9 +94,8 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
         write: &Write,
     ) -> Result<(), StateError>;
 
-    /// Writes `state` unchanged (its lineage and serial kept) as the first version of a
-    /// workspace that has no state: a migration from another backend. Refused when the
-    /// workspace has a state.
+    /// Writes `state` unchanged (its lineage and serial kept) as the workspace's current
+    /// version: a migration from another backend. Refused unless [`may_import`] allows it.
     async fn import(&self, workspace: &str, state: &State, write: &Write)
     -> Result<(), StateError>;
 
@@ -174,6 +173,30 @@ pub fn follows(place: &str, stored: Option<(&str, u64)>, state: &State) -> Resul
             }
         ))),
         Some(_) => Ok(()),
+    }
+}
+
+/// The rule of an import (a state moved from another backend, its lineage and serial
+/// kept): into a workspace with no state, or over an older version of the same state (a
+/// copy left by an earlier migration, behind the one moved). Anything else would lose a
+/// version that is not in the state moved.
+pub fn may_import(
+    place: &str,
+    stored: Option<(&str, u64)>,
+    state: &State,
+) -> Result<(), StateError> {
+    match stored {
+        None => Ok(()),
+        Some((lineage, serial)) if lineage == state.lineage && serial < state.serial => Ok(()),
+        Some((lineage, serial)) => Err(StateError::Conflict {
+            place: place.to_string(),
+            message: format!(
+                "there is a state here already (serial {serial}, lineage {lineage}), and the \
+                 one moved (serial {}, lineage {}) is not a later version of it; move it into \
+                 a workspace that has none, or delete this one first",
+                state.serial, state.lineage
+            ),
+        }),
     }
 }
 

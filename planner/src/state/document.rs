@@ -73,3 +73,11 @@ pub(crate) fn prepare(state: &mut State) -> (u64, u32) {
     state.objects.sort_by(|a, b| a.address.cmp(&b.address));
     old
 }
+
+/// Reads a state document given by hand (`strata state push FILE`): `place` names it in
+/// errors.
+pub fn read(bytes: &[u8], place: &str) -> Result<State, StateError> {
+    parse(bytes, place, || {
+        "fix it, or pull the state again with `strata state pull`".to_string()
+    })
+}

@@ -27,6 +27,7 @@ mod sys;
 
 pub use backend::{Backend, DEFAULT_WORKSPACE, Version, Write, check_workspace_name, follows};
 pub use digest::{restore, stands_for};
+pub use document::read as read_document;
 pub use error::StateError;
 pub use journal::{Entry, Journal, Op, Phase, Recovery};
 pub use local::LocalBackend;
@@ -36,6 +37,7 @@ pub use postgres::{
     password,
 };
 pub use seal::{Protector, SealError, StateKey, is_protected, is_sealed, protect, unseal};
+pub use sys::format_utc;
 
 /// The state format version this build writes.
 pub const FORMAT_VERSION: u32 = 1;

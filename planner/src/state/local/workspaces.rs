@@ -9,7 +9,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use async_trait::async_trait;
 
-use super::super::backend::{check_workspace_name, follows, sort_workspaces};
+use super::super::backend::{check_workspace_name, follows, may_import, sort_workspaces};
 use super::super::document;
 use super::{LocalBackend, WORKSPACES_DIR};
 use crate::state::{
@@ -161,15 +161,12 @@ impl Backend for LocalBackend {
     ) -> Result<(), StateError> {
         let folder = self.workspace(workspace);
         folder.check_held(write)?;
-        if let Some((lineage, serial)) = folder.stored_head()? {
-            return Err(StateError::Conflict {
-                place: folder.state_path().display().to_string(),
-                message: format!(
-                    "there is a state here already (serial {serial}, lineage {lineage}); a \
-                     state is moved only into a workspace that has none"
-                ),
-            });
-        }
+        let stored = folder.stored_head()?;
+        may_import(
+            &folder.state_path().display().to_string(),
+            stored.as_ref().map(|(l, s)| (l.as_str(), *s)),
+            state,
+        )?;
         folder.write_state(state)?;
         folder.clear_journal()
     }

@@ -154,7 +154,7 @@ fn url_password_ranges(url: &str, start: usize) -> Vec<std::ops::Range<usize>> {
     }
     if let Some(query) = url[authority_end..].find('?') {
         let mut offset = authority_end + query + 1;
-        for pair in url[offset..].to_string().split('&') {
+        for pair in url[offset..].split('&') {
             if let Some(value) = pair.strip_prefix("password=") {
                 let begin = offset + "password=".len();
                 ranges.push(begin..begin + value.len());

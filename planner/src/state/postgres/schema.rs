@@ -7,7 +7,8 @@
 use tokio_postgres::Client;
 
 /// Each migration's statements; `{s}` is the quoted schema.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE {s}.workspaces (
     name text PRIMARY KEY,
     created_at timestamptz NOT NULL DEFAULT now()
@@ -59,7 +60,32 @@ CREATE TABLE {s}.journal (
     entry text NOT NULL,
     PRIMARY KEY (workspace, seq)
 );
-"#];
+"#,
+    // 2: an import (`strata init -migrate-state`, which sets `strata.importing` for its
+    // transaction) may follow an older copy of its state with a later serial: the versions
+    // between were written in the other backend.
+    r#"
+CREATE OR REPLACE FUNCTION {s}.states_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    last bigint;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'state versions are kept as written; write a new version instead'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    SELECT max(serial) INTO last FROM {s}.states WHERE workspace = NEW.workspace;
+    IF last IS NOT NULL AND NEW.serial <> last + 1
+        AND NOT (coalesce(current_setting('strata.importing', true), '') = 'on'
+                 AND NEW.serial > last) THEN
+        RAISE EXCEPTION 'serial % of workspace % does not follow serial %',
+            NEW.serial, NEW.workspace, last
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+"#,
+];
 
 /// The schema version this build writes.
 pub(crate) const VERSION: usize = MIGRATIONS.len();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_postgres::Transaction;
 
-use super::super::backend::{check_workspace_name, follows, sort_workspaces};
+use super::super::backend::{check_workspace_name, follows, may_import, sort_workspaces};
 use super::super::{document, sys};
 use super::PostgresBackend;
 use crate::state::{
@@ -314,15 +314,15 @@ impl Backend for PostgresBackend {
             .transaction()
             .await
             .map_err(|e| self.failed("write the state", e))?;
-        if let Some((lineage, serial)) = self.begin_write(&tx, workspace, write).await? {
-            return Err(StateError::Conflict {
-                place: self.place(workspace),
-                message: format!(
-                    "there is a state here already (serial {serial}, lineage {lineage}); a \
-                     state is moved only into a workspace that has none"
-                ),
-            });
-        }
+        let stored = self.begin_write(&tx, workspace, write).await?;
+        may_import(
+            &self.place(workspace),
+            stored.as_ref().map(|(l, s)| (l.as_str(), *s)),
+            state,
+        )?;
+        tx.execute("SET LOCAL strata.importing = 'on'", &[])
+            .await
+            .map_err(|e| self.failed("write the state", e))?;
         self.insert_version(&tx, workspace, state, write).await?;
         tx.commit()
             .await
