@@ -75,17 +75,18 @@ pub const MIN_LEASE_MS: u64 = 1_000;
 impl Module {
     /// Reads a `strata { backend "KIND" { ... } }` block into [`Module::backend`].
     pub(crate) fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
-        if let Some(first) = &self.backend {
+        if let Some(first) = self.settings_span {
             diags.push(
                 Diagnostic::error(
                     block.kind.span,
                     "Duplicate strata block",
                     "A blueprint has one `strata` block. Merge them.",
                 )
-                .with_note("the backend is set here", first.span),
+                .with_note("the first strata block is here", first),
             );
             return;
         }
+        self.settings_span = Some(block.span);
         for attr in &block.body.attributes {
             diags.push(Diagnostic::error(
                 attr.name.span,
@@ -244,4 +245,65 @@ pub(crate) fn ignored_in_module(span: Span) -> Diagnostic {
         "Only the root blueprint's `strata` block sets where the state is kept; this module's \
          has no effect. Remove it.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_text(text: &str) -> (Option<BackendBlock>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.hcl"), text).unwrap();
+        let mut sources = SourceMap::default();
+        let (block, diags) = read(dir.path(), &mut sources);
+        let messages = diags
+            .into_iter()
+            .map(|d| format!("{}: {}", d.summary, d.detail))
+            .collect();
+        (block, messages)
+    }
+
+    #[test]
+    fn a_postgres_block_is_read_with_its_settings() {
+        let (block, messages) = read_text(
+            "strata {\n  backend \"postgres\" {\n    schema = \"team\"\n    lease = \"45s\"\n  }\n}\nvm \"x\" { cpu = var.nope }\n",
+        );
+        assert!(messages.is_empty(), "{messages:?}");
+        let block = block.unwrap();
+        assert_eq!(block.kind, "postgres");
+        assert_eq!(block.get("schema").unwrap().value, "team");
+        assert_eq!(block.lease_ms(), Some(45_000));
+        assert!(block.get("conn_str").is_none());
+    }
+
+    #[test]
+    fn mistakes_in_the_block_are_errors_that_say_what_to_write() {
+        for (text, expected) in [
+            ("backend \"pg\" {}", "Unknown backend \"pg\""),
+            ("backend \"postgres\" { conn = \"x\" }", "Did you mean \"conn_str\"?"),
+            ("backend \"postgres\" { schema = var.s }", "must be a literal string"),
+            ("backend \"postgres\" { lease = \"100ms\" }", "The lease is too short"),
+            ("backend \"postgres\" { lease = \"soon\" }", "\"lease\" is not a duration"),
+            ("backend \"local\" { path = \"x\" }", "takes no settings"),
+            ("backend {}", "needs exactly one kind"),
+            ("backend \"local\" {}\nbackend \"local\" {}", "Duplicate backend block"),
+            ("path = \"x\"", "Unknown attribute \"path\" in the strata block"),
+            ("cloud {}", "Unknown block \"cloud\" in the strata block"),
+        ] {
+            let (_, messages) = read_text(&format!("strata {{\n{text}\n}}\n"));
+            assert!(
+                messages.iter().any(|m| m.contains(expected)),
+                "{text}: {messages:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_strata_blocks_are_refused() {
+        let (_, messages) = read_text("strata {}\nstrata {}\n");
+        assert!(
+            messages.iter().any(|m| m.starts_with("Duplicate strata block")),
+            "{messages:?}"
+        );
+    }
 }

@@ -132,6 +132,8 @@ pub struct Module {
     pub removed: Vec<Removal>,
     /// The `strata { backend "KIND" { ... } }` block's backend (see [`crate::backend`]).
     pub backend: Option<crate::backend::BackendBlock>,
+    /// Where the `strata` block is, when there is one.
+    pub settings_span: Option<Span>,
 }
 
 const LANGUAGE_BLOCKS: &[&str] = &[
