@@ -120,7 +120,17 @@ pub fn configured(dir: &Path, args: &StateArgs, printer: &mut Printer) -> anyhow
         bail!("the blueprint's backend cannot be read; fix the errors above");
     }
     match block {
-        Some(block) if block.kind == "postgres" => Ok(Settings::Postgres(postgres(&block)?)),
+        Some(block) if block.kind == "postgres" => {
+            let pg = postgres(&block)?;
+            // The connection string is sensitive: masked wherever it could show.
+            let mut redactor = blueprint::Redactor::default();
+            redactor.add_text(&pg.conn_str);
+            if let Some(secret) = planner::state::password(&pg.conn_str) {
+                redactor.add_text(&secret);
+            }
+            printer.protect(&redactor);
+            Ok(Settings::Postgres(pg))
+        }
         _ => Ok(Settings::Local(state_dir(dir, args))),
     }
 }

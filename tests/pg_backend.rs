@@ -295,3 +295,31 @@ fn sensitive_values_are_sealed_in_the_database() {
         .unwrap();
     assert_eq!(plan.status.code(), Some(0), "{}", common::text(&plan));
 }
+
+#[test]
+fn the_connection_string_and_its_password_are_never_printed() {
+    let Some(case) = PgCase::new("conn", &blueprint(1)) else {
+        return;
+    };
+    let password = "Wr0ng-pass-5e1f";
+    let conn = format!("host=127.0.0.1 port=1 user=strata password={password} dbname=x");
+    case.use_postgres("5s");
+    for args in [&["init"][..], &["plan"][..], &["state", "list"][..]] {
+        let out = case
+            .command(args)
+            .env("STRATA_PG_CONN", &conn)
+            .output()
+            .unwrap();
+        let text = common::text(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {text}");
+        assert!(!text.contains(password), "{args:?}: {text}");
+    }
+    let out = case
+        .command(&["init"])
+        .env("STRATA_PG_CONN", &conn)
+        .output()
+        .unwrap();
+    let text = common::text(&out);
+    assert!(text.contains("could not connect"), "{text}");
+    assert!(text.contains("127.0.0.1:1"), "{text}");
+}

@@ -280,14 +280,32 @@ mod tests {
     fn mistakes_in_the_block_are_errors_that_say_what_to_write() {
         for (text, expected) in [
             ("backend \"pg\" {}", "Unknown backend \"pg\""),
-            ("backend \"postgres\" { conn = \"x\" }", "Did you mean \"conn_str\"?"),
-            ("backend \"postgres\" { schema = var.s }", "must be a literal string"),
-            ("backend \"postgres\" { lease = \"100ms\" }", "The lease is too short"),
-            ("backend \"postgres\" { lease = \"soon\" }", "\"lease\" is not a duration"),
+            (
+                "backend \"postgres\" { conn = \"x\" }",
+                "Did you mean \"conn_str\"?",
+            ),
+            (
+                "backend \"postgres\" { schema = var.s }",
+                "must be a literal string",
+            ),
+            (
+                "backend \"postgres\" { lease = \"100ms\" }",
+                "The lease is too short",
+            ),
+            (
+                "backend \"postgres\" { lease = \"soon\" }",
+                "\"lease\" is not a duration",
+            ),
             ("backend \"local\" { path = \"x\" }", "takes no settings"),
             ("backend {}", "needs exactly one kind"),
-            ("backend \"local\" {}\nbackend \"local\" {}", "Duplicate backend block"),
-            ("path = \"x\"", "Unknown attribute \"path\" in the strata block"),
+            (
+                "backend \"local\" {}\nbackend \"local\" {}",
+                "Duplicate backend block",
+            ),
+            (
+                "path = \"x\"",
+                "Unknown attribute \"path\" in the strata block",
+            ),
             ("cloud {}", "Unknown block \"cloud\" in the strata block"),
         ] {
             let (_, messages) = read_text(&format!("strata {{\n{text}\n}}\n"));
@@ -302,7 +320,9 @@ mod tests {
     fn two_strata_blocks_are_refused() {
         let (_, messages) = read_text("strata {}\nstrata {}\n");
         assert!(
-            messages.iter().any(|m| m.starts_with("Duplicate strata block")),
+            messages
+                .iter()
+                .any(|m| m.starts_with("Duplicate strata block")),
             "{messages:?}"
         );
     }
