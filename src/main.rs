@@ -5,9 +5,11 @@
 mod args;
 mod backend;
 mod cli;
+mod cli_state;
 mod commands;
 mod interrupt;
 mod printer;
+mod reading;
 mod session;
 mod table;
 mod vars;

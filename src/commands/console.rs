@@ -19,7 +19,8 @@ use blueprint::{Diagnostics, SourceMap};
 
 use crate::cli::{ConsoleArgs, StateArgs};
 use crate::printer::Printer;
-use crate::session::{known, read_state};
+use crate::reading::read_state;
+use crate::session::known;
 
 /// What `help` prints.
 const HELP: &str = "\

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::OutputArgs;
 use crate::printer::Printer;
-use crate::session::read_state;
+use crate::reading::read_state;
 
 /// (output name, blueprint folder) from `[NAME] [DIR]`.
 fn name_and_dir(args: &[String]) -> (Option<String>, PathBuf) {

@@ -7,7 +7,8 @@ use planner::state::{Op, Rename, rename};
 
 use crate::cli::StateCommand;
 use crate::printer::Printer;
-use crate::session::{Journaled, Session, read_state_with_journal};
+use crate::reading::{Journaled, read_state_with_journal};
+use crate::session::Session;
 
 pub async fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> {
     match command {
