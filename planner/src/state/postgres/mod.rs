@@ -388,6 +388,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the password (quoted with escapes in the key/value form, percent-encoded
+        /// in a URL), the masked string does not hold it and libpq's reading finds it.
+        #[test]
+        fn no_password_survives_masking(secret in "[ -~]{6,24}", url in proptest::bool::ANY) {
+            let around = "host=db.example user=team password='****' dbname=states \
+                          postgresql://team:****@db.example:5432/states?sslmode=disable";
+            proptest::prop_assume!(!around.contains(&secret));
+            let conn = if url {
+                let encoded: String = secret
+                    .bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                    .collect();
+                format!("postgresql://team:{encoded}@db.example:5432/states?sslmode=disable")
+            } else {
+                let quoted = secret.replace('\\', "\\\\").replace('\'', "\\'");
+                format!("host=db.example user=team password='{quoted}' dbname=states")
+            };
+            let found = password(&conn);
+            proptest::prop_assert_eq!(found.as_deref(), Some(secret.as_str()));
+            let masked = mask(&conn);
+            proptest::prop_assert!(!masked.contains(&secret), "{}", masked);
+            proptest::prop_assert!(masked.contains("db.example"), "{}", masked);
+        }
+    }
+
     #[test]
     fn schema_names() {
         for good in ["strata", "_x", "team_a1"] {
