@@ -117,6 +117,60 @@ async fn versions_follow_one_another_and_are_all_kept() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_keeps_lineage_and_serial_and_replaces_only_an_older_copy() {
+    let Some(conn) = conn() else { return };
+    let schema = unique_schema();
+    let pg = backend(&conn, &schema, Duration::from_secs(30)).await;
+    let mut moved = LocalBackend::new_state();
+    moved.serial = 7;
+    moved.objects.push(object("vm.a"));
+    pg.import("default", &moved, &write("init -migrate-state"))
+        .await
+        .unwrap();
+    assert_eq!(pg.load("default").await.unwrap().unwrap(), moved);
+    // The same state, moved again after the other backend wrote serials 8 to 11.
+    let mut later = moved.clone();
+    later.serial = 12;
+    later.objects.push(object("vm.b"));
+    pg.import("default", &later, &write("init -migrate-state"))
+        .await
+        .unwrap();
+    let serials: Vec<u64> = pg
+        .history("default")
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.serial)
+        .collect();
+    assert_eq!(serials, [7, 12]);
+    // An older copy, the same serial, or another lineage would lose a version: refused.
+    for (lineage, serial) in [
+        (moved.lineage.clone(), 12),
+        (moved.lineage.clone(), 3),
+        ("x".to_string(), 20),
+    ] {
+        let state = State {
+            lineage,
+            serial,
+            ..later.clone()
+        };
+        let err = pg
+            .import("default", &state, &write("init -migrate-state"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a later version of it"), "{err}");
+    }
+    // A save still follows the last version one by one.
+    let mut next = pg.load("default").await.unwrap().unwrap();
+    pg.save("default", &mut next, &write("apply"))
+        .await
+        .unwrap();
+    assert_eq!(next.serial, 13);
+    drop_schema(&conn, &schema).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_itself_refuses_a_skipped_or_changed_version() {
     let Some(conn) = conn() else { return };
     let schema = unique_schema();
