@@ -6,6 +6,7 @@ mod args;
 mod cli;
 mod commands;
 mod printer;
+mod registry;
 mod session;
 mod table;
 mod vars;

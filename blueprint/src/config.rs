@@ -271,7 +271,8 @@ pub struct Instance {
     pub deps: Vec<usize>,
     /// Its lifecycle settings.
     pub lifecycle: Lifecycle,
-    /// The provider configuration it uses (`sim` when unset).
+    /// The provider configuration it uses: its `provider`, else the blueprint's default
+    /// for its kind; `sim` when unset.
     pub provider: Option<String>,
     /// The block header.
     pub span: Span,
@@ -315,6 +316,9 @@ pub struct Config {
     pub outputs: Vec<Output>,
     /// Provider configurations.
     pub providers: Vec<ProviderConfig>,
+    /// The root `strata { default_provider { KIND = NAME } }`: the provider of each kind's
+    /// resources that name none (`sim` for kinds it does not list).
+    pub default_providers: BTreeMap<String, String>,
 }
 
 impl Config {

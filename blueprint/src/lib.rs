@@ -27,6 +27,7 @@ pub mod functions;
 pub mod literal;
 pub mod module;
 pub mod parse;
+pub mod providers;
 pub mod quote;
 pub mod schema;
 pub mod source;

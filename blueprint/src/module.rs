@@ -125,6 +125,8 @@ pub struct Module {
     pub calls: IndexMap<String, ModuleCallDecl>,
     /// Provider configurations.
     pub providers: Vec<ProviderDecl>,
+    /// The `strata { ... }` settings blocks (`default_provider`).
+    pub settings: Vec<Block>,
 }
 
 const LANGUAGE_BLOCKS: &[&str] = &[
@@ -133,6 +135,7 @@ const LANGUAGE_BLOCKS: &[&str] = &[
     "output",
     "module",
     "provider",
+    "strata",
     "terraform",
 ];
 
@@ -163,6 +166,7 @@ impl Module {
         let kind = block.kind.name.clone();
         match kind.as_str() {
             "locals" => return self.declare_locals(block, seen, diags),
+            "strata" => return self.declare_settings(block, diags),
             "terraform" => {
                 return diags.push(Diagnostic::warning(
                     block.kind.span,
@@ -179,7 +183,7 @@ impl Module {
                 format!("Unknown block type \"{kind}\""),
                 format!(
                     "A blueprint may hold {} and the resource kinds {}.{}",
-                    "variable, locals, output, module and provider blocks",
+                    "variable, locals, output, module, provider and strata blocks",
                     schema::kind_names().collect::<Vec<_>>().join(", "),
                     suggest::hint(&kind, candidates)
                 ),
@@ -229,6 +233,20 @@ impl Module {
             }),
             _ => self.declare_resource(name, block, diags),
         }
+    }
+
+    /// `strata { default_provider { KIND = PROVIDER } }`: blueprint-wide settings, read
+    /// once the providers are known (`eval::providers`).
+    fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
+        if !block.labels.is_empty() {
+            diags.push(Diagnostic::error(
+                block.header_span(),
+                "A strata block has no name",
+                "Write it as `strata { default_provider { vm = libvirt } }`.",
+            ));
+            return;
+        }
+        self.settings.push(block);
     }
 
     fn declare_locals(

@@ -23,6 +23,7 @@ fn replacement(address: Address, old_id: &str) -> Change {
         sensitive: Vec::new(),
         unknown: Vec::new(),
         implied: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

@@ -112,6 +112,7 @@ pub async fn diff(
             sensitive: inst.sensitive.clone(),
             unknown: unknown.clone(),
             implied: implied(&inst.fields),
+            notes: Vec::new(),
         };
         if options.destroy {
             if let Some(object) = existing.get(&inst.address) {
@@ -182,6 +183,9 @@ pub async fn diff(
                 Action::Replace
             };
             change.replace_because = response.requires_replace;
+            if change.action == Action::Update {
+                change.notes = response.notes;
+            }
             if change.action == Action::Update && !response.recompute.is_empty() {
                 if let Some(after) = change.after.as_mut() {
                     after.retain(|k, _| !response.recompute.contains(k));
@@ -225,6 +229,7 @@ pub async fn diff(
             sensitive: object.sensitive.clone(),
             unknown: Vec::new(),
             implied: Vec::new(),
+            notes: Vec::new(),
         });
     }
     if !options.targets.is_empty() {
