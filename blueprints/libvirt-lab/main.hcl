@@ -64,3 +64,11 @@ vm "db" {
   memory  = "96MiB"
   disk    = "16MiB"
 }
+
+# The data zone's VMs accept PostgreSQL from the app zone and nothing else inbound.
+network_policy "app_to_data" {
+  provider = libvirt
+  from     = network_zone.app
+  to       = network_zone.data
+  ports    = [5432]
+}
