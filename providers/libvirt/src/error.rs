@@ -40,11 +40,11 @@ impl LibvirtError {
     /// The error as a diagnostic about `field` of `address`.
     pub fn at(&self, address: &Address, field: &str) -> Diagnostic {
         let summary = if field.is_empty() {
-            format!("{address}: libvirt refused")
+            "libvirt refused".to_string()
         } else {
-            format!("{address}: {field}")
+            format!("libvirt refused {field}")
         };
-        Diagnostic::error(None, summary, self.to_string())
+        Diagnostic::error(None, summary, format!("{address}: {self}"))
     }
 
     /// True when the connection itself failed (the daemon went away), so that the next

@@ -71,6 +71,22 @@ fn edit_zone(
     Ok(())
 }
 
+/// Runs a filter edit again when libvirt fails it without a reason, which its network
+/// filter driver does while it rebuilds the rules of a domain that is starting or
+/// stopping at the same moment.
+pub fn retried<T>(mut edit: impl FnMut() -> Result<T, LibvirtError>) -> Result<T, LibvirtError> {
+    let mut tries = 0;
+    loop {
+        match edit() {
+            Err(LibvirtError::Call(m)) if tries < 10 && m.contains("cause is unknown") => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Unhooks the policy's filter from every zone filter of this configuration, then deletes it.
 pub fn delete(rpc: &Rpc, ctx: &Ctx, uuid: &str) -> Result<(), LibvirtError> {
     let Some(filter) = lookup(rpc, |c| c.lookup_nwfilter_by_uuid_string(uuid))? else {
@@ -82,13 +98,16 @@ pub fn delete(rpc: &Rpc, ctx: &Ctx, uuid: &str) -> Result<(), LibvirtError> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let prefix = &ctx.settings.name_prefix;
-    for zone_filter in rpc.call(|c| c.list_all_nw_filters(0))? {
-        let zname = rpc.on(|| zone_filter.name())?;
-        if !zname.starts_with(prefix.as_str()) || !zname.ends_with("-in") {
+    let zones: Vec<String> = rpc
+        .call(|c| c.list_nw_filters())?
+        .into_iter()
+        .filter(|n| n.starts_with(prefix.as_str()) && n.ends_with("-in"))
+        .collect();
+    for zname in zones {
+        let Some(zone_filter) = lookup(rpc, |c| c.lookup_nwfilter_by_name(&zname))? else {
             continue;
-        }
-        let xml_text = rpc.on(|| zone_filter.xml_desc(0))?;
-        let mut refs = crate::parse::filter_refs(&xml_text)?;
+        };
+        let mut refs = crate::parse::filter_refs(&rpc.on(|| zone_filter.xml_desc(0))?)?;
         if refs.contains(&name) {
             refs.retain(|r| r != &name);
             let zuuid = rpc.on(|| zone_filter.uuid_string())?;

@@ -279,7 +279,9 @@ impl Provider for LibvirtProvider {
                 "vm" => crate::vm::delete(rpc, &ctx, &r.id),
                 "network_zone" => crate::zone::delete(rpc, &ctx, &r.address, &r.id),
                 "storage" => crate::storage::delete(rpc, &r.id),
-                "network_policy" => crate::policy::delete(rpc, &ctx, &r.id),
+                "network_policy" => {
+                    crate::policy::retried(|| crate::policy::delete(rpc, &ctx, &r.id))
+                }
                 _ => Ok(()),
             })
             .await;
