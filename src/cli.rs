@@ -367,6 +367,9 @@ pub struct SimulateArgs {
     /// Print the outcome as JSON (see docs/simulation.md).
     #[arg(long)]
     pub json: bool,
+    /// Run even when the simulation is estimated to take more than 10 minutes.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -414,6 +417,9 @@ pub struct ReportArgs {
     /// Host failures per pool the verdicts consider: 1, or 2 to also fail every pair of hosts.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub k: u8,
+    /// Run even when the simulation is estimated to take more than 10 minutes.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]

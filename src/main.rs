@@ -5,6 +5,7 @@
 mod args;
 mod cli;
 mod commands;
+mod interrupt;
 mod printer;
 mod registry;
 mod session;
@@ -23,6 +24,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse_from(args::normalize(std::env::args_os()));
     let mut printer = printer::Printer::new();
+    printer::install_panic_hook(printer.secrets());
     match commands::run(cli.command, &mut printer) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

@@ -27,6 +27,16 @@ pub fn available(name: &str) -> Result<(), String> {
     }
 }
 
+/// The sensitive settings of a configuration (a password), for the Printer to mask
+/// wherever they could show (a server's error message quoting one).
+pub fn secrets(resolved: &Resolved) -> blueprint::redact::Redactor {
+    let mut redactor = blueprint::redact::Redactor::default();
+    for setting in resolved.settings.values().filter(|s| s.sensitive) {
+        redactor.add_text(&setting.value);
+    }
+    redactor
+}
+
 /// Connects a real provider configuration (not `sim`, which the session opens itself).
 /// `lineage` is the state's, which the provider writes on what it creates.
 pub async fn connect(resolved: &Resolved, lineage: &str) -> anyhow::Result<Arc<dyn Provider>> {

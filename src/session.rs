@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use blueprint::{Config, Diagnostics, Known, SourceMap};
 use planner::Providers;
 use planner::provider::FindRequest;
-use planner::state::{LocalBackend, Lock, Object, State};
+use planner::state::{LocalBackend, Lock, Object, Protector, State};
 use providers::{SimConfig, SimProvider};
 
 use crate::cli::{StateArgs, VarArgs};
@@ -22,6 +22,8 @@ pub struct Session {
     pub dir: PathBuf,
     pub backend: LocalBackend,
     pub state: State,
+    /// How sensitive values are written to the state folder's files.
+    pub protector: Protector,
     pub providers: Providers,
     sim: Option<Arc<SimProvider>>,
     recovery: Option<planner::state::Recovery>,
@@ -41,7 +43,8 @@ pub fn now() -> u64 {
         })
 }
 
-/// The key sensitive values are sealed with in the state file (`STRATA_STATE_KEY`).
+/// The key sensitive values are sealed with in the state folder's files
+/// (`STRATA_STATE_KEY`); without one they are written as digests.
 pub fn state_key() -> Option<planner::state::StateKey> {
     std::env::var("STRATA_STATE_KEY")
         .ok()
@@ -91,7 +94,8 @@ pub fn known_except(state: &State, hidden: &Hidden) -> Arc<Known> {
 }
 
 /// Evaluates a blueprint during an apply, against the objects as they are at that moment:
-/// the attributes a plan left unknown.
+/// the attributes a plan left unknown. Its sensitive values are those of the evaluation
+/// the apply started with, which the Printer already masks.
 pub struct BlueprintEvaluator {
     pub dir: PathBuf,
     pub vars: VarArgs,
@@ -99,7 +103,7 @@ pub struct BlueprintEvaluator {
 
 impl planner::apply::Evaluate for BlueprintEvaluator {
     fn evaluate(&self, state: &State) -> Result<Config, Vec<blueprint::Diagnostic>> {
-        let (config, diags, _) = load_blueprint(&self.dir, &self.vars, known(state));
+        let (config, diags, _) = evaluate(&self.dir, &self.vars, known(state));
         if diags.has_errors() {
             Err(diags.into_iter().filter(|d| d.is_error()).collect())
         } else {
@@ -160,7 +164,7 @@ impl Session {
     ) -> anyhow::Result<Session> {
         let backend = LocalBackend::new(state_dir(dir, args));
         let lock = backend
-            .lock(operation, lock_timeout(args)?)
+            .lock_unless(operation, lock_timeout(args)?, crate::interrupt::flag())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if let Some(stale) = &lock.broken_stale {
             printer.warning(&format!(
@@ -179,15 +183,18 @@ impl Session {
                 state
             }
         };
-        planner::state::unseal(&mut state, state_key().as_ref())
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let recovery = backend
             .recover(&mut state)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        planner::state::unseal(&mut state, state_key().as_ref())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        printer.protect_state(&state);
+        let protector = Protector::new(state_key(), &state.lineage);
         Ok(Session {
             dir: dir.to_path_buf(),
             backend,
             state,
+            protector,
             providers: Providers::default(),
             sim: None,
             recovery: Some(recovery),
@@ -202,13 +209,17 @@ impl Session {
         config: Option<&Config>,
         printer: &mut Printer,
     ) -> anyhow::Result<()> {
+        let settings = SimConfig {
+            protector: self.protector.clone(),
+            ..sim_config(config)?
+        };
         let sim = Arc::new(
-            SimProvider::open(&self.backend.dir().join("sim"), sim_config(config)?)
+            SimProvider::open(&self.backend.dir().join("sim"), settings)
                 .map_err(|e| anyhow::anyhow!("{e}"))?,
         );
         self.providers.insert("sim", sim.clone());
         self.sim = Some(sim);
-        self.connect_real(config).await?;
+        self.connect_real(config, printer).await?;
         let Some(recovery) = self.recovery.take() else {
             return Ok(());
         };
@@ -226,7 +237,11 @@ impl Session {
     /// Connects every real provider configuration the blueprint's resources or the state's
     /// objects use, with settings from the blueprint, the environment and the defaults.
     /// Commands without a blueprint (`strata sim`) need none.
-    async fn connect_real(&mut self, config: Option<&Config>) -> anyhow::Result<()> {
+    async fn connect_real(
+        &mut self,
+        config: Option<&Config>,
+        printer: &mut Printer,
+    ) -> anyhow::Result<()> {
         let Some(config) = config else {
             return Ok(());
         };
@@ -243,6 +258,7 @@ impl Session {
             }
             let resolved = blueprint::providers::resolve(config, &name, &env)
                 .map_err(|e| anyhow::anyhow!("provider {name}: {e}"))?;
+            printer.protect(&crate::registry::secrets(&resolved));
             let provider = crate::registry::connect(&resolved, &self.state.lineage).await?;
             self.providers.insert(name, provider);
         }
@@ -289,7 +305,7 @@ impl Session {
                     attributes,
                     dependencies: entry.dependencies.clone(),
                     created_at: entry.created_at.unwrap_or_else(now),
-                    sensitive: Vec::new(),
+                    sensitive: entry.sensitive.clone(),
                 });
                 adopted += 1;
             }
@@ -297,33 +313,36 @@ impl Session {
         adopted
     }
 
-    /// Writes the state and empties the journal it now contains.
+    /// Writes the state, its sensitive values protected, and empties the journal it now
+    /// contains.
     pub fn save(&mut self) -> anyhow::Result<()> {
-        match state_key() {
-            Some(key) => {
-                let mut sealed = planner::state::seal(&self.state, &key);
-                self.backend
-                    .save(&mut sealed)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                self.state.serial = sealed.serial;
-            }
-            None => self
-                .backend
-                .save(&mut self.state)
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
-        }
+        let mut protected = planner::state::protect(&self.state, &self.protector);
+        self.backend
+            .save(&mut protected)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.state.serial = protected.serial;
+        self.state.version = protected.version;
         self.backend
             .clear_journal()
             .map_err(|e| anyhow::anyhow!("{e}"))
     }
 }
 
-/// Loads a blueprint with variables and the attributes of what exists.
+/// Loads a blueprint with variables and the attributes of what exists; its sensitive
+/// values are masked in everything `printer` prints from then on.
 pub fn load_blueprint(
     dir: &Path,
     vars: &VarArgs,
     known: Arc<Known>,
+    printer: &mut Printer,
 ) -> (Config, Diagnostics, SourceMap) {
+    let loaded = evaluate(dir, vars, known);
+    printer.protect(&loaded.0.redactor);
+    loaded
+}
+
+/// Evaluates a blueprint with variables and the attributes of what exists.
+fn evaluate(dir: &Path, vars: &VarArgs, known: Arc<Known>) -> (Config, Diagnostics, SourceMap) {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut inputs = crate::vars::inputs(vars, &mut sources, &mut diags);
@@ -334,14 +353,60 @@ pub fn load_blueprint(
     (config, diags, sources)
 }
 
-/// Reads the state without locking (for read-only commands).
-pub fn read_state(dir: &Path, args: &StateArgs) -> anyhow::Result<State> {
-    let backend = LocalBackend::new(state_dir(dir, args));
-    let mut state = backend
+/// Reads the state without locking (for read-only commands); its sensitive values that a
+/// state key opens are masked in everything `printer` prints.
+pub fn read_state(dir: &Path, args: &StateArgs, printer: &mut Printer) -> anyhow::Result<State> {
+    let mut state = load_state(&LocalBackend::new(state_dir(dir, args)))?;
+    open_state(&mut state, printer)?;
+    Ok(state)
+}
+
+/// `state.json` as it is, or a new state when there is none.
+fn load_state(backend: &LocalBackend) -> anyhow::Result<State> {
+    Ok(backend
         .load()
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("reading the state")?
-        .unwrap_or_else(LocalBackend::new_state);
-    planner::state::unseal(&mut state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(state)
+        .unwrap_or_else(LocalBackend::new_state))
+}
+
+/// Opens what the state key sealed, and masks it in everything `printer` prints.
+fn open_state(state: &mut State, printer: &mut Printer) -> anyhow::Result<()> {
+    planner::state::unseal(state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    printer.protect_state(state);
+    Ok(())
+}
+
+/// What the journal adds to the state as `state.json` holds it, for read-only commands.
+pub struct Journaled {
+    /// The state with every change the journal records as done applied to it.
+    pub state: State,
+    /// What was applied, and the changes started with no recorded outcome.
+    pub recovery: planner::state::Recovery,
+    /// Who holds the lock, if anyone: a run that may still be going.
+    pub holder: Option<planner::state::LockInfo>,
+}
+
+/// Reads the state without locking, with what the journal records since `state.json` was
+/// last saved: the changes of a run that stopped before saving (a second interrupt, a
+/// crash) or of one still running. The journal is only read; the next locked run
+/// finishes it.
+pub fn read_state_with_journal(
+    dir: &Path,
+    args: &StateArgs,
+    printer: &mut Printer,
+) -> anyhow::Result<Journaled> {
+    let backend = LocalBackend::new(state_dir(dir, args));
+    let mut state = load_state(&backend)?;
+    let recovery = backend
+        .recover(&mut state)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The journal's lines are sealed as the state is.
+    open_state(&mut state, printer)?;
+    let holder = backend.holder().ok().flatten();
+    Ok(Journaled {
+        state,
+        recovery,
+        holder,
+    })
 }

@@ -1,5 +1,6 @@
 //! Variable values from the command line, variable files and `STRATA_VAR_*` environment
 //! variables, in Terraform's order of precedence: environment, then files, then -var.
+//! Messages name where a value came from (`-var 'token=...'`), never the value.
 
 use blueprint::{Diagnostic, Diagnostics, InputValue, Inputs, SourceMap};
 
@@ -16,23 +17,22 @@ pub fn inputs(args: &VarArgs, sources: &mut SourceMap, diags: &mut Diagnostics) 
         inputs.values.push((name, InputValue::Raw { text, origin }));
     }
     for file in &args.var_files {
-        inputs
-            .values
-            .extend(blueprint::eval::read_var_file(file, sources, diags));
+        blueprint::eval::read_var_file(file, &mut inputs, sources, diags);
     }
+    // Messages name where a value came from, never the value: it may be secret.
     for var in &args.vars {
         match var.split_once('=') {
             Some((name, text)) if !name.trim().is_empty() => inputs.values.push((
                 name.trim().to_string(),
                 InputValue::Raw {
                     text: text.to_string(),
-                    origin: format!("-var '{var}'"),
+                    origin: format!("-var '{}=...'", name.trim()),
                 },
             )),
             _ => diags.push(Diagnostic::error(
                 None,
-                format!("Invalid -var \"{var}\""),
-                "Write -var 'name=value', for example -var 'hosts=8'.",
+                "Invalid -var",
+                "A -var option has no name before '='. Write -var 'name=value', for example -var 'hosts=8'.",
             )),
         }
     }

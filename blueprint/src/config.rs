@@ -319,6 +319,8 @@ pub struct Config {
     /// The root `strata { default_provider { KIND = NAME } }`: the provider of each kind's
     /// resources that name none (`sim` for kinds it does not list).
     pub default_providers: BTreeMap<String, String>,
+    /// The sensitive values of this evaluation, to mask wherever they could still show.
+    pub redactor: crate::redact::Redactor,
 }
 
 impl Config {

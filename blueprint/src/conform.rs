@@ -118,7 +118,12 @@ fn conform_body(
         if matches!(attr.value, Value::Null) {
             continue;
         }
-        if let Some(value) = check_attr(context, spec, &attr.value, attr.span, diags) {
+        let given = Given {
+            value: &attr.value,
+            span: attr.span,
+            sensitive: attr.sensitive,
+        };
+        if let Some(value) = check_attr(context, spec, given, diags) {
             fields.attrs.insert(
                 name.to_string(),
                 Field {
@@ -149,7 +154,12 @@ fn conform_body(
                 ),
             ));
         } else if let Some(default) = &spec.default {
-            if let Some(value) = check_attr(context, spec, default, raw.span, diags) {
+            let given = Given {
+                value: default,
+                span: raw.span,
+                sensitive: false,
+            };
+            if let Some(value) = check_attr(context, spec, given, diags) {
                 fields.attrs.insert(
                     spec.name.to_string(),
                     Field {
@@ -326,16 +336,36 @@ fn conform_blocks(
     }
 }
 
+/// A value given to an attribute, where, and whether it is sensitive.
+#[derive(Clone, Copy)]
+struct Given<'a> {
+    value: &'a Value,
+    span: Span,
+    sensitive: bool,
+}
+
+/// What is wrong with a sensitive value: said without quoting it.
+const HIDDEN: &str = "the value is sensitive, so it is not shown";
+
 fn check_attr(
     context: &str,
     spec: &AttrSchema,
-    value: &Value,
-    span: Span,
+    given: Given,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Typed> {
+    let Given {
+        value,
+        span,
+        sensitive,
+    } = given;
     match coerce(&spec.ty, value, span) {
         Ok(typed) => {
             if let Some(problem) = out_of_bounds(spec, &typed) {
+                let problem = if sensitive {
+                    format!("is out of its bounds ({HIDDEN})")
+                } else {
+                    problem
+                };
                 diags.push(Diagnostic::error(
                     span,
                     format!("Invalid value for \"{}\"", spec.name),
@@ -350,6 +380,11 @@ fn check_attr(
             Some(typed)
         }
         Err(problem) => {
+            let problem = if sensitive {
+                format!("{HIDDEN}.")
+            } else {
+                problem
+            };
             diags.push(Diagnostic::error(
                 span,
                 format!("Invalid value for \"{}\"", spec.name),

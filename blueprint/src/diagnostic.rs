@@ -2,10 +2,13 @@
 //!
 //! A [`Diagnostic`] has a severity, a one-line summary, a detail that says what is wrong and
 //! how to fix it, and the span it is about. [`Diagnostics::render`] turns them into text with
-//! `file:line:col` and the source line underlined; the binary's Printer prints that text.
+//! `file:line:col` and the source line underlined; the binary's Printer prints that text,
+//! rendered with [`Diagnostics::render_with`] so that sensitive values in the source lines
+//! are masked (see [`crate::redact`]).
 
 use std::fmt::Write;
 
+use crate::redact::Redactor;
 use crate::source::{SourceMap, Span};
 
 /// How bad a problem is.
@@ -141,9 +144,15 @@ impl Diagnostics {
 
     /// Renders every diagnostic as text, with the source line and the span underlined.
     pub fn render(&self, sources: &SourceMap) -> String {
+        self.render_with(sources, &Redactor::default())
+    }
+
+    /// Renders every diagnostic as [`render`](Self::render) does, with the sensitive
+    /// values `redactor` knows masked in the source lines (the span still underlined).
+    pub fn render_with(&self, sources: &SourceMap, redactor: &Redactor) -> String {
         let mut out = String::new();
         for d in &self.items {
-            render_one(&mut out, d, sources);
+            render_one(&mut out, d, sources, redactor);
             out.push('\n');
         }
         out
@@ -166,14 +175,14 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
+fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, redactor: &Redactor) {
     let label = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
     let _ = writeln!(out, "{label}: {}", d.summary);
     if let Some(span) = d.span {
-        render_snippet(out, span, sources);
+        render_snippet(out, span, sources, redactor);
     }
     for line in d.detail.lines() {
         let _ = writeln!(out, "   = {line}");
@@ -181,32 +190,38 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
     for note in &d.notes {
         let _ = writeln!(out, "   = note: {}", note.message);
         if let Some(span) = note.span {
-            render_snippet(out, span, sources);
+            render_snippet(out, span, sources, redactor);
         }
     }
 }
 
-/// `--> file:line:col`, then the source line with the span underlined by carets.
-fn render_snippet(out: &mut String, span: Span, sources: &SourceMap) {
+/// `--> file:line:col`, then the source line with the span underlined by carets, and the
+/// sensitive values on the line masked.
+fn render_snippet(out: &mut String, span: Span, sources: &SourceMap, redactor: &Redactor) {
     let file = sources.file(span.file);
     let start = file.location(span.start);
     let end = file.location(span.end);
-    let text = file.line_text(start.line);
+    let line_start = file.line_start(start.line);
+    let raw = file.line_text(start.line);
+    let ranges = redactor.line_ranges(span.file, line_start, raw);
+    let (text, map) = Redactor::mask_ranges(raw, &ranges);
+    let offset = |byte: u32| (byte.saturating_sub(line_start) as usize).min(raw.len());
+    let columns = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count());
+    let from = columns(map(offset(span.start), false));
+    let width = if end.line == start.line {
+        columns(map(offset(span.end), true)).saturating_sub(from)
+    } else {
+        text.chars().count().saturating_sub(from)
+    }
+    .max(1);
     let gutter = start.line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
     let _ = writeln!(out, "{pad}--> {}", sources.describe(span));
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{:>gutter$} | {text}", start.line);
-    let width = if end.line == start.line {
-        end.column.saturating_sub(start.column).max(1)
-    } else {
-        (text.chars().count() + 1)
-            .saturating_sub(start.column)
-            .max(1)
-    };
     let indent: String = text
         .chars()
-        .take(start.column - 1)
+        .take(from)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let _ = writeln!(out, "{pad} | {indent}{}", "^".repeat(width));
@@ -229,6 +244,28 @@ mod tests {
         assert_eq!(
             ds.render(&sources),
             "error: Unknown attribute \"cpus\"\n  --> main.hcl:2:3\n   |\n 2 |   cpus = 4\n   |   ^^^^\n   = A vm block has no attribute \"cpus\". Did you mean \"cpu\"?\n\n"
+        );
+    }
+
+    #[test]
+    fn sensitive_values_are_masked_in_snippets_and_still_underlined() {
+        let mut sources = SourceMap::default();
+        let f = sources.add("in.tfvars", "token = \"hunter2\" # the token\n".to_string());
+        let mut ds = Diagnostics::default();
+        ds.push(Diagnostic::error(
+            Span::new(f, 8..17),
+            "Invalid value",
+            "Too short.",
+        ));
+        let mut redactor = Redactor::default();
+        redactor.add_span(Span::new(f, 8..17));
+        assert_eq!(
+            ds.render_with(&sources, &redactor),
+            "error: Invalid value\n  --> in.tfvars:1:9\n   |\n 1 | token = (sensitive value) # the token\n   |         ^^^^^^^^^^^^^^^^^\n   = Too short.\n\n"
+        );
+        assert!(
+            ds.render(&sources).contains("\"hunter2\""),
+            "unmasked without a redactor"
         );
     }
 

@@ -29,6 +29,7 @@ pub mod module;
 pub mod parse;
 pub mod providers;
 pub mod quote;
+pub mod redact;
 pub mod schema;
 pub mod source;
 pub mod suggest;
@@ -40,6 +41,7 @@ pub use address::{Address, InstanceKey};
 pub use config::{Config, Fields, Instance, Typed};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use eval::{InputValue, Inputs, Known};
+pub use redact::Redactor;
 pub use source::{SourceMap, Span};
 pub use value::Value;
 

@@ -94,6 +94,11 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset where line `line` (from 1) starts.
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.line_starts[line - 1]
+    }
+
     /// The text of line `line` (from 1), without its newline.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1] as usize;

@@ -156,6 +156,9 @@ pub struct CreateRequest {
     pub kind: String,
     /// The attributes the blueprint asks for.
     pub attrs: Attrs,
+    /// The attributes computed from sensitive values: a provider that writes them to a
+    /// file or a log protects them (the `sim` provider seals or digests them).
+    pub sensitive: Vec<String>,
 }
 
 /// The created object.
@@ -182,6 +185,8 @@ pub struct UpdateRequest {
     pub prior: Attrs,
     /// The attributes the blueprint asks for.
     pub attrs: Attrs,
+    /// The attributes computed from sensitive values (see [`CreateRequest::sensitive`]).
+    pub sensitive: Vec<String>,
 }
 
 /// The updated object.

@@ -159,7 +159,11 @@ async fn interrupted_apply_is_finished_from_the_journal() {
     // recorded, then the process "dies" (the journal is dropped, the state not saved).
     {
         let lock = backend.lock("apply", Duration::ZERO).unwrap();
-        let journal = Arc::new(backend.journal().unwrap());
+        let journal = Arc::new(
+            backend
+                .journal(planner::state::Protector::default())
+                .unwrap(),
+        );
         let created = object("vm.new", "n-1");
         let intent = |op, address: &str| {
             Entry::new(Phase::Intent, op, address.parse().unwrap(), "vm", "sim")
@@ -269,7 +273,11 @@ const CHILD_TASKS: usize = 4;
 fn crash_child(dir: &Path, round: &str) {
     let backend = LocalBackend::new(dir);
     let lock = backend.lock("apply", Duration::from_secs(10)).unwrap();
-    let journal = Arc::new(backend.journal().unwrap());
+    let journal = Arc::new(
+        backend
+            .journal(planner::state::Protector::default())
+            .unwrap(),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
@@ -477,7 +485,9 @@ async fn a_create_before_destroy_interrupted_between_create_and_delete_keeps_bot
     let mut state = LocalBackend::new_state();
     state.objects.push(object("vm.a", "old"));
     backend.save(&mut state).unwrap();
-    let journal = backend.journal().unwrap();
+    let journal = backend
+        .journal(planner::state::Protector::default())
+        .unwrap();
     let address: blueprint::Address = "vm.a".parse().unwrap();
     let intent = Entry {
         key: Some("vm.a#old".into()),
@@ -497,7 +507,9 @@ async fn a_create_before_destroy_interrupted_between_create_and_delete_keeps_bot
     ids.sort();
     assert_eq!(ids, ["new", "old"]);
     // The next run deletes the old one by id; the new one stays.
-    let journal = backend.journal().unwrap();
+    let journal = backend
+        .journal(planner::state::Protector::default())
+        .unwrap();
     let delete = Entry {
         id: Some("old".into()),
         ..Entry::new(Phase::Done, Op::Delete, address, "vm", "sim")

@@ -35,6 +35,7 @@ async fn create(sim: &SimProvider, address: &str, value: Value) -> CreateRespons
         kind: address.kind.clone(),
         address,
         attrs: attrs(value),
+        sensitive: Vec::new(),
     })
     .await
 }
@@ -86,6 +87,7 @@ async fn update(sim: &SimProvider, address: &str, id: &str, value: Value) -> Res
             id: id.to_string(),
             prior: Attrs::new(),
             attrs: attrs(value),
+            sensitive: Vec::new(),
         })
         .await;
     match response.diagnostics.first() {
@@ -632,6 +634,7 @@ async fn drift_shows_in_reads_and_removal_makes_reads_empty() {
             id: id.clone(),
             prior: Attrs::new(),
             attrs: attrs(vm(1, "1GiB")),
+            sensitive: Vec::new(),
         })
         .await;
     assert_eq!(
@@ -936,6 +939,7 @@ async fn apply_blueprint(sim: &SimProvider, dir: &Path) -> BTreeMap<String, Attr
             address: instance.address.clone(),
             kind: instance.kind.to_string(),
             attrs: attrs(instance.fields.to_json()),
+            sensitive: instance.sensitive.clone(),
         };
         let response = sim.create(request).await;
         assert!(

@@ -8,8 +8,9 @@
 //! - [`engine`]: [`Engine<M>`](Engine) drives a [`Model`] (`type Event` of the model's own,
 //!   `init(&mut self, &mut Scheduler)`, `handle(&mut self, event, &mut Scheduler)`):
 //!   `Engine::new(model)` (calls `init`), `run_until(horizon) -> RunSummary { events,
-//!   end, stopped }`, `step`, `now`, `events`, `model`, `parts_mut`, `into_model`. The
-//!   model acts through the [`Scheduler`]: `now()`, `schedule_at(at, event) -> TimerId`,
+//!   end, stopped, paused }`, `run_for(horizon, max_events)` (the same in steps),
+//!   `step`, `now`, `events`, `model`, `parts_mut`, `into_model`. The model acts
+//!   through the [`Scheduler`]: `now()`, `schedule_at(at, event) -> TimerId`,
 //!   `schedule_in(delay, event) -> TimerId`, `cancel(TimerId) -> bool` (O(1)),
 //!   `is_pending(TimerId)`, `pending()`, `stop()`. Events come out in (time, push order):
 //!   ties are first in, first out. The queue ([`EventQueue`]) is a radix heap (a linear
@@ -29,8 +30,9 @@
 //!   services: Vec<ServiceRecord> }`, drawing from `replication.rng()` or
 //!   `replication.lane_rng(lane)`) runs under a [`RunConfig`] `{ scenario, seed,
 //!   replications, horizon, threads (0 = one per core), shard }` via
-//!   [`run(&config, &simulation)`](run) or [`run_with_progress`] (an `AtomicU64` counts
-//!   finished replications) into an [`Outcome`]; errors are [`RunError`].
+//!   [`run(&config, &simulation)`](run) or [`run_with_control`] (a [`Control`] counts
+//!   finished replications and events for another thread, and stops the run when asked)
+//!   into an [`Outcome`]; errors are [`RunError`].
 //! - [`shard`]: [`Shard`] `K/N` (`FromStr`, `Display`, `Shard::WHOLE`) runs replications
 //!   `K, K + N, …`.
 //! - [`stats`]: [`ServiceTally`] (integer sufficient statistics: sums of downtime and its
@@ -116,7 +118,7 @@ pub use replica_group::{
     ReplicaEvent, ReplicaGroupError, ReplicaGroupModel, ReplicaGroupSpec, ReplicaGroups,
 };
 pub use runner::{
-    Replication, ReplicationResult, RunConfig, RunError, Simulation, run, run_with_progress,
+    Control, Replication, ReplicationResult, RunConfig, RunError, Simulation, run, run_with_control,
 };
 pub use shard::{Shard, ShardError};
 pub use stats::{Interval, Mean, OutageMinutes, RunTally, ServiceOutcome, ServiceTally, Worst};

@@ -13,7 +13,7 @@ use crate::shard::Shard;
 use crate::stats::RunTally;
 use crate::time::SimTime;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use thiserror::Error;
 
 /// A model that can be replicated: one engine run per replication, from its own stream.
@@ -24,6 +24,43 @@ pub trait Simulation: Sync {
     /// Runs one replication and returns one record per service (in [`Self::services`]
     /// order) and the number of events processed.
     fn replicate(&self, replication: &Replication) -> ReplicationResult;
+
+    /// [`Self::replicate`] under a [`Control`]: adds the events handled to
+    /// [`Control::events`] and returns `None` when [`Control::stop`] ends it early. The
+    /// default adds them at the end and never stops midway; a model whose replications can
+    /// be long reports and checks in steps instead, with the same result.
+    fn replicate_with(
+        &self,
+        replication: &Replication,
+        control: &Control,
+    ) -> Option<ReplicationResult> {
+        let result = self.replicate(replication);
+        control.events.fetch_add(result.events, Ordering::Relaxed);
+        Some(result)
+    }
+}
+
+/// Shared between a run and other threads: its progress to read, and a stop to ask for.
+#[derive(Debug, Default)]
+pub struct Control {
+    /// Replications finished.
+    pub replications: AtomicU64,
+    /// Events handled so far, in steps of at most [`Control::STEP`] within a replication.
+    pub events: AtomicU64,
+    /// Set to end the run early: replications not started are skipped, those running stop
+    /// at their next step, and the run returns [`RunError::Stopped`].
+    pub stop: AtomicBool,
+}
+
+impl Control {
+    /// The most events a replication handles between two looks at the control (a few
+    /// milliseconds of work).
+    pub const STEP: u64 = 1 << 16;
+
+    /// Whether a stop was asked for.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
 }
 
 /// Which replication to run, and how long.
@@ -107,6 +144,9 @@ pub enum RunError {
     /// K is not below N.
     #[error("shard {0} does not exist: K must be below N")]
     Shard(Shard),
+    /// The run was stopped through its [`Control`]; its partial result is discarded.
+    #[error("the run was stopped before it finished")]
+    Stopped,
     /// The worker threads could not be started.
     #[error("could not start {threads} worker threads: {source}")]
     Threads {
@@ -122,15 +162,16 @@ pub fn run<S: Simulation + ?Sized>(
     config: &RunConfig,
     simulation: &S,
 ) -> Result<Outcome, RunError> {
-    run_with_progress(config, simulation, &AtomicU64::new(0))
+    run_with_control(config, simulation, &Control::default())
 }
 
-/// Runs `config` on `simulation`, adding one to `progress` as each replication finishes
-/// (for a progress bar polled from another thread).
-pub fn run_with_progress<S: Simulation + ?Sized>(
+/// Runs `config` on `simulation` under `control`, which another thread can poll for
+/// progress ([`Control::replications`], [`Control::events`]) and use to stop the run
+/// ([`Control::stop`], then [`RunError::Stopped`]).
+pub fn run_with_control<S: Simulation + ?Sized>(
     config: &RunConfig,
     simulation: &S,
-    progress: &AtomicU64,
+    control: &Control,
 ) -> Result<Outcome, RunError> {
     if config.replications == 0 {
         return Err(RunError::NoReplications);
@@ -151,9 +192,13 @@ pub fn run_with_progress<S: Simulation + ?Sized>(
             index: shard.replication(nth),
             horizon: config.horizon,
         };
-        let result = simulation.replicate(&replication);
-        tally.add(replication.index, result.events, &result.services);
-        progress.fetch_add(1, Ordering::Relaxed);
+        if control.stopped() {
+            return;
+        }
+        if let Some(result) = simulation.replicate_with(&replication, control) {
+            tally.add(replication.index, result.events, &result.services);
+            control.replications.fetch_add(1, Ordering::Relaxed);
+        }
     };
     let tally = if config.threads == 1 {
         let mut tally = RunTally::new(services);
@@ -186,6 +231,9 @@ pub fn run_with_progress<S: Simulation + ?Sized>(
                 )
         })
     };
+    if control.stopped() {
+        return Err(RunError::Stopped);
+    }
     let shard_of = (!shard.is_whole()).then_some(ShardOf {
         shard,
         replications_total: config.replications,

@@ -34,21 +34,30 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
         let answer = printer.ask(&format!(
             "\nDo you want to {what}? Only 'yes' will be accepted: "
         ));
-        if answer != "yes" {
+        if answer.as_deref() != Some("yes") {
             session.save()?;
-            printer.line("Apply cancelled.");
+            printer.line(if answer.is_some() {
+                "Apply cancelled."
+            } else {
+                "Apply cancelled: interrupted while waiting for an answer; nothing was changed."
+            });
             return Ok(1);
         }
     }
     carry_out(&mut session, &planned.plan, &args.flags, printer).await
 }
 
-/// Applies a saved plan, refusing it when the state has moved on since it was made.
+/// Applies a saved plan, refusing it when the state has moved on since it was made, or
+/// when a sensitive value it holds as a digest is no longer the blueprint's.
 async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let saved = super::plan::load(&args.flags.dir)?;
+    let mut saved = super::plan::load(&args.flags.dir)?;
     let mut session = Session::open(&saved.blueprint, &args.flags.state, "apply", printer)?;
-    let (config, diags, sources) =
-        load_blueprint(&saved.blueprint, &args.flags.vars, known(&session.state));
+    let (config, diags, sources) = load_blueprint(
+        &saved.blueprint,
+        &args.flags.vars,
+        known(&session.state),
+        printer,
+    );
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         return Ok(1);
@@ -59,6 +68,10 @@ async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<
             "the saved plan is stale: it was made against state serial {} (lineage {}), and the state is now at serial {} (lineage {}). Run `strata plan -out` again.",
             saved.plan.serial, saved.plan.lineage, session.state.serial, session.state.lineage
         ));
+        return Ok(1);
+    }
+    if let Err(e) = plan::saved::reveal(&mut saved.plan, &session.protector, &config) {
+        printer.failure(&e.to_string());
         return Ok(1);
     }
     carry_out(&mut session, &saved.plan, &args.flags, printer).await
@@ -73,11 +86,11 @@ async fn carry_out(
     let journal: Arc<dyn apply::Recorder> = Arc::new(
         session
             .backend
-            .journal()
+            .journal(session.protector.clone())
             .map_err(|e| anyhow::anyhow!("{e}"))?,
     );
     let ops = apply::operations(plan);
-    let progress = Progress::new(ops.len());
+    let progress = Progress::new(ops.len(), printer);
     let empty = planner::State {
         objects: Vec::new(),
         ..session.state.clone()
@@ -94,14 +107,17 @@ async fn carry_out(
         journal,
         &progress,
         &evaluator,
-        flags.parallelism,
-        now(),
+        &apply::Walk {
+            parallelism: flags.parallelism,
+            now: now(),
+            stop: crate::interrupt::flag(),
+        },
     )
     .await;
     progress.finish();
     session.state = state;
     // Outputs are saved with or without object changes: evaluated with what now exists.
-    let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state));
+    let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state), printer);
     session.state.outputs =
         plan::outputs::after_apply(&config, &session.state.outputs, plan.destroy);
     session.save()?;
@@ -115,7 +131,7 @@ async fn carry_out(
 
 fn report(plan: &Plan, outcome: &Outcome, printer: &mut Printer) -> u8 {
     let (add, change, destroy) = plan.counts();
-    if outcome.succeeded() {
+    if outcome.succeeded() && !crate::interrupt::requested() {
         let what = if plan.destroy {
             format!("Destroy complete! Resources: {destroy} destroyed.")
         } else {
@@ -140,11 +156,34 @@ fn report(plan: &Plan, outcome: &Outcome, printer: &mut Printer) -> u8 {
             ));
         }
     }
-    printer.line(&format!(
-        "\nApply failed: {} operation(s) done, {} failed, {} skipped because something they need failed. The state records everything that was done; fix the cause and run apply again.",
-        outcome.done,
-        outcome.failed.len(),
-        outcome.skipped.len()
-    ));
+    for op in &outcome.not_started {
+        printer.line(&format!("{}: not started (interrupted)", op.address));
+    }
+    let what = if plan.destroy { "Destroy" } else { "Apply" };
+    let mut counts = vec![format!("{} operation(s) done", outcome.done)];
+    for (n, what) in [
+        (outcome.failed.len(), "failed"),
+        (
+            outcome.skipped.len(),
+            "skipped because something they need failed",
+        ),
+        (outcome.not_started.len(), "not started"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {what}"));
+        }
+    }
+    let counts = counts.join(", ");
+    if crate::interrupt::requested() {
+        printer.line(&format!(
+            "\n{what} interrupted: {counts}. The state records everything that was done; run {} again to finish.",
+            what.to_lowercase()
+        ));
+    } else {
+        printer.line(&format!(
+            "\n{what} failed: {counts}. The state records everything that was done; fix the cause and run {} again.",
+            what.to_lowercase()
+        ));
+    }
     1
 }

@@ -12,7 +12,7 @@ use crate::printer::Printer;
 use crate::table::table;
 
 pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let (config, diags, sources) = super::load(&args.dir, &args.vars);
+    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         let (errors, _) = diags.counts();

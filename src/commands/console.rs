@@ -38,12 +38,13 @@ pub fn run(args: &ConsoleArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         state_dir: args.state_dir.clone(),
         ..StateArgs::default()
     };
-    let state = read_state(&args.dir, &state_args)?;
+    let state = read_state(&args.dir, &state_args, printer)?;
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut inputs = crate::vars::inputs(&args.vars, &mut sources, &mut diags);
     inputs.known = known(&state);
-    let (_, more, scope) = blueprint::load_scope(&args.dir, &inputs, &mut sources);
+    let (config, more, scope) = blueprint::load_scope(&args.dir, &inputs, &mut sources);
+    printer.protect(&config.redactor);
     diags.extend(more);
     diags.normalize(&sources);
     printer.diagnostics(&diags, &sources);

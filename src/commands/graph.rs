@@ -6,7 +6,7 @@ use crate::cli::{GraphArgs, GraphFormat};
 use crate::printer::Printer;
 
 pub fn run(args: &GraphArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let (config, diags, sources) = super::load(&args.dir, &args.vars);
+    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         return Ok(1);

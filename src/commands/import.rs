@@ -11,8 +11,12 @@ use crate::session::{Session, known, load_blueprint, now};
 pub async fn run(args: &ImportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let address: Address = args.address.parse()?;
     let mut session = Session::open(&args.flags.dir, &args.flags.state, "import", printer)?;
-    let (config, diags, sources) =
-        load_blueprint(&args.flags.dir, &args.flags.vars, known(&session.state));
+    let (config, diags, sources) = load_blueprint(
+        &args.flags.dir,
+        &args.flags.vars,
+        known(&session.state),
+        printer,
+    );
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         return Ok(1);

@@ -11,11 +11,13 @@ mod plan;
 mod providers;
 mod report;
 mod sim;
+mod sim_run;
 mod simulate;
 mod state;
 mod validate;
 
 use crate::cli::Command;
+use crate::interrupt::{self, Stopping};
 use crate::printer::Printer;
 
 pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
@@ -24,16 +26,31 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Fmt(args) => fmt::run(&args, printer),
         Command::Graph(args) => graph::run(&args, printer),
         Command::Providers(args) => providers::run(&args, printer),
-        Command::Plan(args) => runtime()?.block_on(plan::run(&args, printer)),
-        Command::Apply(args) => runtime()?.block_on(apply::run(&args, false, printer)),
-        Command::Destroy(args) => runtime()?.block_on(apply::run(&args, true, printer)),
+        Command::Plan(args) => {
+            interrupt::install(Stopping::Plan)?;
+            runtime()?.block_on(plan::run(&args, printer))
+        }
+        Command::Apply(args) => {
+            interrupt::install(Stopping::Apply)?;
+            runtime()?.block_on(apply::run(&args, false, printer))
+        }
+        Command::Destroy(args) => {
+            interrupt::install(Stopping::Apply)?;
+            runtime()?.block_on(apply::run(&args, true, printer))
+        }
         Command::State(command) => state::run(&command, printer),
         Command::Output(args) => output::run(&args, printer),
         Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
         Command::Capacity(args) => capacity::run(&args, printer),
-        Command::Simulate(args) => simulate::run(&args, printer),
-        Command::Report(args) => report::run(&args, printer),
+        Command::Simulate(args) => {
+            interrupt::install(Stopping::Simulation)?;
+            simulate::run(&args, printer)
+        }
+        Command::Report(args) => {
+            interrupt::install(Stopping::Simulation)?;
+            report::run(&args, printer)
+        }
         Command::Console(args) => console::run(&args, printer),
     }
 }
@@ -45,20 +62,16 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Loads and checks a blueprint with its variables: what every command starts with.
+/// Loads and checks a blueprint with its variables: what every command that does not
+/// open the state starts with. Its sensitive values are masked in all `printer` prints.
 pub fn load(
     dir: &std::path::Path,
     vars: &crate::cli::VarArgs,
+    printer: &mut Printer,
 ) -> (
     blueprint::Config,
     blueprint::Diagnostics,
     blueprint::SourceMap,
 ) {
-    let mut sources = blueprint::SourceMap::default();
-    let mut diags = blueprint::Diagnostics::default();
-    let inputs = crate::vars::inputs(vars, &mut sources, &mut diags);
-    let (config, more) = blueprint::load(dir, &inputs, &mut sources);
-    diags.extend(more);
-    diags.normalize(&sources);
-    (config, diags, sources)
+    crate::session::load_blueprint(dir, vars, Default::default(), printer)
 }

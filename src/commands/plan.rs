@@ -13,7 +13,8 @@ use crate::cli::{PlanArgs, PlanFlags};
 use crate::printer::Printer;
 use crate::session::{Hidden, Session, known, known_except, load_blueprint, now};
 
-/// A saved plan (`-out FILE`): the plan and the blueprint it was made from.
+/// A saved plan (`-out FILE`): the plan, its sensitive values protected as the state's
+/// are (see `planner::plan::saved`), and the blueprint it was made from.
 #[derive(Serialize, Deserialize)]
 pub struct SavedPlan {
     /// The blueprint folder.
@@ -77,7 +78,8 @@ pub async fn make(
     printer: &mut Printer,
 ) -> anyhow::Result<Option<Planned>> {
     let mut session = Session::open(&flags.dir, &flags.state, operation, printer)?;
-    let (config, diags, sources) = load_blueprint(&flags.dir, &flags.vars, known(&session.state));
+    let (config, diags, sources) =
+        load_blueprint(&flags.dir, &flags.vars, known(&session.state), printer);
     if diags.has_errors() {
         printer.diagnostics(&diags, &sources);
         return Ok(None);
@@ -96,13 +98,25 @@ pub async fn make(
     } else {
         (session.state.clone(), Vec::new(), Vec::new())
     };
+    if crate::interrupt::requested() {
+        let saved = if operation == "plan" { " or saved" } else { "" };
+        printer.failure(&format!(
+            "{operation} interrupted: nothing was changed, and no plan was made{saved}"
+        ));
+        return Ok(None);
+    }
     let mut hidden = Hidden::new();
     // The first evaluation stands when the refresh found every object as the state had it.
     let mut first =
         (refreshed.objects == session.state.objects).then_some((config, diags, sources));
     let (plan, refreshed, sources) = loop {
         let (config, diags, sources) = first.take().unwrap_or_else(|| {
-            load_blueprint(&flags.dir, &flags.vars, known_except(&refreshed, &hidden))
+            load_blueprint(
+                &flags.dir,
+                &flags.vars,
+                known_except(&refreshed, &hidden),
+                printer,
+            )
         });
         if diags.has_errors() {
             printer.diagnostics(&diags, &sources);
@@ -145,7 +159,15 @@ pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         printer.text(&plan::render::render(&planned.plan));
     }
     if let Some(out) = &args.out {
-        save(out, &args.flags.dir, &planned.plan)?;
+        if crate::interrupt::requested() {
+            printer.failure(&format!(
+                "plan interrupted: the plan was not saved to {}",
+                out.display()
+            ));
+            return Ok(1);
+        }
+        let protected = plan::saved::protect(&planned.plan, &planned.session.protector);
+        save(out, &args.flags.dir, &protected)?;
         if !args.json {
             printer.line(&format!(
                 "\nSaved the plan to {}. Apply exactly this plan with: strata apply {}",

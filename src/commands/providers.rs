@@ -18,12 +18,12 @@ struct Entry {
 }
 
 pub fn run(args: &ProvidersArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let (config, diags, sources) = super::load(&args.dir, &args.vars);
+    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         return Ok(1);
     }
-    let state = crate::session::read_state(&args.dir, &args.state)?;
+    let state = crate::session::read_state(&args.dir, &args.state, printer)?;
     let mut by_provider: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for inst in config.instances.iter().filter(|i| i.managed) {
         by_provider
@@ -41,6 +41,11 @@ pub fn run(args: &ProvidersArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         }
     }
     let env = |var: &str| std::env::var(var).ok();
+    for name in used(&config, state.objects.iter().map(|o| o.provider.clone())) {
+        if let Ok(resolved) = resolve(&config, &name, &env) {
+            printer.protect(&crate::registry::secrets(&resolved));
+        }
+    }
     let entries: Vec<Entry> = used(&config, state.objects.iter().map(|o| o.provider.clone()))
         .into_iter()
         .map(|name| Entry {

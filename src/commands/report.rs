@@ -8,7 +8,7 @@ use std::path::Path;
 use ::report::{Comparison, Document, Format, Report};
 use ::sim::capacity::{self, Options};
 use ::sim::failover::Scenario;
-use ::sim::{Failover, Outcome, RunConfig, Topology};
+use ::sim::{Failover, RunConfig, Topology};
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::printer::Printer;
@@ -43,7 +43,8 @@ pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     match &args.output {
         None => printer.text(&text),
         Some(file) => {
-            if let Err(e) = std::fs::write(file, &text) {
+            // The file gets the same masking as the terminal.
+            if let Err(e) = std::fs::write(file, printer.scrub(&text).as_bytes()) {
                 printer.failure(&format!("cannot write {}: {e}", file.display()));
                 return Ok(1);
             }
@@ -60,7 +61,7 @@ fn build(
     scenario_name: Option<&str>,
     printer: &mut Printer,
 ) -> Option<Report> {
-    let (config, diags, sources) = super::load(dir, &args.vars);
+    let (config, diags, sources) = super::load(dir, &args.vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         let (errors, _) = diags.counts();
@@ -103,21 +104,14 @@ fn build(
         scenario.horizon,
     );
     let label = format!("{} scenario {}", name_of(dir), run_config.scenario);
-    let outcome = match simulate(&run_config, Failover::new(topology, scenario), &label) {
-        Ok(o) => o,
-        Err(e) => return fail(printer, e),
-    };
+    let simulation = Failover::new(topology, scenario);
+    let outcome = super::sim_run::run(&run_config, &simulation, &label, args.force, printer)?;
     Some(Report::new(
         &name_of(dir),
         &outcome,
         &capacity,
         &targets(&config),
     ))
-}
-
-/// Runs the simulation with a progress counter on a terminal.
-fn simulate(run_config: &RunConfig, simulation: Failover, label: &str) -> Result<Outcome, String> {
-    super::simulate::run_with_counter(run_config, &simulation, label).map_err(|e| e.to_string())
 }
 
 /// The blueprint's name: its folder's name.

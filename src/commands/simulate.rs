@@ -3,24 +3,21 @@
 //! shards into the outcome of the whole run.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ::sim::failover::{Failover, RowKind, Scenario, row_kind};
-use ::sim::{
-    Outcome, RunConfig, RunError, ServiceOutcome, Shard, SimTime, Topology, run_with_progress,
-};
+use ::sim::{Outcome, RunConfig, ServiceOutcome, Shard, SimTime, Topology};
 use blueprint::units::{format_duration, parse_duration};
 
 use crate::cli::{SimulateArgs, SimulateCommand, SimulateMergeArgs};
-use crate::printer::{Counter, Printer};
+use crate::printer::Printer;
 use crate::table::table;
 
 pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if let Some(SimulateCommand::Merge(merge_args)) = &args.command {
         return merge(merge_args, printer);
     }
-    let (config, diags, sources) = super::load(&args.dir, &args.vars);
+    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         let (errors, _) = diags.counts();
@@ -76,15 +73,11 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let simulation = Failover::new(topology, scenario);
     let started = Instant::now();
     let label = format!("scenario {}", run_config.scenario);
-    let result = run_with_counter(&run_config, &simulation, &label);
-    let elapsed = started.elapsed();
-    let outcome = match result {
-        Ok(o) => o,
-        Err(e) => {
-            printer.failure(&e.to_string());
-            return Ok(1);
-        }
+    let Some(outcome) = super::sim_run::run(&run_config, &simulation, &label, args.force, printer)
+    else {
+        return Ok(1);
     };
+    let elapsed = started.elapsed();
     if args.json {
         printer.line(&outcome.to_json());
     } else {
@@ -144,7 +137,7 @@ fn targets(config: &blueprint::Config) -> HashMap<String, f64> {
 }
 
 /// A horizon in whole years or days when it is one, else in the blueprint's units.
-fn horizon(h: SimTime) -> String {
+pub(super) fn horizon(h: SimTime) -> String {
     let ms = h.as_millis();
     let day = SimTime::from_days(1).as_millis();
     let year = SimTime::from_years(1).as_millis();
@@ -158,7 +151,7 @@ fn horizon(h: SimTime) -> String {
 }
 
 /// 1234567 as `1,234,567`.
-fn grouped(n: u64) -> String {
+pub(super) fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -307,31 +300,6 @@ fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
         ));
     }
     out
-}
-
-/// Runs a simulation, with a progress counter of replications on a terminal.
-pub(super) fn run_with_counter(
-    run_config: &RunConfig,
-    simulation: &Failover,
-    label: &str,
-) -> Result<Outcome, RunError> {
-    let counter = Counter::new(run_config.shard.len(run_config.replications), label);
-    let progress = AtomicU64::new(0);
-    let result = if counter.is_shown() {
-        std::thread::scope(|scope| {
-            let worker = scope.spawn(|| run_with_progress(run_config, simulation, &progress));
-            while !worker.is_finished() {
-                counter.set(progress.load(Ordering::Relaxed));
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            worker.join()
-        })
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    } else {
-        run_with_progress(run_config, simulation, &progress)
-    };
-    counter.finish();
-    result
 }
 
 #[cfg(test)]

@@ -1,30 +1,45 @@
 //! `strata state list|show|rm|mv|unlock`: inspect and edit the state by hand.
 
 use blueprint::Address;
-use planner::state::LocalBackend;
+use planner::state::{LocalBackend, Op};
 
 use crate::cli::StateCommand;
 use crate::printer::Printer;
-use crate::session::{Session, read_state, state_dir};
+use crate::session::{Journaled, Session, read_state_with_journal, state_dir};
 
 pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> {
     match command {
         StateCommand::List(args) => {
-            let state = read_state(&args.dir, &args.state)?;
-            for object in &state.objects {
+            let read = read_state_with_journal(&args.dir, &args.state, printer)?;
+            for object in &read.state.objects {
                 printer.line(&object.address.to_string());
             }
+            journal_notes(&read, printer);
             Ok(0)
         }
         StateCommand::Show(args) => {
-            let state = read_state(&args.dir, &args.state)?;
+            let read = read_state_with_journal(&args.dir, &args.state, printer)?;
             let address: Address = args.address.parse()?;
+            let state = &read.state;
             let Some(object) = state.objects.iter().find(|o| o.address == address) else {
-                printer.failure(&format!(
-                    "no object {address} in the state; `strata state list` shows what there is"
-                ));
+                journal_notes(&read, printer);
+                let started = read
+                    .recovery
+                    .pending
+                    .iter()
+                    .any(|e| e.address == address && e.op == Op::Create);
+                printer.failure(&if started {
+                    format!(
+                        "no object {address} in the state yet: a run started creating it and stopped before recording the outcome; a plan or apply will finish it"
+                    )
+                } else {
+                    format!(
+                        "no object {address} in the state; `strata state list` shows what there is"
+                    )
+                });
                 return Ok(1);
             };
+            journal_notes(&read, printer);
             let mut shown = object.clone();
             for name in &object.sensitive {
                 if let Some(value) = shown.attributes.get_mut(name) {
@@ -91,5 +106,47 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
             ));
             Ok(0)
         }
+    }
+}
+
+/// Says on stderr what the journal adds to `state.json`: changes done but not yet saved
+/// (shown), and changes started with no outcome (which the next plan or apply finishes).
+fn journal_notes(read: &Journaled, printer: &mut Printer) {
+    let recovery = &read.recovery;
+    if recovery.applied == 0 && recovery.pending.is_empty() {
+        return;
+    }
+    let who = match &read.holder {
+        Some(holder) if !holder.is_stale() => format!(
+            "{} by {} (process {}) is still running",
+            holder.operation, holder.who, holder.pid
+        ),
+        _ => "a run stopped before saving the state".to_string(),
+    };
+    if recovery.applied > 0 {
+        printer.warning(&format!(
+            "{} change(s) recorded in the journal are not yet in state.json ({who}); they are included here, and the next plan or apply saves them",
+            recovery.applied
+        ));
+    }
+    if !recovery.pending.is_empty() {
+        let started: Vec<String> = recovery
+            .pending
+            .iter()
+            .map(|e| format!("{} {}", op_name(e.op), e.address))
+            .collect();
+        printer.warning(&format!(
+            "{} change(s) were started with no recorded outcome ({who}): {}. A plan or apply will finish them: it asks the provider what was done, adopting what was created rather than creating it again",
+            started.len(),
+            started.join(", ")
+        ));
+    }
+}
+
+fn op_name(op: Op) -> &'static str {
+    match op {
+        Op::Create => "create",
+        Op::Update => "update",
+        Op::Delete => "delete",
     }
 }

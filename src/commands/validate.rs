@@ -6,7 +6,7 @@ use crate::cli::ValidateArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &ValidateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let (config, diags, sources) = super::load(&args.dir, &args.vars);
+    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
     let (errors, warnings) = diags.counts();
     if args.json {
         printer.json(&json(&diags, &sources, errors, warnings));

@@ -16,9 +16,13 @@ impl Lab {
     /// A lab named `tag`, using 10.240.`octet`.0/24 and the next range; `None` (with a
     /// message) when libvirtd cannot be reached.
     pub fn new(tag: &str, octet: u8) -> Option<Lab> {
-        let ok = Command::new("virsh").args(["-c", "qemu:///system", "version"]).output();
+        let ok = Command::new("virsh")
+            .args(["-c", "qemu:///system", "version"])
+            .output();
         if !ok.is_ok_and(|o| o.status.success()) {
-            eprintln!("skipped: libvirtd is not running (`.ci/run` starts it: virtlogd -d; libvirtd -d)");
+            eprintln!(
+                "skipped: libvirtd is not running (`.ci/run` starts it: virtlogd -d; libvirtd -d)"
+            );
             return None;
         }
         let lab = Lab {
@@ -92,7 +96,11 @@ vm "vm" {{
 
     /// Runs virsh on the system connection; its output.
     pub fn virsh(&self, args: &[&str]) -> String {
-        let out = Command::new("virsh").args(["-c", "qemu:///system"]).args(args).output().unwrap();
+        let out = Command::new("virsh")
+            .args(["-c", "qemu:///system"])
+            .args(args)
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -112,7 +120,15 @@ vm "vm" {{
 
     /// Volumes of the lab's pool.
     pub fn volumes(&self) -> Vec<String> {
-        self.mine(&self.virsh(&["vol-list", &self.name("local")]).lines().skip(2).map(|l| l.split_whitespace().next().unwrap_or("")).collect::<Vec<_>>().join("\n"))
+        self.mine(
+            &self
+                .virsh(&["vol-list", &self.name("local")])
+                .lines()
+                .skip(2)
+                .map(|l| l.split_whitespace().next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     }
 
     /// True when the domain runs.
@@ -122,7 +138,11 @@ vm "vm" {{
 
     /// Asserts that nothing with the prefix is left: domains, networks, pools, filters.
     pub fn assert_empty(&self) {
-        assert!(self.domains().is_empty(), "domains left: {:?}", self.domains());
+        assert!(
+            self.domains().is_empty(),
+            "domains left: {:?}",
+            self.domains()
+        );
         let nets = self.mine(&self.virsh(&["net-list", "--all", "--name"]));
         assert!(nets.is_empty(), "networks left: {nets:?}");
         let pools = self.mine(&self.virsh(&["pool-list", "--all", "--name"]));
@@ -134,7 +154,9 @@ vm "vm" {{
             .filter(|n| n.starts_with(&self.prefix))
             .collect();
         assert!(filters.is_empty(), "filters left: {filters:?}");
-        let files = std::fs::read_dir(self.root.path().join("pools")).map(|d| d.count()).unwrap_or(0);
+        let files = std::fs::read_dir(self.root.path().join("pools"))
+            .map(|d| d.count())
+            .unwrap_or(0);
         assert_eq!(files, 0, "pool folders left");
     }
 
@@ -148,7 +170,13 @@ vm "vm" {{
             self.virsh(&["net-undefine", &n]);
         }
         for p in self.mine(&self.virsh(&["pool-list", "--all", "--name"])) {
-            for v in self.virsh(&["vol-list", &p]).lines().skip(2).filter_map(|l| l.split_whitespace().next().map(str::to_string)).collect::<Vec<_>>() {
+            for v in self
+                .virsh(&["vol-list", &p])
+                .lines()
+                .skip(2)
+                .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+                .collect::<Vec<_>>()
+            {
                 self.virsh(&["vol-delete", "--pool", &p, &v]);
             }
             self.virsh(&["pool-destroy", &p]);
@@ -156,7 +184,11 @@ vm "vm" {{
             self.virsh(&["pool-undefine", &p]);
         }
         for l in self.virsh(&["nwfilter-list"]).lines() {
-            if let Some(n) = l.split_whitespace().nth(1).filter(|n| n.starts_with(&self.prefix)) {
+            if let Some(n) = l
+                .split_whitespace()
+                .nth(1)
+                .filter(|n| n.starts_with(&self.prefix))
+            {
                 self.virsh(&["nwfilter-undefine", n]);
             }
         }

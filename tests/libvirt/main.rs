@@ -23,12 +23,18 @@ fn strata(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 #[test]
 fn apply_plan_drift_correct_destroy() {
-    let Some(lab) = Lab::new("e2e", 11) else { return };
+    let Some(lab) = Lab::new("e2e", 11) else {
+        return;
+    };
     let dir = lab.blueprint(4);
     let out = strata(&dir, &["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -47,7 +53,10 @@ fn apply_plan_drift_correct_destroy() {
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(2), "{shown}");
     assert!(shown.contains("vm.vm[1] has changed"), "{shown}");
-    assert!(shown.contains("memory  = \"64MiB\" -> \"96MiB\""), "{shown}");
+    assert!(
+        shown.contains("memory  = \"64MiB\" -> \"96MiB\""),
+        "{shown}"
+    );
     assert!(shown.contains("running = true -> false"), "{shown}");
     assert!(shown.contains("cpu     = 1 -> 2"), "{shown}");
 
@@ -66,16 +75,28 @@ fn apply_plan_drift_correct_destroy() {
 
 #[test]
 fn unreachable_endpoint_is_a_clear_error_and_the_next_apply_finishes() {
-    let Some(lab) = Lab::new("down", 12) else { return };
+    let Some(lab) = Lab::new("down", 12) else {
+        return;
+    };
     let dir = lab.blueprint(4);
     // An endpoint with no daemon behind it: a clear error naming it and what to check,
     // nothing created; the next apply against the real one builds everything once.
     let main = std::fs::read_to_string(dir.join("main.hcl")).unwrap();
-    std::fs::write(dir.join("main.hcl"), main.replace("domain_type      = \"auto\"", "domain_type      = \"qemu\"\n  uri = \"qemu:///system?socket=/nonexistent\"")).unwrap();
+    std::fs::write(
+        dir.join("main.hcl"),
+        main.replace(
+            "domain_type      = \"auto\"",
+            "domain_type      = \"qemu\"\n  uri = \"qemu:///system?socket=/nonexistent\"",
+        ),
+    )
+    .unwrap();
     let out = strata(&dir, &["apply", "-auto-approve"]);
     assert!(!out.status.success());
     let shown = text(&out);
-    assert!(shown.contains("cannot connect to qemu:///system?socket=/nonexistent"), "{shown}");
+    assert!(
+        shown.contains("cannot connect to qemu:///system?socket=/nonexistent"),
+        "{shown}"
+    );
     assert!(shown.contains("libvirtd is not running there"), "{shown}");
     std::fs::write(dir.join("main.hcl"), &main).unwrap();
     let out = strata(&dir, &["apply", "-auto-approve"]);
@@ -89,7 +110,9 @@ fn unreachable_endpoint_is_a_clear_error_and_the_next_apply_finishes() {
 
 #[test]
 fn killed_mid_apply_is_adopted_not_duplicated() {
-    let Some(lab) = Lab::new("kill", 13) else { return };
+    let Some(lab) = Lab::new("kill", 13) else {
+        return;
+    };
     let dir = lab.blueprint(4);
     let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
         .args(["apply", "-auto-approve"])

@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'s> {
     pub deps: Vec<usize>,
     /// A sensitive value was read.
     pub sensitive: bool,
+    /// The sensitive values read, as the blueprint names them (`var.token`), for messages.
+    sensitive_reads: Vec<String>,
     pub diags: Vec<Diagnostic>,
     /// Inside `try`/`can`: errors are expected and not kept.
     quiet: usize,
@@ -48,6 +50,7 @@ impl<'s> Ctx<'s> {
             bindings: Vec::new(),
             deps: Vec::new(),
             sensitive: false,
+            sensitive_reads: Vec::new(),
             diags: Vec::new(),
             quiet: 0,
         }
@@ -63,10 +66,56 @@ impl<'s> Ctx<'s> {
         self.bindings.pop();
     }
 
-    /// Records an error and fails.
+    /// Records an error and fails. When the expression has read a sensitive value, the
+    /// detail, which could quote it (or something computed from it, such as a function's
+    /// message about its argument), is replaced by one that names what is sensitive.
     pub fn fail(&mut self, span: Span, summary: impl Into<String>, detail: impl Into<String>) -> R {
+        let detail = if self.sensitive {
+            self.hidden_detail()
+        } else {
+            detail.into()
+        };
         self.diags.push(Diagnostic::error(span, summary, detail));
         Err(Fail)
+    }
+
+    /// The detail of an error about an expression that read sensitive values.
+    fn hidden_detail(&self) -> String {
+        let what = match self.sensitive_reads.as_slice() {
+            [] => "sensitive values".to_string(),
+            [one] => format!("the sensitive value {one}"),
+            [many @ .., last] => format!("the sensitive values {} and {last}", many.join(", ")),
+        };
+        format!(
+            "The details are not shown because this expression uses {what}, and they could include it. Check the value given for it, or try the expression with a value that is not sensitive."
+        )
+    }
+
+    /// Records that a value was read, and whether it is sensitive (`what` names it as the
+    /// blueprint does: `var.token`).
+    pub(super) fn read_sensitive(&mut self, sensitive: bool, what: impl FnOnce() -> String) {
+        if !sensitive {
+            return;
+        }
+        self.sensitive = true;
+        let what = what();
+        if !self.sensitive_reads.contains(&what) {
+            self.sensitive_reads.push(what);
+        }
+    }
+
+    /// Evaluates `expr` on its own: returns its value and whether it was computed from a
+    /// sensitive value, and leaves what was read before as it was (plus what `expr` read).
+    pub(crate) fn eval_apart(&mut self, expr: &Expr) -> (R, bool) {
+        let outer = std::mem::take(&mut self.sensitive);
+        let mark = self.sensitive_reads.len();
+        let value = self.eval(expr);
+        let sensitive = self.sensitive;
+        self.sensitive |= outer;
+        if !sensitive {
+            self.sensitive_reads.truncate(mark);
+        }
+        (value, sensitive)
     }
 
     pub fn eval(&mut self, expr: &Expr) -> R {

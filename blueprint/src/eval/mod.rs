@@ -55,12 +55,16 @@ pub fn evaluate_scope(
                 .iter()
                 .map(|n| tree.modules[n.module].dir.clone())
                 .collect(),
+            redactor: crate::redact::Redactor::default(),
         },
         node_insts: vec![Vec::new(); tree.nodes.len()],
         config: Config::default(),
         diags: Vec::new(),
     };
     run.node_insts[0].push(0);
+    for file in &inputs.var_files {
+        run.store.redactor.add_var_file(*file);
+    }
     run.check_inputs(inputs);
     for (item, on_cycle) in &order {
         if *on_cycle {
@@ -72,6 +76,7 @@ pub fn evaluate_scope(
     providers::finish(&tree, &mut run.config, &mut run.diags);
     let mut all: Diagnostics = run.diags.into_iter().collect();
     diags.extend(std::mem::take(&mut all));
+    run.config.redactor = std::mem::take(&mut run.store.redactor);
     (run.config, diags, Scope::new(run.store))
 }
 
@@ -158,14 +163,21 @@ impl Run<'_> {
         };
         let ty = variables::declared_type(decl, &mut self.diags);
         let incoming = match self.tree.nodes[node].parent {
-            None => variables::root_value(decl, &ty, inputs, &mut self.diags).map(
-                |(value, span, origin)| variables::Incoming {
-                    value,
-                    span,
-                    origin,
-                    deps: Vec::new(),
-                },
-            ),
+            None => {
+                if decl.sensitive {
+                    self.store.redactor.add_name(name);
+                }
+                variables::root_value(decl, &ty, inputs, &mut self.diags).map(
+                    |(value, span, origin)| variables::Incoming {
+                        value,
+                        span,
+                        origin,
+                        deps: Vec::new(),
+                        sensitive: false,
+                        literal: true,
+                    },
+                )
+            }
             Some(parent) => self.module_input(node, inst, parent, decl),
         };
         let incoming = incoming.unwrap_or(variables::Incoming {
@@ -173,6 +185,8 @@ impl Run<'_> {
             span: None,
             origin: String::new(),
             deps: Vec::new(),
+            sensitive: false,
+            literal: false,
         });
         variables::store_variable(&mut self.store, inst, decl, &ty, incoming, &mut self.diags);
     }
@@ -202,6 +216,8 @@ impl Run<'_> {
                     span: Some(input.value.span),
                     origin: format!("module \"{call_name}\""),
                     deps,
+                    sensitive: ctx.sensitive,
+                    literal: false,
                 })
             }
             None => match &decl.default {
@@ -210,6 +226,8 @@ impl Run<'_> {
                     span: Some(expr.span),
                     origin: "its default".into(),
                     deps: Vec::new(),
+                    sensitive: false,
+                    literal: true,
                 }),
                 None => {
                     self.diags.push(

@@ -42,29 +42,55 @@ pub(crate) fn keys(
             );
             Err(Fail)
         }
-        (Some(c), None) => ctx.eval(c).and_then(|v| match count_value(&v) {
-            Ok(n) if n > 1_000_000 => ctx
-                .fail(
-                    c.span,
-                    "count too large",
-                    format!("count is {n}; at most 1000000 instances of one block are allowed."),
-                )
-                .map(|_| Keys::Single),
-            Ok(n) => Ok(Keys::Count(n)),
-            Err(msg) => ctx
-                .fail(c.span, "Invalid count", format!("{msg}."))
-                .map(|_| Keys::Single),
-        }),
-        (None, Some(f)) => ctx.eval(f).and_then(|v| match for_each_pairs(&v) {
-            Ok(pairs) => Ok(Keys::ForEach(pairs)),
-            Err(msg) => ctx
-                .fail(f.span, "Invalid for_each", format!("{msg}."))
-                .map(|_| Keys::Single),
-        }),
+        (Some(c), None) => ctx
+            .eval(c)
+            .and_then(|v| refuse_sensitive(&mut ctx, c.span, "count", v))
+            .and_then(|v| match count_value(&v) {
+                Ok(n) if n > 1_000_000 => ctx
+                    .fail(
+                        c.span,
+                        "count too large",
+                        format!(
+                            "count is {n}; at most 1000000 instances of one block are allowed."
+                        ),
+                    )
+                    .map(|_| Keys::Single),
+                Ok(n) => Ok(Keys::Count(n)),
+                Err(msg) => ctx
+                    .fail(c.span, "Invalid count", format!("{msg}."))
+                    .map(|_| Keys::Single),
+            }),
+        (None, Some(f)) => ctx
+            .eval(f)
+            .and_then(|v| refuse_sensitive(&mut ctx, f.span, "for_each", v))
+            .and_then(|v| match for_each_pairs(&v) {
+                Ok(pairs) => Ok(Keys::ForEach(pairs)),
+                Err(msg) => ctx
+                    .fail(f.span, "Invalid for_each", format!("{msg}."))
+                    .map(|_| Keys::Single),
+            }),
         (None, None) => Ok(Keys::Single),
     };
     diags.append(&mut ctx.diags);
     result.map(|k| (k, ctx.deps))
+}
+
+/// `count` and `for_each` cannot come from sensitive values: instance keys and indexes are
+/// shown everywhere (plans, the state, addresses on the command line), as in Terraform.
+fn refuse_sensitive(
+    ctx: &mut Ctx,
+    span: crate::source::Span,
+    meta: &str,
+    value: Value,
+) -> Result<Value, Fail> {
+    if !ctx.sensitive {
+        return Ok(value);
+    }
+    let detail = format!(
+        "{meta} decides the instances of the block, and their keys or indexes are shown everywhere (plans, the state, addresses), so it cannot be computed from sensitive values. Compute it from values that are not sensitive."
+    );
+    ctx.sensitive = false;
+    ctx.fail(span, format!("Sensitive value in {meta}"), detail)
 }
 
 /// Evaluates every instance of a resource block in module instance `inst`, adding them
@@ -291,10 +317,8 @@ fn body_into(ctx: &mut Ctx, body: &Body, top: bool, raw: &mut RawBlock) {
         if top && META.contains(&attr.name.name.as_str()) {
             continue;
         }
-        let outer = std::mem::take(&mut ctx.sensitive);
-        let value = ctx.eval(&attr.value).unwrap_or(Value::Unknown);
-        let sensitive = ctx.sensitive;
-        ctx.sensitive |= outer;
+        let (value, sensitive) = ctx.eval_apart(&attr.value);
+        let value = value.unwrap_or(Value::Unknown);
         raw.attrs.push(RawAttr {
             name: attr.name.clone(),
             value,

@@ -63,6 +63,8 @@ pub(crate) struct Store {
     pub node_dirs: Vec<PathBuf>,
     /// Attributes of objects that exist, for computed attributes.
     pub known: std::sync::Arc<super::Known>,
+    /// The sensitive values met so far, for masking wherever they could show.
+    pub redactor: crate::redact::Redactor,
 }
 
 impl Store {

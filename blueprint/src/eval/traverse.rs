@@ -74,7 +74,7 @@ impl Ctx<'_> {
             ("var", Some((attr, s))) => match inst.vars.get(attr).cloned() {
                 Some(slot) => {
                     self.deps.extend(slot.deps.iter());
-                    self.sensitive |= slot.sensitive;
+                    self.read_sensitive(slot.sensitive, || format!("var.{attr}"));
                     self.apply_ops(slot.value, rest)
                 }
                 None => {
@@ -85,7 +85,7 @@ impl Ctx<'_> {
             ("local", Some((attr, s))) => match inst.locals.get(attr).cloned() {
                 Some(slot) => {
                     self.deps.extend(slot.deps.iter());
-                    self.sensitive |= slot.sensitive;
+                    self.read_sensitive(slot.sensitive, || format!("local.{attr}"));
                     self.apply_ops(slot.value, rest)
                 }
                 None => {
@@ -187,7 +187,7 @@ impl Ctx<'_> {
             return self.apply_ops(element, tail);
         }
         self.deps.extend(slot.deps.iter());
-        self.sensitive |= slot.sensitive;
+        self.read_sensitive(slot.sensitive, || format!("{kind}.{name}"));
         self.apply_ops(slot.value, rest)
     }
 
@@ -228,7 +228,7 @@ impl Ctx<'_> {
                 };
                 match id {
                     Some(id) => (Some(id), tail),
-                    None => return self.fail(span.to(*s), format!("No instance {key} of module \"{call}\""), "The index must be one of the module call's count indexes or for_each keys."),
+                    None => return self.fail(span.to(*s), format!("No such instance of module \"{call}\""), format!("There is no instance {key}: the index must be one of the module call's count indexes or for_each keys.")),
                 }
             }
             _ => (None, rest),
@@ -262,7 +262,7 @@ impl Ctx<'_> {
         match m.outputs.get(out).cloned() {
             Some(slot) => {
                 self.deps.extend(slot.deps.iter());
-                self.sensitive |= slot.sensitive;
+                self.read_sensitive(slot.sensitive, || format!("module.{call}.{out}"));
                 self.apply_ops(slot.value, tail)
             }
             None => {
@@ -286,9 +286,17 @@ impl Ctx<'_> {
             .iter()
             .map(|(k, s)| (k.clone(), s.value.clone()))
             .collect();
+        let sensitive: Vec<String> = m
+            .outputs
+            .iter()
+            .filter(|(_, slot)| slot.sensitive)
+            .map(|(name, _)| name.clone())
+            .collect();
         for slot in m.outputs.values() {
             self.deps.extend(slot.deps.iter());
-            self.sensitive |= slot.sensitive;
+        }
+        for name in sensitive {
+            self.read_sensitive(true, || format!("module output \"{name}\""));
         }
         Value::map(map)
     }
@@ -350,7 +358,8 @@ impl Ctx<'_> {
             },
             Value::Ref(r) => match r.attrs.get(name) {
                 Some(v) => {
-                    self.sensitive |= r.sensitive.iter().any(|s| s == name);
+                    let sensitive = r.sensitive.iter().any(|s| s == name);
+                    self.read_sensitive(sensitive, || format!("{}.{name}", r.address));
                     Ok(v.clone())
                 }
                 None => {
@@ -379,7 +388,7 @@ impl Ctx<'_> {
                     Some(v) => Ok(v.clone()),
                     None => {
                         let hint = suggest::hint(&k, m.keys().map(String::as_str));
-                        self.fail(span, format!("No element with key \"{k}\""), format!("The map has no key \"{k}\".{hint}"))
+                        self.fail(span, "No element with this key", format!("The map has no key \"{k}\".{hint}"))
                     }
                 }
             }

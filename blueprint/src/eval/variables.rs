@@ -39,6 +39,9 @@ pub type Known =
 pub struct Inputs {
     /// Values for root variables, in increasing precedence (later wins): (name, value).
     pub values: Vec<(String, InputValue)>,
+    /// The variable files read (their lines that set sensitive variables are masked in
+    /// snippets, even where the file could not be parsed).
+    pub var_files: Vec<crate::source::FileId>,
     /// Attributes of existing objects: computed attributes (an `id`, a given `address`)
     /// read as their real values instead of unknown.
     pub known: std::sync::Arc<Known>,
@@ -87,6 +90,12 @@ pub(crate) fn root_value(
             match crate::parse::parse_literal(text) {
                 Ok(v) => Some((v, None, origin.clone())),
                 Err(msg) => {
+                    // The parser's message quotes the text, which is not shown when secret.
+                    let msg = if decl.sensitive {
+                        "The value is not valid HCL (it is sensitive, so it is not shown)".into()
+                    } else {
+                        msg
+                    };
                     diags.push(Diagnostic::error(
                         None,
                         format!("Invalid value for variable \"{name}\" from {origin}"),
@@ -140,6 +149,11 @@ pub(crate) struct Incoming {
     pub span: Option<Span>,
     pub origin: String,
     pub deps: Vec<usize>,
+    /// Computed from a sensitive value (a module input): the variable is sensitive too.
+    pub sensitive: bool,
+    /// `span` is the literal text of the value (a variable file's value, a default), which
+    /// snippets mask when the variable is sensitive.
+    pub literal: bool,
 }
 
 /// Converts a value to the variable's type, stores it, and runs its validations.
@@ -157,7 +171,16 @@ pub(crate) fn store_variable(
         span,
         origin,
         deps,
+        sensitive,
+        literal,
     } = incoming;
+    let sensitive = sensitive || decl.sensitive;
+    if sensitive {
+        store.redactor.add_value(&value);
+        if let (Some(span), true) = (span, literal) {
+            store.redactor.add_span(span);
+        }
+    }
     let value = match types::convert(&value, ty) {
         Ok(Value::Null) if decl.not_null => {
             diags.push(Diagnostic::error(
@@ -169,20 +192,31 @@ pub(crate) fn store_variable(
         }
         Ok(v) => v,
         Err(msg) => {
+            // The message quotes the value (and the keys of a map): not when it is secret.
+            let detail = if sensitive {
+                format!(
+                    "The value from {origin} does not fit the variable's type, {ty}. The value is sensitive, so it is not shown."
+                )
+            } else {
+                format!("The value from {origin} does not fit the variable's type: {msg}.")
+            };
             diags.push(Diagnostic::error(
                 span.or(Some(decl.name.span)),
                 format!("Invalid value for variable \"{name}\""),
-                format!("The value from {origin} does not fit the variable's type: {msg}."),
+                detail,
             ));
             Value::Unknown
         }
     };
+    if sensitive {
+        store.redactor.add_value(&value);
+    }
     store.insts[inst].vars.insert(
         name.clone(),
         Slot {
             value: value.clone(),
             deps: deps_of(deps),
-            sensitive: decl.sensitive,
+            sensitive,
         },
     );
     if value.is_unknown() {
@@ -191,12 +225,18 @@ pub(crate) fn store_variable(
     let mut valid = true;
     for (cond, message) in &decl.validations {
         let mut ctx = Ctx::new(store, inst);
-        let ok = ctx.eval(cond);
-        let text = ctx.eval(message);
+        let (ok, cond_sensitive) = ctx.eval_apart(cond);
+        let (text, text_sensitive) = ctx.eval_apart(message);
         diags.append(&mut ctx.diags);
         match (ok, text) {
             (Ok(Value::Bool(false)), Ok(Value::String(msg))) => {
                 valid = false;
+                // As Terraform does: a message computed from a secret is not shown.
+                let msg = if text_sensitive {
+                    "The error message refers to sensitive values, so it is not shown.".into()
+                } else {
+                    msg.to_string()
+                };
                 diags.push(
                     Diagnostic::error(
                         span.or(Some(decl.name.span)),
@@ -210,10 +250,17 @@ pub(crate) fn store_variable(
             (Ok(v), _) => diags.push(Diagnostic::error(
                 cond.span,
                 "Validation condition is not a bool",
-                format!(
-                    "A validation condition must be true or false, got {} {v}.",
-                    v.type_name()
-                ),
+                if cond_sensitive {
+                    format!(
+                        "A validation condition must be true or false, got a sensitive {}.",
+                        v.type_name()
+                    )
+                } else {
+                    format!(
+                        "A validation condition must be true or false, got {} {v}.",
+                        v.type_name()
+                    )
+                },
             )),
             _ => {}
         }
@@ -225,13 +272,14 @@ pub(crate) fn store_variable(
     }
 }
 
-/// Reads a variable file: `name = value` lines of literal values (HCL), or a JSON object
-/// when the file ends in `.json`.
+/// Reads a variable file into `inputs`: `name = value` lines of literal values (HCL), or a
+/// JSON object when the file ends in `.json`. Each value keeps the place of its text.
 pub fn read_var_file(
     path: &std::path::Path,
+    inputs: &mut Inputs,
     sources: &mut crate::source::SourceMap,
     diags: &mut crate::diagnostic::Diagnostics,
-) -> Vec<(String, InputValue)> {
+) {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -240,46 +288,44 @@ pub fn read_var_file(
                 format!("Cannot read variable file {}", path.display()),
                 format!("{e}."),
             ));
-            return Vec::new();
+            return;
         }
     };
     if path.extension().is_some_and(|e| e == "json") {
         let file = sources.add(path, text);
+        inputs.var_files.push(file);
         let text = &sources.file(file).text;
-        return match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(map)) => map
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        InputValue::Value {
-                            value: Value::from_json(v),
-                            span: Span::new(file, 0..0),
-                        },
-                    )
-                })
-                .collect(),
-            Ok(_) => {
-                diags.push(Diagnostic::error(
-                    Span::new(file, 0..0),
-                    "Variable file is not a JSON object",
-                    "A JSON variable file holds one object: { \"name\": value, ... }.",
-                ));
-                Vec::new()
-            }
-            Err(e) => {
-                let offset = line_col_offset(text, e.line(), e.column());
-                diags.push(Diagnostic::error(
-                    Span::new(file, offset..offset),
-                    "Invalid JSON in variable file",
-                    format!("{e}."),
-                ));
-                Vec::new()
-            }
-        };
+        let values = json_values(text).map_err(|e| {
+            let offset = line_col_offset(text, e.line(), e.column());
+            (Span::new(file, offset..offset), e)
+        });
+        match values {
+            Ok(Some(values)) => inputs
+                .values
+                .extend(values.into_iter().map(|(k, value, at)| {
+                    let span = Span::new(file, at);
+                    (k, InputValue::Value { value, span })
+                })),
+            Ok(None) => diags.push(Diagnostic::error(
+                Span::new(file, 0..0),
+                "Variable file is not a JSON object",
+                "A JSON variable file holds one object: { \"name\": value, ... }.",
+            )),
+            Err((span, e)) => diags.push(Diagnostic::error(
+                span,
+                "Invalid JSON in variable file",
+                format!("{e}."),
+            )),
+        }
+        return;
     }
-    let Some(parsed) = crate::parse::parse_source(sources, path, text, diags) else {
-        return Vec::new();
+    let parsed = crate::parse::parse_source(sources, path, text, diags);
+    // The file was added to `sources` even when it could not be parsed.
+    if let Some((file, _)) = sources.files().last() {
+        inputs.var_files.push(file);
+    }
+    let Some(parsed) = parsed else {
+        return;
     };
     for block in &parsed.body.blocks {
         diags.push(Diagnostic::error(
@@ -288,28 +334,45 @@ pub fn read_var_file(
             "A variable file holds only `name = value` lines.",
         ));
     }
-    parsed
-        .body
-        .attributes
-        .iter()
-        .filter_map(|attr| match types::literal_value(&attr.value) {
-            Some(value) => Some((
+    for attr in &parsed.body.attributes {
+        match types::literal_value(&attr.value) {
+            Some(value) => inputs.values.push((
                 attr.name.name.clone(),
                 InputValue::Value {
                     value,
                     span: attr.value.span,
                 },
             )),
-            None => {
-                diags.push(Diagnostic::error(
-                    attr.value.span,
-                    "Variable values must be literal",
-                    "A variable file cannot refer to other values or call functions.",
-                ));
-                None
-            }
+            None => diags.push(Diagnostic::error(
+                attr.value.span,
+                "Variable values must be literal",
+                "A variable file cannot refer to other values or call functions.",
+            )),
+        }
+    }
+}
+
+/// A member of a JSON variable file: its name, its value and the byte range of its text.
+type JsonMember = (String, Value, std::ops::Range<usize>);
+
+/// The members of a JSON object; `None` when the document is not an object.
+fn json_values(text: &str) -> Result<Option<Vec<JsonMember>>, serde_json::Error> {
+    let document: serde_json::Value = serde_json::from_str(text)?;
+    if !document.is_object() {
+        return Ok(None);
+    }
+    let members: std::collections::BTreeMap<String, &serde_json::value::RawValue> =
+        serde_json::from_str(text)?;
+    let base = text.as_ptr() as usize;
+    members
+        .into_iter()
+        .map(|(k, raw)| {
+            let start = (raw.get().as_ptr() as usize).saturating_sub(base);
+            let value: serde_json::Value = serde_json::from_str(raw.get())?;
+            Ok((k, Value::from_json(&value), start..start + raw.get().len()))
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 fn line_col_offset(text: &str, line: usize, column: usize) -> usize {

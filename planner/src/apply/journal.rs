@@ -21,6 +21,7 @@ fn entry(phase: Phase, op: &Op, change: &Change) -> Entry {
             .then(|| super::create_key(change))
             .filter(|k| *k != change.address.to_string()),
         id: change.id.clone().filter(|_| op.kind != OpKind::Create),
+        sensitive: change.sensitive.clone(),
         dependencies: change.dependencies.clone(),
         ..Entry::new(
             phase,

@@ -5,14 +5,16 @@
 //! `parallelism` at once, each as soon as everything it must follow is done: creates and
 //! updates after what they depend on, deletes after the deletes of what depends on them.
 //! When an operation fails, everything that must follow it is skipped and independent
-//! branches go on. Every provider call is recorded before it starts and after it ends
-//! (see [`Recorder`]), so a run killed at any moment can be finished by the next.
+//! branches go on. Once [`Walk::stop`] is set (an interrupt), no new operation starts and
+//! those running finish. Every provider call is recorded before it starts and after it
+//! ends (see [`Recorder`]), so a run killed at any moment can be finished by the next.
 
 mod journal;
 mod order;
 mod resolve;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use blueprint::Diagnostic;
@@ -55,13 +57,27 @@ pub struct Outcome {
     pub failed: Vec<(Op, Vec<Diagnostic>)>,
     /// Operations skipped, with the address that failed first.
     pub skipped: Vec<(Op, String)>,
+    /// Operations not started because the walk was stopped ([`Walk::stop`]).
+    pub not_started: Vec<Op>,
 }
 
 impl Outcome {
     /// True when everything was done.
     pub fn succeeded(&self) -> bool {
-        self.failed.is_empty() && self.skipped.is_empty()
+        self.failed.is_empty() && self.skipped.is_empty() && self.not_started.is_empty()
     }
+}
+
+/// How the walk runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Walk<'a> {
+    /// Operations at once (at least one runs).
+    pub parallelism: usize,
+    /// The creation time of new objects, in seconds since the Unix epoch.
+    pub now: u64,
+    /// Once set, no new operation starts; those running finish and are recorded, and the
+    /// rest are [`Outcome::not_started`].
+    pub stop: &'a AtomicBool,
 }
 
 type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
@@ -69,7 +85,6 @@ type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
 /// Carries out a plan against `state`, returning the new state and what happened.
 /// Attributes the plan left unknown are evaluated by `evaluator` when their operation
 /// becomes ready: one evaluation for all the operations that become ready at once.
-#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     plan: &Plan,
     mut state: State,
@@ -77,8 +92,7 @@ pub async fn apply(
     recorder: Arc<dyn Recorder>,
     observer: &dyn Observer,
     evaluator: &dyn Evaluate,
-    parallelism: usize,
-    now: u64,
+    walk: &Walk<'_>,
 ) -> (State, Outcome) {
     let ops = operations(plan);
     let changes: Arc<Vec<Change>> = Arc::new(plan.actions().cloned().collect());
@@ -91,12 +105,14 @@ pub async fn apply(
     }
     let mut ready: Vec<usize> = (0..ops.len()).filter(|i| waiting[*i] == 0).rev().collect();
     let mut blocked = vec![false; ops.len()];
+    let mut started = vec![false; ops.len()];
     let mut outcome = Outcome::default();
     let mut running = tokio::task::JoinSet::<OpResult>::new();
     let mut tasks = HashMap::new();
     loop {
         let mut batch = Vec::new();
-        while running.len() + batch.len() < parallelism.max(1)
+        while running.len() + batch.len() < walk.parallelism.max(1)
+            && !walk.stop.load(Ordering::SeqCst)
             && let Some(i) = ready.pop()
         {
             if !blocked[i] {
@@ -105,6 +121,11 @@ pub async fn apply(
         }
         let mut resolved = resolve_batch(&batch, &ops, &changes, evaluator, &state);
         for i in batch {
+            // Checked again: evaluating the batch may have taken a while.
+            if walk.stop.load(Ordering::SeqCst) {
+                continue;
+            }
+            started[i] = true;
             let attrs = match resolved.remove(&i) {
                 Some(Err(diags)) => {
                     observer.started(&ops[i]);
@@ -130,7 +151,7 @@ pub async fn apply(
                 attrs,
                 providers.clone(),
                 recorder.clone(),
-                now,
+                walk.now,
             ));
             tasks.insert(task.id(), i);
         }
@@ -172,9 +193,15 @@ pub async fn apply(
             ),
         }
     }
-    // Operations never reached (a cycle between deletes and creates) count as skipped.
+    let stopped = walk.stop.load(Ordering::SeqCst);
     for (i, op) in ops.iter().enumerate() {
-        if waiting[i] > 0 && !blocked[i] {
+        if started[i] || blocked[i] {
+            continue;
+        }
+        if stopped {
+            outcome.not_started.push(op.clone());
+        } else {
+            // Never reached: a cycle between deletes and creates.
             outcome
                 .skipped
                 .push((op.clone(), "an ordering cycle".into()));
@@ -362,6 +389,7 @@ async fn run(
                     attrs: resolved
                         .clone()
                         .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
+                    sensitive: change.sensitive.clone(),
                 })
                 .await;
             match response.id {
@@ -382,6 +410,7 @@ async fn run(
                     attrs: resolved
                         .clone()
                         .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
+                    sensitive: change.sensitive.clone(),
                 })
                 .await;
             if response.diagnostics.iter().any(Diagnostic::is_error) {

@@ -146,9 +146,13 @@ pub fn changed(
 }
 
 /// A fingerprint of a definition that stays the same across runs and builds: the first
-/// 64 bits of the SHA-256 of its canonical JSON (keys sorted), in hex.
-pub fn fingerprint(attrs: &Attrs) -> String {
+/// 64 bits of the SHA-256 of its canonical JSON (keys sorted), in hex. It is kept in the
+/// state, so the `sensitive` attributes are left out: a fast hash of a secret would let
+/// anyone who reads the state guess it.
+pub fn fingerprint(attrs: &Attrs, sensitive: &[String]) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(serde_json::Value::Object(attrs.clone()).to_string());
+    let mut shown = attrs.clone();
+    shown.retain(|name, _| !sensitive.contains(name));
+    let digest = Sha256::digest(serde_json::Value::Object(shown).to_string());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -57,16 +57,17 @@ pub async fn diff(
     options: &PlanOptions,
 ) -> (Plan, State, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    // What is sensitive follows the blueprint as it is now.
+    // What is sensitive follows the blueprint as it is now; a digest (no state key) that
+    // stands for the blueprint's value is that value, so an unchanged secret is no change.
     let mut refreshed = refreshed;
-    let sensitive: HashMap<&Address, &Vec<String>> = config
-        .instances
-        .iter()
-        .map(|i| (&i.address, &i.sensitive))
-        .collect();
+    let instances: HashMap<&Address, &Instance> =
+        config.instances.iter().map(|i| (&i.address, i)).collect();
     for object in &mut refreshed.objects {
-        if let Some(names) = sensitive.get(&object.address) {
-            object.sensitive = (*names).clone();
+        if let Some(inst) = instances.get(&object.address) {
+            object.sensitive = inst.sensitive.clone();
+            if !object.sensitive.is_empty() {
+                crate::state::restore(&mut object.attributes, &inst.sensitive, &desired(inst));
+            }
         }
     }
     // Where an interrupted create-before-destroy left two objects at one address, the newer
@@ -127,7 +128,7 @@ pub async fn diff(
             continue;
         }
         let Some(object) = existing.get(&inst.address) else {
-            if retired.get(&change.address) == Some(&fingerprint(&want).as_str()) {
+            if retired.get(&change.address) == Some(&fingerprint(&want, &inst.sensitive).as_str()) {
                 continue;
             }
             change.action = Action::Create;
@@ -154,7 +155,7 @@ pub async fn diff(
             change.action = Action::Delete;
             change.after = None;
             change.reason = Some(reason);
-            change.retire = Some(fingerprint(&want));
+            change.retire = Some(fingerprint(&want, &inst.sensitive));
         } else if options.replace.contains(&inst.address) {
             change.action = Action::Replace;
             change.reason = Some(Reason::ReplaceByRequest);

@@ -11,6 +11,7 @@ pub mod json;
 pub mod outputs;
 mod refresh;
 pub mod render;
+pub mod saved;
 
 use blueprint::Address;
 use serde::{Deserialize, Serialize};

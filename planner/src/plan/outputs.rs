@@ -3,7 +3,7 @@
 use blueprint::Config;
 
 use super::{Action, OutputChange};
-use crate::state::State;
+use crate::state::{State, stands_for};
 
 /// An output as the state keeps it: `{"value": ..., "sensitive": bool}`.
 pub fn stored(value: serde_json::Value, sensitive: bool) -> serde_json::Value {
@@ -24,7 +24,10 @@ pub fn changes(config: &Config, state: &State, destroy: bool) -> Vec<OutputChang
             (None, true) => continue,
             (Some(_), true) => Action::Delete,
             (None, false) => Action::Create,
-            (Some(b), false) if unknown || Some(b) != after.as_ref() => Action::Update,
+            // A sensitive output's value is a digest in a state without a key.
+            (Some(b), false) if unknown || !after.as_ref().is_some_and(|a| stands_for(b, a)) => {
+                Action::Update
+            }
             (Some(_), false) if was_sensitive != output.sensitive => Action::Update,
             (Some(_), false) => Action::NoOp,
         };

@@ -10,7 +10,8 @@
 //! them. Once the state is saved, [`LocalBackend::clear_journal`] empties the journal.
 //!
 //! The file is JSON lines (`journal.jsonl`), one entry a line, numbered by `seq` in the
-//! order they were written. Appends from many tasks are group-committed: one writer thread
+//! order they were written. Sensitive attributes (named in the entry) are written
+//! protected, as the state file holds them (see [`Protector`]). Appends from many tasks are group-committed: one writer thread
 //! writes every entry queued while the previous batch was being synced, syncs once, and
 //! then wakes all their callers. A crash can tear only the last line, which reading
 //! ignores.
@@ -19,7 +20,8 @@
 //! # async fn run(backend: planner::state::LocalBackend, address: blueprint::Address)
 //! # -> Result<(), planner::state::StateError> {
 //! use planner::state::{Entry, Op, Phase};
-//! let journal = std::sync::Arc::new(backend.journal()?);
+//! let protector = planner::state::Protector::new(None, "lineage");
+//! let journal = std::sync::Arc::new(backend.journal(protector)?);
 //! journal.append(Entry::new(Phase::Intent, Op::Create, address, "vm", "sim")).await?;
 //! # Ok(()) }
 //! ```
@@ -35,7 +37,7 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{LocalBackend, Object, State, StateError, sys};
+use super::{LocalBackend, Object, Protector, State, StateError, sys};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -95,6 +97,10 @@ pub struct Entry {
     /// Why the call failed (`Failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Attributes computed from sensitive values: written protected, and sensitive again
+    /// in the state the journal is recovered into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
 }
 
 impl Entry {
@@ -119,6 +125,7 @@ impl Entry {
             created_at: None,
             key: None,
             error: None,
+            sensitive: Vec::new(),
         }
     }
 
@@ -129,6 +136,7 @@ impl Entry {
             attributes: Some(object.attributes.clone()),
             dependencies: object.dependencies.clone(),
             created_at: Some(object.created_at),
+            sensitive: object.sensitive.clone(),
             ..Entry::new(
                 Phase::Done,
                 op,
@@ -158,6 +166,7 @@ pub struct Recovery {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
+    protector: Protector,
     sender: Option<mpsc::Sender<Request>>,
     writer: Option<JoinHandle<()>>,
 }
@@ -176,11 +185,15 @@ impl Journal {
         &self.path
     }
 
-    /// Appends `entry` (numbered with the next `seq`) and returns once it is on disk.
+    /// Appends `entry` (numbered with the next `seq`, its sensitive attributes protected)
+    /// and returns once it is on disk.
     ///
     /// Many tasks may append at once: their entries are written and synced together. An
     /// entry is written even if its caller stops waiting for it.
-    pub async fn append(&self, entry: Entry) -> Result<(), StateError> {
+    pub async fn append(&self, mut entry: Entry) -> Result<(), StateError> {
+        if let Some(attributes) = entry.attributes.as_mut() {
+            self.protector.protect_attrs(attributes, &entry.sensitive);
+        }
         let closed = || StateError::Io {
             action: "append to",
             path: self.path.clone(),
@@ -333,12 +346,13 @@ fn read_journal(path: &Path) -> Result<Option<Contents>, StateError> {
 }
 
 impl LocalBackend {
-    /// Opens the journal for appending, creating the folder and file if needed.
+    /// Opens the journal for appending, creating the folder and file if needed; sensitive
+    /// attributes are written protected by `protector`.
     ///
     /// A torn last line left by a crash is cut off first, so new entries start on a line
     /// of their own; entries already there are kept (call [`recover`](Self::recover) and
     /// [`clear_journal`](Self::clear_journal) before a new apply).
-    pub fn journal(&self) -> Result<Journal, StateError> {
+    pub fn journal(&self, protector: Protector) -> Result<Journal, StateError> {
         let path = self.journal_path();
         fs::create_dir_all(self.dir()).map_err(StateError::io("create the folder", self.dir()))?;
         let existing = read_journal(&path)?;
@@ -378,6 +392,7 @@ impl LocalBackend {
             .map_err(StateError::io("start the writer thread for", &path))?;
         Ok(Journal {
             path,
+            protector,
             sender: Some(sender),
             writer: Some(writer),
         })
@@ -490,6 +505,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                 }
                 if let Some(attributes) = entry.attributes {
                     object.attributes = attributes;
+                    object.sensitive = entry.sensitive;
                 }
                 object.dependencies = entry.dependencies;
                 if let Some(created_at) = entry.created_at {
@@ -519,7 +535,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                 attributes: entry.attributes.unwrap_or_default(),
                 dependencies: entry.dependencies,
                 created_at: entry.created_at.unwrap_or(0),
-                sensitive: Vec::new(),
+                sensitive: entry.sensitive,
             };
             objects.insert((entry.address, id), object);
         }
@@ -670,7 +686,7 @@ mod tests {
             (1, 0, true)
         );
 
-        let journal = backend.journal().unwrap();
+        let journal = backend.journal(Protector::new(None, "test")).unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -699,7 +715,7 @@ mod tests {
         fs::write(backend.journal_path(), &line).unwrap();
         let mut state = LocalBackend::new_state();
         assert_eq!(backend.recover(&mut state).unwrap().applied, 1);
-        let journal = backend.journal().unwrap();
+        let journal = backend.journal(Protector::new(None, "test")).unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -730,7 +746,7 @@ mod tests {
                 .contains("journal.jsonl is damaged at line 1"),
             "{err}"
         );
-        assert!(backend.journal().is_err());
+        assert!(backend.journal(Protector::new(None, "test")).is_err());
     }
 
     #[test]
@@ -780,7 +796,7 @@ mod tests {
         const PER_TASK: usize = 2_000;
         let dir = tempfile::tempdir().unwrap();
         let backend = LocalBackend::new(dir.path());
-        let journal = Arc::new(backend.journal().unwrap());
+        let journal = Arc::new(backend.journal(Protector::new(None, "test")).unwrap());
         let tasks: Vec<_> = (0..TASKS)
             .map(|t| {
                 let journal = Arc::clone(&journal);
@@ -830,7 +846,7 @@ mod tests {
     async fn appends_after_the_writer_failed_report_errors() {
         let dir = tempfile::tempdir().unwrap();
         let backend = LocalBackend::new(dir.path());
-        let mut journal = backend.journal().unwrap();
+        let mut journal = backend.journal(Protector::new(None, "test")).unwrap();
         journal.sender = None;
         let err = journal
             .append(intent(Op::Create, "vm.a"))

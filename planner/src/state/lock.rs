@@ -28,6 +28,7 @@ use std::fs::{self, OpenOptions};
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,14 @@ pub struct LockInfo {
     pub pid: u32,
     /// The holder's host name.
     pub host: String,
+}
+
+impl LockInfo {
+    /// Whether the holder is a process of this host that no longer exists: the lock is
+    /// stale, and the next run breaks it.
+    pub fn is_stale(&self) -> bool {
+        self.host == sys::hostname() && !sys::pid_alive(self.pid)
+    }
 }
 
 impl fmt::Display for LockInfo {
@@ -101,6 +110,9 @@ pub enum LockError {
         /// The lock actually held.
         holder: Box<LockInfo>,
     },
+    /// The run was interrupted while it waited for the lock.
+    #[error("interrupted while waiting for the state lock, which {0} holds")]
+    Interrupted(Box<LockInfo>),
     /// A file operation failed.
     #[error("could not {action} {}: {source}", .path.display())]
     Io {
@@ -255,6 +267,17 @@ impl LocalBackend {
     /// A lock held by a process of this host that no longer exists is broken and taken
     /// over ([`Lock::broken_stale`]). After `timeout`, [`LockError::Held`] says who holds it.
     pub fn lock(&self, operation: &str, timeout: Duration) -> Result<Lock, LockError> {
+        self.lock_unless(operation, timeout, &AtomicBool::new(false))
+    }
+
+    /// [`lock`](Self::lock), giving up with [`LockError::Interrupted`] as soon as `stop` is
+    /// set while waiting (an interrupt; checked between attempts, at most 250 ms apart).
+    pub fn lock_unless(
+        &self,
+        operation: &str,
+        timeout: Duration,
+        stop: &AtomicBool,
+    ) -> Result<Lock, LockError> {
         let path = self.lock_path();
         fs::create_dir_all(self.dir()).map_err(io_error("create the folder", self.dir()))?;
         sys::remove_stale_temps(&path, "tmp");
@@ -288,7 +311,7 @@ impl LocalBackend {
             }
             let refusal = match read_holder(&path) {
                 Ok(None) => continue, // released meanwhile
-                Ok(Some(holder)) if holder.host == host && !sys::pid_alive(holder.pid) => {
+                Ok(Some(holder)) if holder.is_stale() => {
                     if remove_if_id(&path, &holder.id)
                         .map_err(io_error("remove the stale lock", &path))?
                     {
@@ -304,6 +327,12 @@ impl LocalBackend {
             let left = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(now));
             if left.is_zero() {
                 return Err(refusal);
+            }
+            if stop.load(Ordering::SeqCst) {
+                return Err(match refusal {
+                    LockError::Held(holder) => LockError::Interrupted(holder),
+                    other => other,
+                });
             }
             std::thread::sleep(retry_pause().min(left));
         }
@@ -417,6 +446,42 @@ mod tests {
         }
         first.release().unwrap();
         backend.lock("plan", Duration::ZERO).unwrap();
+    }
+
+    #[test]
+    fn waiting_for_a_lock_stops_when_interrupted() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = LocalBackend::new(dir.path());
+        let first = backend.lock("apply", Duration::ZERO).unwrap();
+        let stop = AtomicBool::new(false);
+        let start = Instant::now();
+        let err = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(Duration::from_millis(200));
+                stop.store(true, Ordering::SeqCst);
+            });
+            backend
+                .lock_unless("plan", Duration::from_secs(60), &stop)
+                .unwrap_err()
+        });
+        let waited = start.elapsed();
+        assert!(
+            waited >= Duration::from_millis(200) && waited < Duration::from_secs(5),
+            "{waited:?}"
+        );
+        let LockError::Interrupted(holder) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(&**holder, first.info());
+        assert!(
+            err.to_string()
+                .starts_with("interrupted while waiting for the state lock, which "),
+            "{err}"
+        );
+        assert_eq!(backend.holder().unwrap().as_ref(), Some(first.info()));
+        // A stop set before a free lock is tried does not refuse it: nothing waits.
+        drop(first);
+        backend.lock_unless("plan", Duration::ZERO, &stop).unwrap();
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::provider::Attrs;
 
 mod backend;
+mod digest;
 mod error;
 mod journal;
 mod lock;
@@ -19,10 +20,11 @@ mod seal;
 mod sys;
 
 pub use backend::LocalBackend;
+pub use digest::{restore, stands_for};
 pub use error::StateError;
 pub use journal::{Entry, Journal, Op, Phase, Recovery};
 pub use lock::{Lock, LockError, LockInfo};
-pub use seal::{SealError, StateKey, seal, unseal};
+pub use seal::{Protector, SealError, StateKey, is_protected, is_sealed, protect, unseal};
 
 /// The state format version this build writes.
 pub const FORMAT_VERSION: u32 = 1;

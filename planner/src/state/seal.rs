@@ -1,8 +1,15 @@
-//! Sealing: sensitive attribute values encrypted in the state file with a key the user
-//! gives (`STRATA_STATE_KEY`), so that the file alone does not reveal them.
+//! Protection: how every file Strata writes holds a sensitive value. With a key the user
+//! gives (`STRATA_STATE_KEY`) the value is sealed (encrypted), so that the file alone does
+//! not reveal it; without one it is replaced by a digest (see `digest`), which tells
+//! whether a value is the same without revealing it. A [`Protector`] applies this one rule
+//! to the state file and its backup, the journal, saved plans and the simulated
+//! datacenter's files.
 //!
 //! A sealed value is `{"sealed": "<base64 of nonce and ChaCha20-Poly1305 ciphertext>"}`;
 //! the key is the SHA-256 of the user's secret.
+
+use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -11,6 +18,8 @@ use rand::RngExt;
 use sha2::{Digest, Sha256};
 
 use super::State;
+use super::digest::{self, digest_of};
+use crate::provider::Attrs;
 
 /// The key sensitive values are sealed with.
 pub struct StateKey {
@@ -83,27 +92,111 @@ fn sealed_text(value: &serde_json::Value) -> Option<&str> {
     }
 }
 
-/// A copy of the state with every sensitive attribute value sealed.
-pub fn seal(state: &State, key: &StateKey) -> State {
-    let mut sealed = state.clone();
-    for entry in sealed.outputs.values_mut() {
-        if entry["sensitive"] == serde_json::Value::Bool(true)
-            && let Some(value) = entry.get_mut("value")
-            && sealed_text(value).is_none()
-        {
-            *value = key.seal(value);
+/// How sensitive values are written to files: sealed with the state key when there is
+/// one, replaced by a digest salted for the state's lineage otherwise.
+#[derive(Clone)]
+pub struct Protector {
+    key: Option<Arc<StateKey>>,
+    salt: Arc<[u8]>,
+}
+
+/// No key, and digests salted as for a state with an empty lineage: for tools and tests
+/// that have no state.
+impl Default for Protector {
+    fn default() -> Protector {
+        Protector::new(None, "")
+    }
+}
+
+impl fmt::Debug for Protector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Protector")
+            .field("seals", &self.seals())
+            .finish_non_exhaustive()
+    }
+}
+
+/// True for a sealed value.
+pub fn is_sealed(value: &serde_json::Value) -> bool {
+    sealed_text(value).is_some()
+}
+
+/// True for a value as files hold it: sealed, or a digest.
+pub fn is_protected(value: &serde_json::Value) -> bool {
+    sealed_text(value).is_some() || digest_of(value).is_some()
+}
+
+impl Protector {
+    /// The protection of the state with this lineage: sealing with `key`, digests without.
+    pub fn new(key: Option<StateKey>, lineage: &str) -> Protector {
+        Protector {
+            key: key.map(Arc::new),
+            salt: digest::salt(lineage).into(),
         }
     }
-    for object in &mut sealed.objects {
-        for name in &object.sensitive {
-            if let Some(value) = object.attributes.get_mut(name)
-                && sealed_text(value).is_none()
-            {
-                *value = key.seal(value);
+
+    /// True when values are sealed (a key was given), false when they become digests.
+    pub fn seals(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// `value` as a file holds it; a value already sealed or digested stays as it is.
+    pub fn protect(&self, value: &serde_json::Value) -> serde_json::Value {
+        if is_protected(value) {
+            return value.clone();
+        }
+        match &self.key {
+            Some(key) => key.seal(value),
+            None => digest::digest(value, &self.salt),
+        }
+    }
+
+    /// Protects the attributes named in `names`.
+    pub fn protect_attrs(&self, attrs: &mut Attrs, names: &[String]) {
+        for name in names {
+            if let Some(value) = attrs.get_mut(name) {
+                *value = self.protect(value);
             }
         }
     }
-    sealed
+
+    /// `value` opened when it is sealed and the key opens it; otherwise (a digest, a
+    /// value sealed with another key, a plain value) as it is.
+    pub fn reveal(&self, value: &serde_json::Value) -> serde_json::Value {
+        self.key
+            .as_ref()
+            .and_then(|key| sealed_text(value).and_then(|t| key.unseal(t)))
+            .unwrap_or_else(|| value.clone())
+    }
+
+    /// Opens every sealed attribute the key opens (see [`reveal`](Self::reveal)).
+    pub fn reveal_attrs(&self, attrs: &mut Attrs) {
+        if self.key.is_none() {
+            return;
+        }
+        for value in attrs.values_mut() {
+            if is_sealed(value) {
+                *value = self.reveal(value);
+            }
+        }
+    }
+}
+
+/// A copy of the state as its file holds it: every sensitive attribute and output
+/// protected.
+pub fn protect(state: &State, protector: &Protector) -> State {
+    let mut protected = state.clone();
+    for entry in protected.outputs.values_mut() {
+        if entry["sensitive"] == serde_json::Value::Bool(true)
+            && let Some(value) = entry.get_mut("value")
+        {
+            *value = protector.protect(value);
+        }
+    }
+    for object in &mut protected.objects {
+        protector.protect_attrs(&mut object.attributes, &object.sensitive);
+    }
+    protected
 }
 
 /// Opens every sealed value of a state in place.
@@ -147,6 +240,41 @@ mod tests {
     use super::*;
     use crate::state::{LocalBackend, Object};
 
+    #[test]
+    fn without_a_key_values_become_digests_that_stand_for_them() {
+        let state = state_with_secret();
+        let protector = Protector::new(None, &state.lineage);
+        assert!(!protector.seals());
+        let protected = protect(&state, &protector);
+        let text = serde_json::to_string(&protected).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        let stored = &protected.objects[0].attributes["password"];
+        assert!(crate::state::stands_for(stored, &"hunter2".into()));
+        // Unsealing leaves digests as they are; protecting again changes nothing.
+        let mut opened = protected.clone();
+        unseal(&mut opened, None).unwrap();
+        assert_eq!(opened, protected);
+        assert_eq!(protect(&protected, &protector), protected);
+    }
+
+    #[test]
+    fn reveal_opens_what_the_key_sealed_and_keeps_the_rest() {
+        let protector = Protector::new(Some(StateKey::new("k")), "l");
+        let mut attrs = Attrs::new();
+        attrs.insert("a".into(), "secret-a".into());
+        attrs.insert("b".into(), "plain".into());
+        let clear = attrs.clone();
+        protector.protect_attrs(&mut attrs, &["a".to_string()]);
+        assert_ne!(attrs, clear);
+        assert_eq!(attrs["b"], "plain");
+        let other = Protector::new(Some(StateKey::new("other")), "l");
+        let mut copy = attrs.clone();
+        other.reveal_attrs(&mut copy);
+        assert_eq!(copy, attrs, "another key opens nothing");
+        protector.reveal_attrs(&mut attrs);
+        assert_eq!(attrs, clear);
+    }
+
     fn state_with_secret() -> State {
         let mut state = LocalBackend::new_state();
         let mut attributes = crate::provider::Attrs::new();
@@ -165,11 +293,18 @@ mod tests {
         state
     }
 
+    fn seal(state: &State, key: &str) -> State {
+        protect(
+            state,
+            &Protector::new(Some(StateKey::new(key)), &state.lineage),
+        )
+    }
+
     #[test]
     fn sealing_hides_sensitive_values_and_the_key_opens_them() {
         let state = state_with_secret();
         let key = StateKey::new("correct horse");
-        let sealed = seal(&state, &key);
+        let sealed = seal(&state, "correct horse");
         let text = serde_json::to_string(&sealed).unwrap();
         assert!(!text.contains("hunter2"), "{text}");
         assert!(
@@ -183,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_missing_or_wrong_key_is_a_clear_error() {
-        let sealed = seal(&state_with_secret(), &StateKey::new("right"));
+        let sealed = seal(&state_with_secret(), "right");
         let mut copy = sealed.clone();
         assert_eq!(
             unseal(&mut copy, None),

@@ -167,7 +167,11 @@ impl Drop for Conn {
     fn drop(&mut self) {
         if let Some(path) = std::env::var_os("STRATA_LIBVIRT_CALLS_FILE") {
             use std::io::Write;
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
                 let _ = writeln!(f, "{}", self.calls());
             }
         }

@@ -309,6 +309,7 @@ fn record(
         attrs,
         created_ms,
         key: None,
+        sensitive: Vec::new(),
         alloc: Alloc::Cluster {
             pool: spec.pool,
             zone: spec.zone,

@@ -79,6 +79,7 @@ pub(crate) fn create(
                 attrs,
                 created_ms: now_ms,
                 key: None,
+                sensitive: Vec::new(),
                 alloc,
             }))
         }

@@ -10,7 +10,9 @@
 //!
 //! The world is kept in a file beside the state (`path`), plus `path.log`: every change is
 //! durable before its call returns, so a killed process loses nothing it reported (see
-//! `journal`). One process has a world open at a time.
+//! `journal`). One process has a world open at a time. Sensitive attributes are kept as
+//! the state keeps them (sealed with the state key, or a digest): simulating an object
+//! never needs a secret's value, and a read gives back what the key opens.
 
 mod attrs;
 mod cluster;
@@ -45,7 +47,7 @@ use record::Change;
 use store::{COMPACT_MIN, Store};
 
 /// How the simulated datacenter behaves.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct SimConfig {
     /// How long each create, update and delete takes; zero by default.
     pub latency: Duration,
@@ -54,6 +56,9 @@ pub struct SimConfig {
     pub failure_rate: f64,
     /// Seeds the injected faults, so a run's faults are reproducible.
     pub seed: u64,
+    /// How sensitive attributes are written to the world's files: sealed with the state
+    /// key, or digests, as the state holds them. Reads open what the key sealed.
+    pub protector: planner::state::Protector,
 }
 
 /// The simulated datacenter, as a [`planner::Provider`] named `sim`.
@@ -61,6 +66,7 @@ pub struct SimProvider {
     path: PathBuf,
     store: Store,
     faults: Faults,
+    protector: planner::state::Protector,
 }
 
 impl fmt::Debug for SimProvider {
@@ -89,6 +95,7 @@ impl SimProvider {
             path: path.to_path_buf(),
             store: Store::open(path, compact_min)?,
             faults: Faults::new(config.latency, config.failure_rate, config.seed),
+            protector: config.protector,
         })
     }
 
@@ -113,6 +120,11 @@ impl SimProvider {
                 });
             }
             let mut drifted = record.clone();
+            let value = if drifted.sensitive.iter().any(|s| s == attr) {
+                self.protector.protect(&value)
+            } else {
+                value
+            };
             drifted.attrs.insert(attr.to_string(), value);
             Ok((Some(Change::put(drifted)), ()))
         })?;
@@ -188,6 +200,7 @@ mod tests {
                     address: format!("site.s{i}").parse().unwrap(),
                     kind: "site".into(),
                     attrs: Default::default(),
+                    sensitive: Vec::new(),
                 })
                 .await;
             assert!(response.diagnostics.is_empty());
@@ -219,6 +232,7 @@ mod tests {
                 address: "site.s5".parse().unwrap(),
                 kind: "site".into(),
                 attrs: Default::default(),
+                sensitive: Vec::new(),
             })
             .await;
         assert_eq!(response.id.as_deref(), Some("site-000006"));

@@ -20,6 +20,22 @@ use super::kinds;
 use super::record::{Change, Record};
 
 impl SimProvider {
+    /// The attributes a call reports for `record`: sensitive ones opened when the state
+    /// key sealed them, left as digests otherwise.
+    fn shown(&self, record: &Record, now: u64) -> Attrs {
+        let mut attrs = kinds::render(record, now);
+        self.protector.reveal_attrs(&mut attrs);
+        attrs
+    }
+
+    /// Keeps the sensitive attributes of the records a change puts at `address` protected.
+    fn protect(&self, change: &mut Change, address: &blueprint::Address, sensitive: &[String]) {
+        for record in change.put.iter_mut().filter(|r| r.address == *address) {
+            record.sensitive = sensitive.to_vec();
+            self.protector.protect_attrs(&mut record.attrs, sensitive);
+        }
+    }
+
     /// Waits until change `seq` is durable; a diagnostic when it cannot be.
     async fn durable(&self, seq: u64, diagnostics: &mut Vec<Diagnostic>) -> bool {
         match self.store.durable(seq).await {
@@ -80,7 +96,7 @@ impl Provider for SimProvider {
     async fn read(&self, request: ReadRequest) -> ReadResponse {
         let (attrs, seq) = self
             .store
-            .read(|world, now| world.get(&request.id).map(|r| kinds::render(r, now)));
+            .read(|world, now| world.get(&request.id).map(|r| self.shown(r, now)));
         let mut diagnostics = Vec::new();
         let ok = self.durable(seq, &mut diagnostics).await;
         ReadResponse {
@@ -94,7 +110,7 @@ impl Provider for SimProvider {
             world
                 .at_key(&key_of(&request.key, &request.address))
                 .filter(|r| r.kind == request.kind)
-                .map(|r| (r.id.clone(), kinds::render(r, now)))
+                .map(|r| (r.id.clone(), self.shown(r, now)))
         });
         let mut diagnostics = Vec::new();
         let ok = self.durable(seq, &mut diagnostics).await;
@@ -123,10 +139,11 @@ impl Provider for SimProvider {
                         ),
                     ));
                 }
-                return Ok((None, (existing.id.clone(), kinds::render(existing, now))));
+                return Ok((None, (existing.id.clone(), self.shown(existing, now))));
             }
             let mut change =
                 kinds::create(world, &request.kind, &request.address, &request.attrs, now)?;
+            self.protect(&mut change, &request.address, &request.sensitive);
             if key != request.address.to_string()
                 && let Some(record) = change.put.last_mut()
             {
@@ -135,7 +152,7 @@ impl Provider for SimProvider {
             let created = change
                 .put
                 .last()
-                .map(|r| (r.id.clone(), kinds::render(r, now)));
+                .map(|r| (r.id.clone(), self.shown(r, now)));
             let created = created.unwrap_or_default();
             Ok((Some(change), created))
         });
@@ -161,9 +178,10 @@ impl Provider for SimProvider {
             let old = world
                 .get(&request.id)
                 .ok_or_else(|| gone(&request.address, &request.id))?;
-            let change = kinds::update(world, old, &request.attrs, now)?;
+            let mut change = kinds::update(world, old, &request.attrs, now)?;
+            self.protect(&mut change, &request.address, &request.sensitive);
             let attrs: Attrs = put_for(&change, &request.id)
-                .map(|r| kinds::render(r, now))
+                .map(|r| self.shown(r, now))
                 .unwrap_or_default();
             Ok::<_, Diagnostic>((Some(change), attrs))
         });
@@ -204,7 +222,7 @@ impl Provider for SimProvider {
                 return Ok::<_, Diagnostic>((None, None));
             };
             if record.address == request.address {
-                return Ok((None, Some(kinds::render(record, now))));
+                return Ok((None, Some(self.shown(record, now))));
             }
             if let Some(other) = world.at(&request.address) {
                 return Err(Diagnostic::error(
@@ -215,7 +233,7 @@ impl Provider for SimProvider {
             }
             let mut moved = record.clone();
             moved.address = request.address.clone();
-            let attrs = kinds::render(&moved, now);
+            let attrs = self.shown(&moved, now);
             Ok((Some(Change::put(moved)), Some(attrs)))
         });
         match result {

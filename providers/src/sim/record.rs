@@ -34,6 +34,9 @@ pub(crate) struct Record {
     /// What it holds.
     #[serde(default)]
     pub alloc: Alloc,
+    /// Its attributes computed from sensitive values, kept protected (sealed or digests).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
 }
 
 /// The resources an object holds; authoritative for capacity, whatever drift says.

@@ -131,6 +131,7 @@ fn record(
         attrs,
         created_ms,
         key: None,
+        sensitive: Vec::new(),
         alloc: Alloc::Vm {
             pool: spec.pool.clone(),
             host,

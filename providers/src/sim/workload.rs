@@ -104,6 +104,7 @@ pub(crate) fn create(
         attrs: attrs.clone(),
         created_ms: now_ms,
         key: None,
+        sensitive: Vec::new(),
         alloc: Alloc::None,
     };
     Ok(Change::put(build(world, &spec, None, record, now_ms)?))

@@ -56,6 +56,9 @@ pub struct RunSummary {
     pub end: SimTime,
     /// Whether the model asked to stop ([`Scheduler::stop`]) before the horizon.
     pub stopped: bool,
+    /// Whether the call returned after its most events ([`Engine::run_for`]), before
+    /// reaching the horizon: call again to go on.
+    pub paused: bool,
 }
 
 /// Drives a [`Model`]: takes events from the queue in order and hands them to the model.
@@ -84,8 +87,17 @@ impl<M: Model> Engine<M> {
     /// Handles every event due at or before `horizon`, in order, unless the model stops
     /// first; then the clock stands at `horizon` (or at the stopping event).
     pub fn run_until(&mut self, horizon: SimTime) -> RunSummary {
+        self.run_for(horizon, u64::MAX)
+    }
+
+    /// Like [`Engine::run_until`], handling at most `max_events` events: once that many
+    /// are handled, returns [`paused`](RunSummary::paused) with the clock at the last
+    /// event. Runs in steps end
+    /// exactly as one run would (a long run can so report progress and be abandoned).
+    pub fn run_for(&mut self, horizon: SimTime, max_events: u64) -> RunSummary {
         let mut events = 0;
         let mut stopped = false;
+        let mut paused = false;
         while let Some((time, event)) = self.scheduler.queue_mut().pop_until(horizon) {
             self.scheduler.set_now(time);
             self.model.handle(event, &mut self.scheduler);
@@ -94,8 +106,12 @@ impl<M: Model> Engine<M> {
                 stopped = true;
                 break;
             }
+            if events == max_events {
+                paused = true;
+                break;
+            }
         }
-        if !stopped && horizon > self.scheduler.now() {
+        if !stopped && !paused && horizon > self.scheduler.now() {
             self.scheduler.set_now(horizon);
         }
         self.events += events;
@@ -103,6 +119,7 @@ impl<M: Model> Engine<M> {
             events,
             end: self.scheduler.now(),
             stopped,
+            paused,
         }
     }
 
@@ -204,6 +221,26 @@ mod tests {
         assert_eq!(e.model().seen.len(), 3);
         let rest = e.run_until(SimTime::from_secs(1));
         assert_eq!(rest.events, 2);
+    }
+
+    #[test]
+    fn runs_in_steps_end_as_one_run() {
+        let mut whole = engine(None);
+        let one = whole.run_until(SimTime::from_secs(1));
+        let mut stepped = engine(None);
+        let mut steps = Vec::new();
+        loop {
+            let run = stepped.run_for(SimTime::from_secs(1), 2);
+            steps.push((run.events, run.end.as_millis(), run.paused));
+            if !run.paused {
+                break;
+            }
+        }
+        // Five events: 2 + 2 paused at their last event's time, then the last one.
+        assert_eq!(steps, [(2, 10, true), (2, 10, true), (1, 1000, false)]);
+        assert_eq!(stepped.model().seen, whole.model().seen);
+        assert_eq!(stepped.events(), one.events);
+        assert_eq!(stepped.now(), whole.now());
     }
 
     #[test]

@@ -41,12 +41,14 @@
 //! copies, a row `storage.NAME/data_at_risk` whose outages are the times some placement
 //! group was down to one copy. [`row_kind`] tells the rows apart.
 
+pub mod estimate;
 mod model;
 pub mod scenario;
 
-use crate::runner::{Replication, ReplicationResult, Simulation};
+use crate::runner::{Control, Replication, ReplicationResult, Simulation};
 use crate::topology::{StorageKind, Topology};
 
+pub use estimate::Estimate;
 pub use scenario::{
     Class, FailureModel, Injection, Maintenance, Scenario, ScenarioError, Target, Timings,
 };
@@ -235,6 +237,15 @@ impl Simulation for Failover {
     }
 
     fn replicate(&self, replication: &Replication) -> ReplicationResult {
-        model::replicate(self, replication)
+        model::replicate(self, replication, &Control::default())
+            .expect("a replication stops early only when asked to")
+    }
+
+    fn replicate_with(
+        &self,
+        replication: &Replication,
+        control: &Control,
+    ) -> Option<ReplicationResult> {
+        model::replicate(self, replication, control)
     }
 }

@@ -3,18 +3,24 @@
 
 use std::cmp::Reverse;
 use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
 
 use super::scenario::{Class, Target};
 use super::{Derived, Failover};
 use crate::engine::{Engine, Model, Scheduler, TimerId};
 use crate::monitor::{ServiceMonitor, ServiceRecord};
 use crate::random::SimRng;
-use crate::runner::{Replication, ReplicationResult};
+use crate::runner::{Control, Replication, ReplicationResult};
 use crate::time::SimTime;
 use crate::topology::{Spread, StorageKind, Topology};
 
-/// Runs one replication.
-pub(super) fn replicate(sim: &Failover, replication: &Replication) -> ReplicationResult {
+/// Runs one replication in steps of [`Control::STEP`] events, adding them to
+/// `control.events`; `None` when `control` asks to stop first.
+pub(super) fn replicate(
+    sim: &Failover,
+    replication: &Replication,
+    control: &Control,
+) -> Option<ReplicationResult> {
     let model = World::new(sim, replication);
     let capacity = sim.topology.hosts.len()
         + sim.topology.vms.len()
@@ -22,11 +28,20 @@ pub(super) fn replicate(sim: &Failover, replication: &Replication) -> Replicatio
         + sim.topology.replicas.len()
         + 16;
     let mut engine = Engine::with_scheduler(model, Scheduler::with_capacity(capacity));
-    let run = engine.run_until(replication.horizon);
-    ReplicationResult {
-        events: run.events,
-        services: engine.into_model().finish(replication.horizon),
+    loop {
+        let run = engine.run_for(replication.horizon, Control::STEP);
+        control.events.fetch_add(run.events, Ordering::Relaxed);
+        if !run.paused {
+            break;
+        }
+        if control.stopped() {
+            return None;
+        }
     }
+    Some(ReplicationResult {
+        events: engine.events(),
+        services: engine.into_model().finish(replication.horizon),
+    })
 }
 
 /// The events of the model.
