@@ -10,6 +10,9 @@ use super::attrs::changed;
 use crate::provider::{Attrs, Provider, Providers, ReadRequest};
 use crate::state::{Object, State};
 
+/// One provider's objects: the provider, the objects' indexes in the state, their reads.
+type Group = (Arc<dyn Provider>, Vec<usize>, Vec<ReadRequest>);
+
 /// Reads every object of `state` from its provider: each provider gets its objects in one
 /// `read_many` call (at most `parallelism` reads at once where it reads one by one; a
 /// provider with bulk listing reads each kind once), the providers at the same time.
@@ -22,8 +25,7 @@ pub async fn refresh(
     parallelism: usize,
 ) -> (State, Vec<Drift>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut groups: BTreeMap<&str, (Arc<dyn Provider>, Vec<usize>, Vec<ReadRequest>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for (i, object) in state.objects.iter().enumerate() {
         let Some(provider) = providers.get(&object.provider).cloned() else {
             diags.push(Diagnostic::error(
