@@ -183,6 +183,7 @@ mod tests {
                 sensitive: inst.sensitive.clone(),
                 unknown: Vec::new(),
                 implied: Vec::new(),
+                notes: Vec::new(),
             }],
             drift: Vec::new(),
             output_changes: vec![OutputChange {
