@@ -137,7 +137,7 @@ fn sim_config(config: Option<&Config>) -> anyhow::Result<SimConfig> {
                             anyhow::anyhow!("provider \"sim\" failure_rate: {}", e.message)
                         })?
                     }
-                    other => other.as_number().unwrap_or(-1.0),
+                    other => other.as_f64().unwrap_or(-1.0),
                 };
                 if !(0.0..=1.0).contains(&rate) {
                     bail!("provider \"sim\" failure_rate must be between 0 and 1 (or 0% to 100%)");
@@ -306,6 +306,7 @@ impl Session {
                     dependencies: entry.dependencies.clone(),
                     created_at: entry.created_at.unwrap_or_else(now),
                     sensitive: entry.sensitive.clone(),
+                    prevent_destroy: entry.prevent_destroy,
                 });
                 adopted += 1;
             }

@@ -85,7 +85,7 @@ pub enum ExprKind {
     /// `true`, `false`.
     Bool(bool),
     /// A number literal.
-    Number(f64),
+    Number(crate::number::Number),
     /// A quoted string or heredoc; a plain string is a template of one literal.
     Template(Vec<TemplatePart>),
     /// `[a, b]`.

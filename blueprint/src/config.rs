@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use ipnet::IpNet;
 
-use crate::address::Address;
+use crate::address::{Address, ModuleStep};
+use crate::refactor::{Move, Removal};
 use crate::source::Span;
 use crate::units;
 use crate::value::Value;
@@ -214,8 +215,10 @@ impl Typed {
         match self {
             Typed::Unknown => Value::Unknown,
             Typed::Bool(b) => Value::Bool(*b),
-            Typed::Int(i) => Value::Number(*i as f64),
-            Typed::Num(n) | Typed::Ratio(n) => Value::Number(*n),
+            Typed::Int(i) => Value::number(*i),
+            Typed::Num(n) | Typed::Ratio(n) => {
+                crate::number::Number::from_f64(*n).map_or(Value::Unknown, Value::Number)
+            }
             Typed::Str(s) => Value::String(s.clone()),
             Typed::Size(b) => Value::string(units::format_size(*b)),
             Typed::Duration(ms) => Value::string(units::format_duration(*ms)),
@@ -281,6 +284,22 @@ pub struct Instance {
     pub sensitive: Vec<String>,
 }
 
+/// A resource block as declared in one module instance, whatever its `count` or
+/// `for_each` gives (none, one or many instances).
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The module instance it is in.
+    pub module: Vec<ModuleStep>,
+    /// Its kind.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// Its lifecycle settings.
+    pub lifecycle: Lifecycle,
+    /// The block header.
+    pub span: Span,
+}
+
 /// A root output.
 #[derive(Clone, Debug)]
 pub struct Output {
@@ -319,6 +338,13 @@ pub struct Config {
     /// The root `strata { default_provider { KIND = NAME } }`: the provider of each kind's
     /// resources that name none (`sim` for kinds it does not list).
     pub default_providers: BTreeMap<String, String>,
+    /// Every resource block in every module instance, even those with no instances.
+    pub resources: Vec<Resource>,
+    /// `moved` blocks of every module, and the moves inferred where `count` was added
+    /// or taken off.
+    pub moves: Vec<Move>,
+    /// `removed` blocks of every module.
+    pub removals: Vec<Removal>,
     /// The sensitive values of this evaluation, to mask wherever they could still show.
     pub redactor: crate::redact::Redactor,
 }
@@ -327,6 +353,13 @@ impl Config {
     /// The instance at `address`.
     pub fn instance(&self, address: &Address) -> Option<&Instance> {
         self.instances.iter().find(|i| &i.address == address)
+    }
+
+    /// The resource block `address` is an instance of, when the blueprint declares it.
+    pub fn resource(&self, address: &Address) -> Option<&Resource> {
+        self.resources.iter().find(|r| {
+            r.module == address.module && r.kind == address.kind && r.name == address.name
+        })
     }
 
     /// Every instance of kind `kind`.

@@ -11,11 +11,13 @@ use ipnet::IpNet;
 use crate::ast::Ident;
 use crate::config::{Field, Fields, NestedBlock, Typed};
 use crate::diagnostic::Diagnostic;
+use crate::number::format_f64 as format_number;
 use crate::schema::{AttrSchema, AttrType, BlockSchema, KindSchema, catalog_entry, quote_list};
 use crate::source::Span;
 use crate::suggest;
+use crate::types::to_number;
 use crate::units::{self, UnitError};
-use crate::value::{Value, format_number};
+use crate::value::Value;
 
 /// An evaluated attribute.
 #[derive(Debug)]
@@ -500,7 +502,7 @@ fn coerce(ty: &AttrType, value: &Value, span: Span) -> Result<Typed, String> {
                 .map_err(unit_problem)
         }),
         AttrType::Ratio => match value {
-            Value::Number(n) if *n >= 0.0 => Ok(Typed::Ratio(*n)),
+            Value::Number(n) if !n.is_negative() => Ok(Typed::Ratio(n.to_f64())),
             Value::String(s) => units::parse_ratio(s)
                 .map(Typed::Ratio)
                 .map_err(unit_problem),
@@ -562,32 +564,37 @@ fn text(value: &Value) -> Result<String, String> {
 fn unit_text(value: &Value) -> Result<String, String> {
     match value {
         Value::String(s) => Ok(s.to_string()),
-        Value::Number(n) => Ok(format_number(*n)),
+        Value::Number(n) => Ok(n.to_string()),
         _ => Err(shown(value)),
     }
 }
 
+/// A whole number that fits in 64 bits, from a number or a string holding one.
 fn integer(value: &Value) -> Result<i64, String> {
-    match value {
-        Value::Number(n) => value
-            .as_integer()
-            .ok_or_else(|| format!("{} is not a whole number", format_number(*n))),
-        Value::String(s) => s
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| format!("got the string \"{s}\"")),
-        _ => Err(shown(value)),
+    let n = exact_number(value)?;
+    match n.to_i64() {
+        Some(i) => Ok(i),
+        None if n.is_integer() => Err(format!("{n} is too large (at most {})", i64::MAX)),
+        None => Err(format!("{n} is not a whole number")),
     }
 }
 
-fn number(value: &Value) -> Result<f64, String> {
+/// A number, or a string holding one.
+fn exact_number(value: &Value) -> Result<crate::number::Number, String> {
     match value {
-        Value::Number(n) => Ok(*n),
-        Value::String(s) => s
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| format!("got the string \"{s}\"")),
-        _ => Err(shown(value)),
+        Value::String(s) => to_number(value).ok_or_else(|| format!("got the string \"{s}\"")),
+        _ => to_number(value).ok_or_else(|| shown(value)),
+    }
+}
+
+/// A number as the nearest `f64`; an error when it is beyond `f64`'s range.
+fn number(value: &Value) -> Result<f64, String> {
+    let n = exact_number(value)?;
+    let f = n.to_f64();
+    if f.is_finite() {
+        Ok(f)
+    } else {
+        Err(format!("{n} is too large"))
     }
 }
 

@@ -1,8 +1,8 @@
 //! Modules: the declarations of one blueprint folder, sorted by what they are.
 //!
 //! [`Module::from_files`] reads the top-level blocks of every file of a folder into
-//! variables, locals, outputs, resources, module calls and provider blocks, and reports
-//! misplaced or duplicate declarations.
+//! variables, locals, outputs, resources, module calls, provider blocks and refactoring
+//! blocks (`moved`, `removed`), and reports misplaced or duplicate declarations.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use crate::ast::{Attribute, Block, Body, Expr, ExprKind, Ident, TemplatePart};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::ParsedFile;
+use crate::refactor::{self, Move, Removal};
 use crate::schema;
 use crate::source::Span;
 use crate::suggest;
@@ -127,6 +128,10 @@ pub struct Module {
     pub providers: Vec<ProviderDecl>,
     /// The `strata { ... }` settings blocks (`default_provider`).
     pub settings: Vec<Block>,
+    /// `moved` blocks, relative to this module.
+    pub moved: Vec<Move>,
+    /// `removed` blocks, relative to this module.
+    pub removed: Vec<Removal>,
 }
 
 const LANGUAGE_BLOCKS: &[&str] = &[
@@ -136,6 +141,8 @@ const LANGUAGE_BLOCKS: &[&str] = &[
     "module",
     "provider",
     "strata",
+    "moved",
+    "removed",
     "terraform",
 ];
 
@@ -167,6 +174,8 @@ impl Module {
         match kind.as_str() {
             "locals" => return self.declare_locals(block, seen, diags),
             "strata" => return self.declare_settings(block, diags),
+            "moved" => return self.moved.extend(refactor::moved_block(&block, diags)),
+            "removed" => return self.removed.extend(refactor::removed_block(&block, diags)),
             "terraform" => {
                 return diags.push(Diagnostic::warning(
                     block.kind.span,
@@ -183,7 +192,7 @@ impl Module {
                 format!("Unknown block type \"{kind}\""),
                 format!(
                     "A blueprint may hold {} and the resource kinds {}.{}",
-                    "variable, locals, output, module, provider and strata blocks",
+                    "variable, locals, output, module, provider, moved, removed and strata blocks",
                     schema::kind_names().collect::<Vec<_>>().join(", "),
                     suggest::hint(&kind, candidates)
                 ),
@@ -425,7 +434,12 @@ pub fn is_identifier(s: &str) -> bool {
 }
 
 /// Reports attributes and blocks a language block does not take.
-fn check_fields(block: &Block, attrs: &[&str], blocks: &[&str], diags: &mut Diagnostics) {
+pub(crate) fn check_fields(
+    block: &Block,
+    attrs: &[&str],
+    blocks: &[&str],
+    diags: &mut Diagnostics,
+) {
     for attr in &block.body.attributes {
         if !attrs.contains(&attr.name.name.as_str()) {
             diags.push(Diagnostic::error(
@@ -465,7 +479,7 @@ fn check_fields(block: &Block, attrs: &[&str], blocks: &[&str], diags: &mut Diag
     }
 }
 
-fn required_attr<'a>(
+pub(crate) fn required_attr<'a>(
     block: &'a Block,
     name: &str,
     diags: &mut Diagnostics,

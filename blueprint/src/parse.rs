@@ -6,12 +6,14 @@
 
 use std::path::Path;
 
+use hcl_edit::Span as _;
 use hcl_edit::expr::{self as hx, Expression};
 use hcl_edit::structure as hs;
 use hcl_edit::template as ht;
 
 use crate::ast::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::number::Number;
 use crate::source::{FileId, SourceMap, Span};
 
 /// One parsed file.
@@ -78,7 +80,7 @@ pub fn parse_source(
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => Some(ParsedFile {
             file,
-            body: Converter { file }.body(&body, Span::new(file, 0..text.len())),
+            body: Converter { file, text }.body(&body, Span::new(file, 0..text.len())),
         }),
         Err(e) => {
             diags.push(syntax_error(
@@ -104,7 +106,7 @@ pub fn parse_expression(
     let text = &sources.file(file).text;
     // hcl-edit takes no line break after an expression.
     match hcl_edit::parser::parse_expr(text.trim_end()) {
-        Ok(expr) => Some(Converter { file }.expr(&expr, Span::new(file, 0..text.len()))),
+        Ok(expr) => Some(Converter { file, text }.expr(&expr, Span::new(file, 0..text.len()))),
         Err(e) => {
             let detail = format!("This is not a valid expression: {}.", e.message());
             diags.push(syntax_error(file, text, &e, detail));
@@ -140,10 +142,26 @@ pub fn parse_literal(text: &str) -> Result<crate::value::Value, String> {
     let expr = hcl_edit::parser::parse_expr(text)
         .map_err(|e| format!("it is not valid HCL ({})", e.message()))?;
     let file = FileId(u32::MAX);
-    let expr = Converter { file }.expr(&expr, Span::new(file, 0..0));
+    let expr = Converter { file, text }.expr(&expr, Span::new(file, 0..0));
     crate::types::literal_value(&expr).ok_or_else(|| {
         "it must be a literal value, without references or function calls".to_string()
     })
+}
+
+/// Parses the text of a template file or string (`Hello, ${name}!`) into its parts, for
+/// `templatefile` and `templatestring`. Spans inside point nowhere: errors in a rendered
+/// template are reported at the call.
+pub fn parse_template(text: &str) -> Result<Vec<TemplatePart>, String> {
+    let template = hcl_edit::parser::parse_template(text).map_err(|e| {
+        format!(
+            "{} (line {}, column {})",
+            e.message(),
+            e.location().line(),
+            e.location().column()
+        )
+    })?;
+    let file = FileId(u32::MAX);
+    Ok(Converter { file, text }.template(&template, Span::new(file, 0..0)))
 }
 
 /// hcl-edit's message, with a hint for the mistakes people make most.
@@ -157,11 +175,23 @@ fn syntax_help(message: &str, line: &str) -> String {
     text
 }
 
-struct Converter {
+struct Converter<'t> {
     file: FileId,
+    /// The text being converted, for the exact digits of number literals.
+    text: &'t str,
 }
 
-impl Converter {
+impl Converter<'_> {
+    /// A number literal, read from its source text so that no digit is lost; hcl-edit's
+    /// value (an `f64` for fractions and large numbers) when the text is not at hand.
+    fn number(&self, n: &hcl_edit::Formatted<hcl_edit::Number>) -> Number {
+        n.span()
+            .and_then(|range| self.text.get(range))
+            .and_then(Number::parse)
+            .or_else(|| n.value().as_f64().and_then(Number::from_f64))
+            .unwrap_or(Number::ZERO)
+    }
+
     fn span(&self, item: &impl hcl_edit::Span, fallback: Span) -> Span {
         item.span().map_or(fallback, |r| Span::new(self.file, r))
     }
@@ -214,7 +244,7 @@ impl Converter {
         let kind = match expr {
             Expression::Null(_) => ExprKind::Null,
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
-            Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::Number(n) => ExprKind::Number(self.number(n)),
             Expression::String(s) => {
                 ExprKind::Template(vec![TemplatePart::Literal(s.value().to_string())])
             }
@@ -307,7 +337,7 @@ impl Converter {
             hx::TraversalOperator::GetAttr(name) => TraverseOp::Attr(name.as_str().to_string()),
             hx::TraversalOperator::Index(e) => TraverseOp::Index(self.expr(e, span)),
             hx::TraversalOperator::LegacyIndex(i) => TraverseOp::Index(Expr {
-                kind: ExprKind::Number(*i.value() as f64),
+                kind: ExprKind::Number(Number::from(*i.value())),
                 span,
             }),
         };

@@ -5,8 +5,28 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::ast::{Expr, ExprKind, ObjectKey};
+use crate::number::Number;
 use crate::units;
 use crate::value::Value;
+
+/// A number, or a string that holds one (`"2"`), as Terraform converts to `number`.
+pub fn to_number(value: &Value) -> Option<Number> {
+    match value {
+        Value::Number(n) => Some(n.clone()),
+        Value::String(s) => Number::parse(s),
+        _ => None,
+    }
+}
+
+/// A bool, or the string `"true"` or `"false"`, as Terraform converts to `bool`.
+pub fn to_bool(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if &**s == "true" => Some(true),
+        Value::String(s) if &**s == "false" => Some(false),
+        _ => None,
+    }
+}
 
 /// A variable's type.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,7 +207,7 @@ pub fn literal_value(expr: &Expr) -> Option<Value> {
     match &expr.kind {
         ExprKind::Null => Some(Value::Null),
         ExprKind::Bool(b) => Some(Value::Bool(*b)),
-        ExprKind::Number(n) => Some(Value::Number(*n)),
+        ExprKind::Number(n) => Some(Value::Number(n.clone())),
         ExprKind::Template(_) => crate::module::literal(expr).map(Value::string),
         ExprKind::Tuple(items) => items
             .iter()
@@ -206,7 +226,7 @@ pub fn literal_value(expr: &Expr) -> Option<Value> {
             .collect::<Option<BTreeMap<_, _>>>()
             .map(Value::map),
         ExprKind::Unary(crate::ast::UnaryOp::Neg, inner) => match literal_value(inner)? {
-            Value::Number(n) => Some(Value::Number(-n)),
+            Value::Number(n) => Some(Value::Number(n.neg())),
             _ => None,
         },
         ExprKind::Parens(inner) => literal_value(inner),
@@ -250,21 +270,12 @@ fn convert_at(value: &Value, ty: &Type, path: &str) -> Result<Value, String> {
             .to_template_string()
             .map(Value::string)
             .ok_or_else(|| mismatch(path, ty, value)),
-        Type::Number => match value {
-            Value::Number(_) => Ok(value.clone()),
-            Value::String(s) => s
-                .trim()
-                .parse::<f64>()
-                .map(Value::Number)
-                .map_err(|_| mismatch(path, ty, value)),
-            _ => Err(mismatch(path, ty, value)),
-        },
-        Type::Bool => match value {
-            Value::Bool(_) => Ok(value.clone()),
-            Value::String(s) if &**s == "true" => Ok(Value::Bool(true)),
-            Value::String(s) if &**s == "false" => Ok(Value::Bool(false)),
-            _ => Err(mismatch(path, ty, value)),
-        },
+        Type::Number => to_number(value)
+            .map(Value::Number)
+            .ok_or_else(|| mismatch(path, ty, value)),
+        Type::Bool => to_bool(value)
+            .map(Value::Bool)
+            .ok_or_else(|| mismatch(path, ty, value)),
         Type::Size | Type::Duration | Type::Ratio => convert_unit(value, ty, path),
         Type::List(t) | Type::Set(t) => {
             let items = value.as_seq().ok_or_else(|| mismatch(path, ty, value))?;

@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::address::Address;
+use crate::number::Number;
 
 /// A value of the blueprint language.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,8 +20,8 @@ pub enum Value {
     Unknown,
     /// `true` or `false`.
     Bool(bool),
-    /// A number (HCL numbers are decimal; f64 is exact for every integer a blueprint needs).
-    Number(f64),
+    /// A number: an exact decimal of any size (see [`Number`]).
+    Number(Number),
     /// A string.
     String(Arc<str>),
     /// A list or tuple: an ordered sequence.
@@ -110,27 +111,34 @@ impl Value {
         }
     }
 
+    /// A number value.
+    pub fn number(n: impl Into<Number>) -> Value {
+        Value::Number(n.into())
+    }
+
     /// The number, when this is one.
-    pub fn as_number(&self) -> Option<f64> {
+    pub fn as_number(&self) -> Option<&Number> {
         match self {
-            Value::Number(n) => Some(*n),
+            Value::Number(n) => Some(n),
             _ => None,
         }
     }
 
-    /// The number as an integer, when it is a whole number.
+    /// The number as the nearest `f64`, when this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.as_number().map(Number::to_f64)
+    }
+
+    /// The number as an integer, when it is a whole number that fits in an `i64`.
     pub fn as_integer(&self) -> Option<i64> {
-        match self {
-            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(*n as i64),
-            _ => None,
-        }
+        self.as_number().and_then(Number::to_i64)
     }
 
     /// Converts a primitive to the string that templates and string functions see.
     pub fn to_template_string(&self) -> Option<String> {
         match self {
             Value::String(s) => Some(s.to_string()),
-            Value::Number(n) => Some(format_number(*n)),
+            Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         }
@@ -154,7 +162,7 @@ impl Value {
         }
         match (a, b) {
             (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-            (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
+            (Value::Number(x), Value::Number(y)) => x.cmp(y),
             (Value::String(x), Value::String(y)) => x.cmp(y),
             (Value::List(x), Value::List(y)) | (Value::Set(x), Value::Set(y)) => x
                 .iter()
@@ -178,9 +186,10 @@ impl Value {
         match self {
             Value::Null | Value::Unknown => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Number(n) => match Value::Number(*n).as_integer() {
-                Some(i) => serde_json::Value::from(i),
-                None => serde_json::Number::from_f64(*n)
+            Value::Number(n) => match (n.to_i64(), n.to_u64()) {
+                (Some(i), _) => serde_json::Value::from(i),
+                (_, Some(u)) => serde_json::Value::from(u),
+                _ => serde_json::Number::from_f64(n.to_f64())
                     .map(serde_json::Value::Number)
                     .unwrap_or(serde_json::Value::Null),
             },
@@ -200,7 +209,9 @@ impl Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::Number(n) => {
+                Number::parse(&n.to_string()).map_or(Value::Null, Value::Number)
+            }
             serde_json::Value::String(s) => Value::string(s.as_str()),
             serde_json::Value::Array(a) => Value::list(a.iter().map(Value::from_json).collect()),
             serde_json::Value::Object(o) => Value::map(
@@ -212,15 +223,6 @@ impl Value {
     }
 }
 
-/// Formats a number as HCL prints it: integers without a fraction.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
 impl fmt::Display for Value {
     /// Blueprint syntax for the value, as messages quote it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -228,7 +230,7 @@ impl fmt::Display for Value {
             Value::Null => f.write_str("null"),
             Value::Unknown => f.write_str("(known after apply)"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Number(n) => f.write_str(&format_number(*n)),
+            Value::Number(n) => write!(f, "{n}"),
             Value::String(s) => write!(f, "{s:?}"),
             Value::List(v) | Value::Set(v) => {
                 f.write_str("[")?;

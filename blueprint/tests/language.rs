@@ -306,3 +306,87 @@ output "kafka" {
     ));
     assert_eq!(out["kafka"], json!([3, 2, true, "500GiB", 9092]));
 }
+
+#[test]
+fn file_functions_read_from_the_root_and_path_module_points_at_the_module() {
+    let module = r#"
+variable "name" {}
+output "greeting" {
+  value = templatefile("${path.module}/greeting.tmpl", { name = var.name, racks = ["r1"] })
+}
+output "where" { value = path.module }
+output "files" { value = fileset(path.module, "*.tmpl") }
+"#;
+    let root = r#"
+module "m" {
+  source = "./modules/m"
+  name   = "Ana"
+}
+locals {
+  template = "Hi $${who}"
+}
+output "greeting" { value = module.m.greeting }
+output "module_path" { value = module.m.where }
+output "root_path" { value = path.root }
+output "files" { value = module.m.files }
+output "own" { value = file("data.txt") }
+output "rendered" { value = templatestring(local.template, { who = "Bo" }) }
+output "secret_seen" { value = issensitive(sensitive("x")) }
+output "count_from_template" { value = "${length([1, 2])}" + 1 }
+"#;
+    let out = outputs_with(
+        &[
+            ("main.hcl", root),
+            ("data.txt", "root data"),
+            ("modules/m/main.hcl", module),
+            (
+                "modules/m/greeting.tmpl",
+                "Hello, ${name}!%{ for r in racks } ${r}%{ endfor }",
+            ),
+        ],
+        &Inputs::default(),
+    );
+    assert_eq!(out["greeting"], json!("Hello, Ana! r1"));
+    assert_eq!(out["module_path"], json!("modules/m"));
+    assert_eq!(out["root_path"], json!("."));
+    assert_eq!(out["files"], json!(["greeting.tmpl"]));
+    assert_eq!(out["own"], json!("root data"));
+    assert_eq!(out["rendered"], json!("Hi Bo"));
+    assert_eq!(out["secret_seen"], json!(true));
+    assert_eq!(out["count_from_template"], json!(3));
+}
+
+#[test]
+fn a_template_sees_only_its_variables_and_sensitive_values_stay_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.tmpl"), "${var.secret}").unwrap();
+    std::fs::write(
+        dir.path().join("main.hcl"),
+        r#"
+variable "secret" {
+  default   = "s3cret"
+  sensitive = true
+}
+output "leak" { value = templatefile("t.tmpl", {}) }
+output "plain" { value = nonsensitive(var.secret) }
+output "marked" { value = sensitive("x") }
+"#,
+    )
+    .unwrap();
+    let mut sources = SourceMap::default();
+    let (_, diags) = blueprint::load(dir.path(), &Inputs::default(), &mut sources);
+    let text = diags.render(&sources);
+    assert!(
+        text.contains("Call to function \"templatefile\" failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sees only the variables given to it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Output \"marked\" refers to sensitive values"),
+        "{text}"
+    );
+    assert!(!text.contains("Output \"plain\""), "{text}");
+}

@@ -7,9 +7,9 @@ use super::World;
 use crate::address::Address;
 use crate::config::{Fields, Instance};
 use crate::diagnostic::Diagnostic;
+use crate::number::format_f64 as format_number;
 use crate::source::Span;
 use crate::units::format_size;
-use crate::value::format_number;
 
 pub(super) fn check(world: &World, out: &mut Vec<Diagnostic>) {
     requests_fit(world, out);

@@ -8,12 +8,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::ast::{BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, UnaryOp};
+use crate::ast::{Expr, ExprKind, ForExpr, ObjectKey, TemplatePart};
 use crate::diagnostic::Diagnostic;
 use crate::functions;
 use crate::source::Span;
 use crate::suggest;
-use crate::value::{Value, format_number};
+use crate::types::to_number;
+use crate::value::Value;
 
 use super::state::Store;
 
@@ -38,6 +39,9 @@ pub(crate) struct Ctx<'s> {
     pub diags: Vec<Diagnostic>,
     /// Inside `try`/`can`: errors are expected and not kept.
     quiet: usize,
+    /// In a template of `templatefile`/`templatestring`: only the template's variables
+    /// (the bindings) are in scope.
+    pub(super) sealed: bool,
 }
 
 impl<'s> Ctx<'s> {
@@ -53,6 +57,7 @@ impl<'s> Ctx<'s> {
             sensitive_reads: Vec::new(),
             diags: Vec::new(),
             quiet: 0,
+            sealed: false,
         }
     }
 
@@ -70,13 +75,24 @@ impl<'s> Ctx<'s> {
     /// detail, which could quote it (or something computed from it, such as a function's
     /// message about its argument), is replaced by one that names what is sensitive.
     pub fn fail(&mut self, span: Span, summary: impl Into<String>, detail: impl Into<String>) -> R {
+        Err(self.error(span, summary, detail))
+    }
+
+    /// Records an error, returning the failure to give back. When the expression has read
+    /// a sensitive value, the detail is replaced as [`Ctx::fail`] says.
+    pub fn error(
+        &mut self,
+        span: Span,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Fail {
         let detail = if self.sensitive {
             self.hidden_detail()
         } else {
             detail.into()
         };
         self.diags.push(Diagnostic::error(span, summary, detail));
-        Err(Fail)
+        Fail
     }
 
     /// The detail of an error about an expression that read sensitive values.
@@ -122,7 +138,7 @@ impl<'s> Ctx<'s> {
         match &expr.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
-            ExprKind::Number(n) => Ok(Value::Number(*n)),
+            ExprKind::Number(n) => Ok(Value::Number(n.clone())),
             ExprKind::Template(parts) => self.template(parts),
             ExprKind::Tuple(items) => Ok(Value::list(
                 items
@@ -175,7 +191,17 @@ impl<'s> Ctx<'s> {
         Ok(Value::map(map))
     }
 
-    fn template(&mut self, parts: &[TemplatePart]) -> R {
+    pub(super) fn template(&mut self, parts: &[TemplatePart]) -> R {
+        // A template that is one interpolation is the value itself, as in Terraform:
+        // `"${var.racks}"` is the list, `count = "${var.n}"` the number.
+        if let [TemplatePart::Interp(e)] = parts {
+            return self.eval(e);
+        }
+        self.template_text(parts)
+    }
+
+    /// The text of a template.
+    fn template_text(&mut self, parts: &[TemplatePart]) -> R {
         let mut out = String::new();
         for part in parts {
             match part {
@@ -195,7 +221,7 @@ impl<'s> Ctx<'s> {
                     },
                 },
                 TemplatePart::If(cond, then, other) => match self.eval(cond)? {
-                    Value::Bool(b) => match self.template(if b { then } else { other })? {
+                    Value::Bool(b) => match self.template_text(if b { then } else { other })? {
                         Value::String(s) => out.push_str(&s),
                         _ => return Ok(Value::Unknown),
                     },
@@ -224,7 +250,7 @@ impl<'s> Ctx<'s> {
                             self.bindings.push((kv.clone(), k));
                         }
                         self.bindings.push((value_var.clone(), v));
-                        let piece = self.template(body);
+                        let piece = self.template_text(body);
                         self.bindings.truncate(mark);
                         match piece? {
                             Value::String(s) => out.push_str(&s),
@@ -245,7 +271,7 @@ impl<'s> Ctx<'s> {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                    .map(|(i, v)| (Value::number(i), v.clone()))
                     .collect(),
             )),
             Value::Set(items) => Ok(Some(items.iter().map(|v| (v.clone(), v.clone())).collect())),
@@ -368,170 +394,9 @@ impl<'s> Ctx<'s> {
         Ok(false)
     }
 
-    fn unary(&mut self, op: UnaryOp, inner: &Expr, span: Span) -> R {
-        match (op, self.eval(inner)?) {
-            (_, Value::Unknown) => Ok(Value::Unknown),
-            (UnaryOp::Neg, Value::Number(n)) => Ok(Value::Number(-n)),
-            (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
-            (UnaryOp::Neg, v) => self.fail(
-                span,
-                "Invalid operand",
-                format!("`-` needs a number, got {} {v}.", v.type_name()),
-            ),
-            (UnaryOp::Not, v) => self.fail(
-                span,
-                "Invalid operand",
-                format!("`!` needs a bool, got {} {v}.", v.type_name()),
-            ),
-        }
-    }
-
-    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> R {
-        let a = self.eval(lhs)?;
-        let b = self.eval(rhs)?;
-        match op {
-            BinaryOp::Eq => {
-                return Ok(if a.is_unknown() || b.is_unknown() {
-                    Value::Unknown
-                } else {
-                    Value::Bool(a == b)
-                });
-            }
-            BinaryOp::NotEq => {
-                return Ok(if a.is_unknown() || b.is_unknown() {
-                    Value::Unknown
-                } else {
-                    Value::Bool(a != b)
-                });
-            }
-            _ => {}
-        }
-        if matches!(a, Value::Unknown) || matches!(b, Value::Unknown) {
-            return Ok(Value::Unknown);
-        }
-        if matches!(op, BinaryOp::And | BinaryOp::Or) {
-            return match (&a, &b) {
-                (Value::Bool(x), Value::Bool(y)) => Ok(Value::Bool(if op == BinaryOp::And {
-                    *x && *y
-                } else {
-                    *x || *y
-                })),
-                _ => {
-                    let (bad, e) = if matches!(a, Value::Bool(_)) {
-                        (&b, rhs)
-                    } else {
-                        (&a, lhs)
-                    };
-                    self.fail(
-                        e.span,
-                        "Invalid operand",
-                        format!(
-                            "`{}` needs bools on both sides, got {} {bad}.",
-                            op.symbol(),
-                            bad.type_name()
-                        ),
-                    )
-                }
-            };
-        }
-        let (x, y) = match (&a, &b) {
-            (Value::Number(x), Value::Number(y)) => (*x, *y),
-            _ => {
-                let (bad, e) = if matches!(a, Value::Number(_)) {
-                    (&b, rhs)
-                } else {
-                    (&a, lhs)
-                };
-                let hint = if matches!(bad, Value::String(_)) && op == BinaryOp::Add {
-                    " To join strings, use a template such as \"${a}${b}\"."
-                } else if matches!(bad, Value::String(_)) {
-                    " Sizes and durations are strings such as \"4GiB\"; compute with plain numbers and add the unit in a template: \"${n}GiB\"."
-                } else {
-                    ""
-                };
-                return self.fail(
-                    e.span,
-                    "Invalid operand",
-                    format!(
-                        "`{}` needs numbers on both sides, got {} {bad}.{hint}",
-                        op.symbol(),
-                        bad.type_name()
-                    ),
-                );
-            }
-        };
-        let n = match op {
-            BinaryOp::Add => x + y,
-            BinaryOp::Sub => x - y,
-            BinaryOp::Mul => x * y,
-            BinaryOp::Div | BinaryOp::Mod if y == 0.0 => {
-                return self.fail(
-                    span,
-                    "Division by zero",
-                    format!("The right side of `{}` is zero.", op.symbol()),
-                );
-            }
-            BinaryOp::Div => x / y,
-            BinaryOp::Mod => x % y,
-            BinaryOp::Less => return Ok(Value::Bool(x < y)),
-            BinaryOp::LessEq => return Ok(Value::Bool(x <= y)),
-            BinaryOp::Greater => return Ok(Value::Bool(x > y)),
-            BinaryOp::GreaterEq => return Ok(Value::Bool(x >= y)),
-            BinaryOp::Eq => return Ok(Value::Bool(x == y)),
-            BinaryOp::NotEq => return Ok(Value::Bool(x != y)),
-            BinaryOp::And | BinaryOp::Or => {
-                return self.fail(
-                    span,
-                    "Invalid operand",
-                    format!("`{}` needs bools on both sides, got numbers.", op.symbol()),
-                );
-            }
-        };
-        if n.is_finite() {
-            Ok(Value::Number(n))
-        } else {
-            self.fail(
-                span,
-                "Number out of range",
-                format!("The result of `{}` is too large to represent.", op.symbol()),
-            )
-        }
-    }
-
-    fn conditional(&mut self, cond: &Expr, then: &Expr, other: &Expr) -> R {
-        match self.eval(cond)? {
-            Value::Bool(true) => self.eval(then),
-            Value::Bool(false) => self.eval(other),
-            Value::Unknown => {
-                self.eval(then)?;
-                self.eval(other)?;
-                Ok(Value::Unknown)
-            }
-            v => self.fail(
-                cond.span,
-                "Condition is not a bool",
-                format!(
-                    "The condition of `? :` must be true or false, got {} {v}.",
-                    v.type_name()
-                ),
-            ),
-        }
-    }
-
     fn call(&mut self, name: &str, name_span: Span, args: &[Expr], expand: bool, span: Span) -> R {
-        match name {
-            "try" => return self.try_call(args, span),
-            "can" => {
-                let [arg] = args else {
-                    return self.fail(
-                        span,
-                        "Wrong number of arguments",
-                        "can() takes exactly one expression.",
-                    );
-                };
-                return Ok(Value::Bool(self.quietly(arg).is_ok()));
-            }
-            _ => {}
+        if let Some(result) = self.special_form(name, args, span) {
+            return result;
         }
         if !functions::NAMES.contains(&name) {
             return self.fail(
@@ -563,16 +428,42 @@ impl<'s> Ctx<'s> {
                 None => {}
             }
         }
-        functions::call(name, &values).or_else(|message| {
-            self.fail(
-                span,
-                format!("Call to function \"{name}\" failed"),
-                format!("{message}."),
-            )
-        })
+        let scope = self.scope();
+        functions::call(name, &values, &scope)
+            .map_err(|message| self.function_error(span, name, &message))
     }
 
-    fn quietly(&mut self, expr: &Expr) -> R {
+    /// What the functions that read files or the clock need.
+    pub(super) fn scope(&self) -> functions::Scope<'s> {
+        functions::Scope {
+            base_dir: &self.store.node_dirs[0],
+            plan_time: self.store.plan_time,
+        }
+    }
+
+    /// Records that a call to the function `name` failed with `message` (a sentence without
+    /// its period). Every function error goes through here, so that how they are reported
+    /// (and what they may quote) is decided in one place.
+    pub(super) fn function_error(&mut self, span: Span, name: &str, message: &str) -> Fail {
+        self.error(
+            span,
+            format!("Call to function \"{name}\" failed"),
+            format!("{message}."),
+        )
+    }
+
+    /// Evaluates `expr` only to look at its value: its errors, dependencies and
+    /// sensitivity are not kept.
+    pub(super) fn peek(&mut self, expr: &Expr) -> Option<Value> {
+        let deps = self.deps.len();
+        let sensitive = self.sensitive;
+        let value = self.quietly(expr).ok();
+        self.deps.truncate(deps);
+        self.sensitive = sensitive;
+        value
+    }
+
+    pub(super) fn quietly(&mut self, expr: &Expr) -> R {
         self.quiet += 1;
         let mark = self.diags.len();
         let result = self.eval(expr);
@@ -584,22 +475,6 @@ impl<'s> Ctx<'s> {
             Ok(v) if v.is_unknown() => Ok(Value::Unknown),
             other => other,
         }
-    }
-
-    fn try_call(&mut self, args: &[Expr], span: Span) -> R {
-        if args.is_empty() {
-            return self.fail(
-                span,
-                "Wrong number of arguments",
-                "try() needs at least one expression.",
-            );
-        }
-        for arg in args {
-            if let Ok(v) = self.quietly(arg) {
-                return Ok(v);
-            }
-        }
-        self.fail(span, "No expression of try() succeeded", "Every argument of try() failed; add a last argument that cannot fail, such as a default value.")
     }
 }
 
@@ -623,10 +498,12 @@ pub(crate) fn for_each_pairs(value: &Value) -> Result<Vec<(String, Value)>, Stri
 /// A number as an index into count, or the reason it is not one.
 pub(crate) fn count_value(value: &Value) -> Result<i64, String> {
     match value {
-        Value::Number(n) => match value.as_integer() {
-            Some(i) if i >= 0 => Ok(i),
-            _ => Err(format!("count must be a whole number of zero or more, got {}", format_number(*n))),
-        },
+        Value::Number(_) | Value::String(_) if to_number(value).is_some() => {
+            match to_number(value).and_then(|n| n.to_i64()) {
+                Some(i) if i >= 0 => Ok(i),
+                _ => Err(format!("count must be a whole number of zero or more, got {value}")),
+            }
+        }
         Value::Unknown => Err("count depends on values known only after apply; use values known now, such as variables".into()),
         v => Err(format!("count must be a whole number, got {} {v}", v.type_name())),
     }

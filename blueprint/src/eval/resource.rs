@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::address::{Address, InstanceKey};
 use crate::ast::{Block, Body, Expr, ExprKind, TraverseOp};
-use crate::config::{Config, Fields, Instance, Lifecycle, Typed};
+use crate::config::{Config, Fields, Instance, Lifecycle, Resource, Typed};
 use crate::conform::{RawAttr, RawBlock, conform};
 use crate::diagnostic::Diagnostic;
 use crate::module::ResourceDecl;
@@ -125,6 +125,13 @@ pub(crate) fn evaluate(
         .provider
         .as_ref()
         .and_then(|e| super::providers::reference(e, "`provider`", diags));
+    config.resources.push(Resource {
+        module: store.insts[inst].steps.clone(),
+        kind: kind.kind,
+        name: decl.name.name.clone(),
+        lifecycle: lifecycle.clone(),
+        span: decl.block.header_span(),
+    });
     let mut one = |key: Option<InstanceKey>, count: Option<i64>, each: Option<(Value, Value)>| {
         let mut ctx = Ctx::new(store, inst);
         ctx.count = count;
@@ -372,7 +379,7 @@ fn dynamic(ctx: &mut Ctx, block: &Block, out: &mut Vec<RawBlock>) {
         Value::List(items) | Value::Set(items) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+            .map(|(i, v)| (Value::number(i), v.clone()))
             .collect(),
         Value::Map(m) => m
             .iter()

@@ -11,6 +11,7 @@ use crate::functions;
 use crate::schema;
 use crate::source::Span;
 use crate::suggest;
+use crate::types::to_number;
 use crate::value::Value;
 
 use super::expr::{Ctx, R};
@@ -27,6 +28,18 @@ impl Ctx<'_> {
             .map(|(_, v)| v.clone())
         {
             return self.apply_ops(v, ops);
+        }
+        if self.sealed {
+            let names: Vec<&str> = self.bindings.iter().map(|(n, _)| n.as_str()).collect();
+            return self.fail(
+                span,
+                format!("The template has no variable \"{name}\""),
+                format!(
+                    "A template rendered by templatefile or templatestring sees only the variables given to it ({}); add \"{name}\" to them.{}",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") },
+                    suggest::hint(name, names.iter().copied())
+                ),
+            );
         }
         let (first, rest) = match ops.split_first() {
             Some((
@@ -49,7 +62,7 @@ impl Ctx<'_> {
                     );
                 }
                 match self.count {
-                    Some(i) => self.apply_ops(Value::Number(i as f64), rest),
+                    Some(i) => self.apply_ops(Value::number(i), rest),
                     None => self.fail(
                         span.to(s),
                         "count.index used outside a counted block",
@@ -95,11 +108,21 @@ impl Ctx<'_> {
             },
             ("module", Some((attr, s))) => self.module_ref(attr, span.to(s), rest),
             ("path", Some((attr, s))) => {
-                let dir = &self.store.node_dirs[inst.node];
+                // Strata reads relative paths from the root module's folder, as Terraform
+                // reads them from the folder it runs in: path.root is ".", path.module the
+                // module's folder relative to it, path.cwd the root folder in full.
+                let root = &self.store.node_dirs[0];
                 let value = match attr {
-                    "module" => dir.display().to_string(),
-                    "root" => self.store.node_dirs[0].display().to_string(),
-                    "cwd" => std::env::current_dir()
+                    "module" => {
+                        let dir = &self.store.node_dirs[inst.node];
+                        match dir.strip_prefix(root) {
+                            Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+                            Ok(rel) => rel.display().to_string(),
+                            Err(_) => dir.display().to_string(),
+                        }
+                    }
+                    "root" => ".".to_string(),
+                    "cwd" => std::path::absolute(root)
                         .map(|d| d.display().to_string())
                         .unwrap_or_default(),
                     _ => {
@@ -330,11 +353,6 @@ impl Ctx<'_> {
                                 .map(|v| self.apply_ops(v.clone(), tail))
                                 .collect::<Result<_, _>>()?,
                         ),
-                        Value::Map(m) if op.op == TraverseOp::FullSplat => Value::list(
-                            m.values()
-                                .map(|v| self.apply_ops(v.clone(), tail))
-                                .collect::<Result<_, _>>()?,
-                        ),
                         single => Value::list(vec![self.apply_ops(single, tail)?]),
                     };
                     i = end;
@@ -376,7 +394,7 @@ impl Ctx<'_> {
     fn index(&mut self, value: Value, key: &Value, span: Span) -> R {
         match (&value, key) {
             (Value::Unknown, _) | (_, Value::Unknown) => Ok(Value::Unknown),
-            (Value::List(items), Value::Number(_)) => match key.as_integer() {
+            (Value::List(items), Value::Number(_) | Value::String(_)) if to_number(key).is_some() => match to_number(key).and_then(|n| n.to_i64()) {
                 Some(i) if i >= 0 && (i as usize) < items.len() => Ok(items[i as usize].clone()),
                 _ => self.fail(span, "Index out of range", format!("The index {key} is outside the list, which has {} elements (indexes 0 to {}).", items.len(), items.len().saturating_sub(1) as i64)),
             },

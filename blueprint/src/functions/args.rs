@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::value::{ResourceRef, Value, format_number};
+use crate::number::Number;
+use crate::types;
+use crate::value::{ResourceRef, Value};
 
 /// How messages name the argument at `index` (counted from zero): `argument 1`.
 pub(super) fn label(index: usize) -> String {
@@ -82,45 +84,24 @@ pub(super) fn to_string<'a>(what: &str, value: &'a Value) -> Result<Cow<'a, str>
     }
 }
 
-/// Reads a decimal number written as a string: `"42"`, `"-1.5"`, `"2e3"`.
-pub(super) fn parse_number(text: &str) -> Option<f64> {
-    let plain = text
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
-    text.parse::<f64>().ok().filter(|n| plain && n.is_finite())
+/// A number, or a string holding one (`"2"`), as Terraform converts them.
+pub(super) fn to_number(what: &str, value: &Value) -> Result<Number, String> {
+    types::to_number(value).ok_or_else(|| mismatch(what, "a number", value))
 }
 
-/// A finite number, or a string holding one.
-pub(super) fn to_number(what: &str, value: &Value) -> Result<f64, String> {
-    match value {
-        Value::Number(n) if n.is_finite() => Ok(*n),
-        Value::Number(n) => Err(format!("{what} must be a finite number, not {n}")),
-        Value::String(s) => parse_number(s).ok_or_else(|| mismatch(what, "a number", value)),
-        other => Err(mismatch(what, "a number", other)),
-    }
-}
-
-/// A whole number.
+/// A whole number that fits in 64 bits.
 pub(super) fn to_integer(what: &str, value: &Value) -> Result<i64, String> {
     let n = to_number(what, value)?;
-    match Value::Number(n).as_integer() {
+    match n.to_i64() {
         Some(i) => Ok(i),
-        None if n.fract() == 0.0 => Err(format!("{what} is too large: {}", format_number(n))),
-        None => Err(format!(
-            "{what} must be a whole number, not {}",
-            format_number(n)
-        )),
+        None if n.is_integer() => Err(format!("{what} is too large: {n}")),
+        None => Err(format!("{what} must be a whole number, not {n}")),
     }
 }
 
 /// A bool, or the string `"true"` or `"false"`.
 pub(super) fn to_bool(what: &str, value: &Value) -> Result<bool, String> {
-    match value {
-        Value::Bool(b) => Ok(*b),
-        Value::String(s) if &**s == "true" => Ok(true),
-        Value::String(s) if &**s == "false" => Ok(false),
-        other => Err(mismatch(what, "a bool", other)),
-    }
+    types::to_bool(value).ok_or_else(|| mismatch(what, "a bool", value))
 }
 
 /// The argument at `index` as a string.
@@ -129,7 +110,7 @@ pub(super) fn string(args: &[Value], index: usize) -> Result<Cow<'_, str>, Strin
 }
 
 /// The argument at `index` as a number.
-pub(super) fn number(args: &[Value], index: usize) -> Result<f64, String> {
+pub(super) fn number(args: &[Value], index: usize) -> Result<Number, String> {
     to_number(&label(index), arg(args, index)?)
 }
 
@@ -195,14 +176,13 @@ mod tests {
     fn conversions() {
         assert_eq!(to_string("x", &n(1.5)).as_deref(), Ok("1.5"));
         assert_eq!(to_string("x", &Value::Bool(true)).as_deref(), Ok("true"));
-        assert_eq!(to_number("x", &s("2e3")), Ok(2000.0));
         assert_eq!(
-            to_number("x", &s("inf")),
-            Err("x must be a number, not the string \"inf\"".to_string())
+            to_number("x", &s("2e3")).map(|n| n.to_string()),
+            Ok("2000".into())
         );
         assert_eq!(
-            to_number("x", &n(f64::NAN)),
-            Err("x must be a finite number, not NaN".to_string())
+            to_number("x", &s("inf")).map(|n| n.to_string()),
+            Err("x must be a number, not the string \"inf\"".to_string())
         );
         assert_eq!(to_integer("x", &s("7")), Ok(7));
         assert_eq!(
@@ -210,8 +190,8 @@ mod tests {
             Err("x must be a whole number, not 1.5".to_string())
         );
         assert_eq!(
-            to_integer("x", &n(1e16)),
-            Err("x is too large: 10000000000000000".to_string())
+            to_integer("x", &s("1e19")),
+            Err("x is too large: 10000000000000000000".to_string())
         );
         assert_eq!(to_bool("x", &s("false")), Ok(false));
         assert!(to_bool("x", &s("yes")).is_err());

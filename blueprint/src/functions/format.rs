@@ -1,23 +1,29 @@
-//! `format`: printf-style formatting as Terraform's `format` does it, with the verbs `%s`,
-//! `%d`, `%f`, `%v`, `%#v`, `%q`, `%t`, `%x`, `%X`, `%o`, `%b` and `%%`, the flags `-`, `+`,
-//! ` `, `0` and `#`, a width and a precision (`%-8s`, `%05.1f`, `%.3s`).
+//! `format` and `formatlist`: printf-style formatting as Terraform's, with the verbs `%s`,
+//! `%d`, `%f`, `%e`, `%E`, `%g`, `%G`, `%v`, `%#v`, `%q`, `%t`, `%x`, `%X`, `%o`, `%b` and
+//! `%%`, the flags `-`, `+`, ` `, `0` and `#`, a width, a precision and an argument index
+//! (`%-8s`, `%05.1f`, `%.3s`, `%[2]s`). Numbers are formatted from their exact decimal
+//! value; a tie rounds to even (`%.0f` of 2.5 is `2`).
 
 use std::iter::Peekable;
 use std::str::Chars;
 
 use super::args::{
-    arg, count, label, mismatch, string, to_bool, to_integer, to_number, to_string, was_or_were,
+    count, label, mismatch, seq, string, to_bool, to_number, to_string, was_or_were,
 };
+use super::decimal;
 use super::{Arity, Function};
-use crate::value::{Value, format_number};
+use crate::value::Value;
 
-pub(super) const FUNCTIONS: &[Function] = &[Function::new("format", Arity::AtLeast(1), format)];
+pub(super) const FUNCTIONS: &[Function] = &[
+    Function::new("format", Arity::AtLeast(1), format),
+    Function::new("formatlist", Arity::AtLeast(1), formatlist),
+];
 
 /// The largest width or precision a verb may ask for.
-const MAX_WIDTH: usize = 4096;
+pub(super) const MAX_WIDTH: usize = 4096;
 
 /// The verbs `format` supports, after the `%`.
-const VERBS: &str = "vsqdftxXob";
+const VERBS: &str = "vsqdfeEgGtxXob";
 
 /// A piece of a parsed format string.
 enum Piece {
@@ -25,66 +31,124 @@ enum Piece {
     Verb(Verb),
 }
 
-/// One `%` verb with its flags, width and precision.
+/// One `%` verb with its flags, width, precision and the argument it formats.
 #[derive(Default)]
-struct Verb {
-    minus: bool,
-    plus: bool,
-    space: bool,
-    zero: bool,
-    sharp: bool,
-    width: Option<usize>,
-    precision: Option<usize>,
-    letter: char,
+pub(super) struct Verb {
+    pub minus: bool,
+    pub plus: bool,
+    pub space: bool,
+    pub zero: bool,
+    pub sharp: bool,
+    pub width: Option<usize>,
+    pub precision: Option<usize>,
+    pub letter: char,
+    /// The value it formats, counted from 1 (`%[2]s`).
+    pub index: usize,
+}
+
+/// A parsed format string and the number of values it uses.
+fn parse_spec(spec: &str) -> Result<(Vec<Piece>, usize), String> {
+    let pieces = parse(spec)?;
+    let used = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Verb(v) => Some(v.index),
+            Piece::Text(_) => None,
+        })
+        .max()
+        .unwrap_or(0);
+    Ok((pieces, used))
+}
+
+/// Formats `values` (counted from 1 in the verbs) into one string; `None` when a value a
+/// verb uses is null, as Terraform's format gives null then.
+fn render_all(pieces: &[Piece], values: &[&Value]) -> Result<Option<String>, String> {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Verb(verb) => {
+                let value = values.get(verb.index - 1).copied().ok_or_else(|| {
+                    format!(
+                        "the verb %{} needs value {} but only {} {} given",
+                        verb.letter,
+                        verb.index,
+                        count(values.len(), "value"),
+                        was_or_were(values.len())
+                    )
+                })?;
+                if matches!(value, Value::Null) {
+                    return Ok(None);
+                }
+                out.push_str(&render(verb, value, &label(verb.index))?);
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Checks that every value given is used.
+fn check_unused(used: usize, given: usize) -> Result<(), String> {
+    if used < given {
+        let has = if used == 0 {
+            "uses no values".to_string()
+        } else {
+            format!("uses only {}", count(used, "value"))
+        };
+        return Err(format!(
+            "{} {} given but the format string {has}",
+            count(given, "value"),
+            was_or_were(given)
+        ));
+    }
+    Ok(())
 }
 
 fn format(args: &[Value]) -> Result<Value, String> {
     let spec = string(args, 0)?;
-    let pieces = parse(&spec)?;
-    let verbs = pieces
-        .iter()
-        .filter(|p| matches!(p, Piece::Verb(_)))
-        .count();
-    let given = args.len().saturating_sub(1);
-    check_counts(verbs, given)?;
-    let mut out = String::new();
-    let mut next = 1;
-    for piece in &pieces {
-        match piece {
-            Piece::Text(text) => out.push_str(text),
-            Piece::Verb(verb) => {
-                let value = arg(args, next)?;
-                out.push_str(&render(verb, value, &label(next))?);
-                next += 1;
+    let (pieces, used) = parse_spec(&spec)?;
+    let values: Vec<&Value> = args.iter().skip(1).collect();
+    check_unused(used, values.len())?;
+    Ok(render_all(&pieces, &values)?.map_or(Value::Null, Value::string))
+}
+
+/// `format` for each element of the list arguments; other arguments are repeated.
+fn formatlist(args: &[Value]) -> Result<Value, String> {
+    let spec = string(args, 0)?;
+    let (pieces, used) = parse_spec(&spec)?;
+    check_unused(used, args.len() - 1)?;
+    let mut length: Option<(usize, usize)> = None;
+    for index in 1..args.len() {
+        if let Value::List(_) | Value::Set(_) = &args[index] {
+            let n = seq(args, index)?.len();
+            match length {
+                Some((first, other)) if other != n => {
+                    return Err(format!(
+                        "{} has {} but {} has {}; lists given to formatlist must have as many elements",
+                        label(first),
+                        count(other, "element"),
+                        label(index),
+                        count(n, "element")
+                    ));
+                }
+                None => length = Some((index, n)),
+                _ => {}
             }
         }
     }
-    Ok(Value::string(out))
-}
-
-/// Checks that there is one value for each verb.
-fn check_counts(verbs: usize, given: usize) -> Result<(), String> {
-    if verbs > given {
-        Err(format!(
-            "the format string has {} but only {} {} given",
-            count(verbs, "verb"),
-            count(given, "value"),
-            was_or_were(given)
-        ))
-    } else if verbs < given {
-        let has = if verbs == 0 {
-            "no verbs".to_string()
-        } else {
-            format!("only {}", count(verbs, "verb"))
-        };
-        Err(format!(
-            "{} {} given but the format string has {has}",
-            count(given, "value"),
-            was_or_were(given)
-        ))
-    } else {
-        Ok(())
+    let rows = length.map_or(1, |(_, n)| n);
+    let mut out = Vec::with_capacity(rows);
+    for row in 0..rows {
+        let values: Vec<&Value> = args[1..]
+            .iter()
+            .map(|a| match a {
+                Value::List(items) | Value::Set(items) => &items[row],
+                other => other,
+            })
+            .collect();
+        out.push(render_all(&pieces, &values)?.map_or(Value::Null, Value::string));
     }
+    Ok(Value::list(out))
 }
 
 /// Splits a format string into text and verbs.
@@ -92,6 +156,7 @@ fn parse(spec: &str) -> Result<Vec<Piece>, String> {
     let mut pieces = Vec::new();
     let mut text = String::new();
     let mut chars = spec.chars().peekable();
+    let mut next = 1;
     while let Some(c) = chars.next() {
         if c != '%' {
             text.push(c);
@@ -101,7 +166,9 @@ fn parse(spec: &str) -> Result<Vec<Piece>, String> {
             if !text.is_empty() {
                 pieces.push(Piece::Text(std::mem::take(&mut text)));
             }
-            pieces.push(Piece::Verb(parse_verb(&mut chars)?));
+            let verb = parse_verb(&mut chars, next)?;
+            next = verb.index + 1;
+            pieces.push(Piece::Verb(verb));
         }
     }
     if !text.is_empty() {
@@ -110,8 +177,24 @@ fn parse(spec: &str) -> Result<Vec<Piece>, String> {
     Ok(pieces)
 }
 
-/// Reads the flags, width, precision and letter of a verb, just after its `%`.
-fn parse_verb(chars: &mut Peekable<Chars<'_>>) -> Result<Verb, String> {
+/// Reads `[n]`, an argument index, if there is one.
+fn parse_index(chars: &mut Peekable<Chars<'_>>) -> Result<Option<usize>, String> {
+    if chars.next_if_eq(&'[').is_none() {
+        return Ok(None);
+    }
+    let index = parse_count(chars, "argument index")?;
+    if chars.next_if_eq(&']').is_none() {
+        return Err("an argument index is written [n], such as %[2]s".to_string());
+    }
+    match index {
+        Some(i) if i > 0 => Ok(Some(i)),
+        _ => Err("argument indexes count from 1, as in %[1]s".to_string()),
+    }
+}
+
+/// Reads the flags, width, precision, index and letter of a verb, just after its `%`;
+/// `next` is the value it formats when it has no index.
+fn parse_verb(chars: &mut Peekable<Chars<'_>>, next: usize) -> Result<Verb, String> {
     let mut verb = Verb::default();
     while let Some(c) = chars.next_if(|c| "-+ 0#".contains(*c)) {
         match c {
@@ -122,13 +205,14 @@ fn parse_verb(chars: &mut Peekable<Chars<'_>>) -> Result<Verb, String> {
             _ => verb.sharp = true,
         }
     }
+    let early = parse_index(chars)?;
     verb.width = parse_count(chars, "width")?;
     if chars.next_if_eq(&'.').is_some() {
         verb.precision = Some(parse_count(chars, "precision")?.unwrap_or(0));
     }
+    verb.index = parse_index(chars)?.or(early).unwrap_or(next);
     verb.letter = match chars.next() {
         Some(letter) if VERBS.contains(letter) => letter,
-        Some('[') => return Err("argument indexes such as %[1]s are not supported".to_string()),
         Some('*') => {
             return Err(
                 "a width or precision given as * is not supported; write the number".to_string(),
@@ -136,7 +220,7 @@ fn parse_verb(chars: &mut Peekable<Chars<'_>>) -> Result<Verb, String> {
         }
         Some(other) => {
             return Err(format!(
-                "%{other} is not a supported verb; use %s, %d, %f, %v, %q, %t, %x, %X, %o or %b, or %% for a percent sign"
+                "%{other} is not a supported verb; use %s, %d, %f, %e, %g, %v, %q, %t, %x, %X, %o or %b, or %% for a percent sign"
             ));
         }
         None => {
@@ -172,7 +256,10 @@ fn render(verb: &Verb, value: &Value, what: &str) -> Result<String, String> {
         's' => (String::new(), truncated(verb, &to_string(what, value)?)),
         'q' => (String::new(), quoted(&to_string(what, value)?)),
         't' => (String::new(), to_bool(what, value)?.to_string()),
-        'f' => float(verb, to_number(what, value)?),
+        'f' | 'e' | 'E' | 'g' | 'G' => {
+            let n = to_number(what, value)?;
+            (sign(verb, n.is_negative()), decimal::float(verb, &n.abs()))
+        }
         _ => integer(verb, value, what)?,
     };
     Ok(pad(verb, &sign, &body))
@@ -188,8 +275,12 @@ fn default_form(verb: &Verb, value: &Value, what: &str) -> Result<String, String
             value,
         )),
         Value::String(s) if !verb.sharp => Ok(s.to_string()),
-        Value::Number(n) if !verb.sharp => Ok(format_number(*n)),
-        other => Ok(other.to_json().to_string()),
+        Value::Number(n) if !verb.sharp => Ok(n.to_string()),
+        other => {
+            let mut out = String::new();
+            super::json::encode(other, &mut out)?;
+            Ok(out)
+        }
     }
 }
 
@@ -201,7 +292,7 @@ fn truncated(verb: &Verb, text: &str) -> String {
     }
 }
 
-/// A string quoted as JSON quotes it.
+/// A string quoted with JSON's escapes, as Terraform's `%q` quotes it.
 fn quoted(text: &str) -> String {
     serde_json::Value::String(text.to_string()).to_string()
 }
@@ -220,40 +311,37 @@ fn sign(verb: &Verb, negative: bool) -> String {
     sign.to_string()
 }
 
-/// `%f`: fixed-point with the verb's precision, six places by default.
-fn float(verb: &Verb, n: f64) -> (String, String) {
-    let places = verb.precision.unwrap_or(6);
-    (sign(verb, n < 0.0), format!("{:.*}", places, n.abs()))
-}
-
-/// `%d`, `%x`, `%X`, `%o` and `%b`: a whole number in its base; the precision is the least
-/// number of digits, and `#` prefixes hexadecimal with `0x`.
+/// `%d`, `%x`, `%X`, `%o` and `%b`: a whole number (of any size) in its base; the
+/// precision is the least number of digits, `#` prefixes `0x`, `0X` or `0`.
 fn integer(verb: &Verb, value: &Value, what: &str) -> Result<(String, String), String> {
-    let n = to_integer(what, value).map_err(|message| {
-        if value.as_number().is_some_and(|n| n.fract() != 0.0) {
-            format!(
-                "{message}; %{} needs one (use %f, or floor() first)",
-                verb.letter
-            )
-        } else {
-            message
-        }
-    })?;
-    let magnitude = n.unsigned_abs();
-    let digits = match verb.letter {
-        'x' => format!("{magnitude:x}"),
-        'X' => format!("{magnitude:X}"),
-        'o' => format!("{magnitude:o}"),
-        'b' => format!("{magnitude:b}"),
-        _ => magnitude.to_string(),
+    if matches!(value, Value::String(_)) && verb.letter != 'd' {
+        return Err(mismatch(what, "a number", value));
+    }
+    let n = to_number(what, value)?;
+    if !n.is_integer() {
+        return Err(format!(
+            "{what} must be a whole number, not {n}; %{} needs one (use %f, or floor() first)",
+            verb.letter
+        ));
+    }
+    let base = match verb.letter {
+        'x' | 'X' => 16,
+        'o' => 8,
+        'b' => 2,
+        _ => 10,
     };
+    let mut digits = decimal::whole_in_base(&n.abs(), base);
+    if verb.letter == 'X' {
+        digits = digits.to_uppercase();
+    }
     let digits = format!("{digits:0>width$}", width = verb.precision.unwrap_or(0));
     let prefix = match verb.letter {
         'x' if verb.sharp => "0x",
         'X' if verb.sharp => "0X",
+        'o' if verb.sharp && !digits.starts_with('0') => "0",
         _ => "",
     };
-    Ok((format!("{}{prefix}", sign(verb, n < 0)), digits))
+    Ok((format!("{}{prefix}", sign(verb, n.is_negative())), digits))
 }
 
 /// Pads to the verb's width: spaces on the left, on the right with `-`, or zeros after
@@ -271,169 +359,5 @@ fn pad(verb: &Verb, sign: &str, body: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::test_support::{b, err, list, map, n, ok, resource, s, strs};
-    use super::*;
-
-    fn fmt(spec: &str, values: &[Value]) -> Value {
-        let mut args = vec![s(spec)];
-        args.extend_from_slice(values);
-        ok("format", &args)
-    }
-
-    fn fmt_err(spec: &str, values: &[Value]) -> String {
-        let mut args = vec![s(spec)];
-        args.extend_from_slice(values);
-        err("format", &args)
-    }
-
-    #[test]
-    fn strings_and_percent() {
-        assert_eq!(fmt("Hello, %s!", &[s("Ander")]), s("Hello, Ander!"));
-        assert_eq!(fmt("100%%", &[]), s("100%"));
-        assert_eq!(fmt("no verbs", &[]), s("no verbs"));
-        assert_eq!(fmt("%s-%s", &[s("a"), n(1.0)]), s("a-1"));
-        assert_eq!(fmt("%s", &[b(true)]), s("true"));
-    }
-
-    #[test]
-    fn widths_and_precision_for_strings() {
-        assert_eq!(fmt("[%5s]", &[s("ab")]), s("[   ab]"));
-        assert_eq!(fmt("[%-5s]", &[s("ab")]), s("[ab   ]"));
-        assert_eq!(fmt("[%.2s]", &[s("héllo")]), s("[hé]"));
-        assert_eq!(fmt("[%5.1s]", &[s("xyz")]), s("[    x]"));
-        assert_eq!(fmt("[%1s]", &[s("long")]), s("[long]"));
-    }
-
-    #[test]
-    fn integers() {
-        assert_eq!(fmt("%d", &[n(42.0)]), s("42"));
-        assert_eq!(fmt("rack-%02d", &[n(7.0)]), s("rack-07"));
-        assert_eq!(fmt("%05d", &[n(-42.0)]), s("-0042"));
-        assert_eq!(fmt("%+d", &[n(5.0)]), s("+5"));
-        assert_eq!(fmt("% d", &[n(5.0)]), s(" 5"));
-        assert_eq!(fmt("%-4d|", &[n(5.0)]), s("5   |"));
-        assert_eq!(fmt("%.3d", &[n(7.0)]), s("007"));
-        assert_eq!(fmt("%d", &[s("12")]), s("12"));
-    }
-
-    #[test]
-    fn other_bases() {
-        assert_eq!(fmt("%x", &[n(255.0)]), s("ff"));
-        assert_eq!(fmt("%X", &[n(255.0)]), s("FF"));
-        assert_eq!(fmt("%02x:%02x", &[n(10.0), n(171.0)]), s("0a:ab"));
-        assert_eq!(fmt("%#x", &[n(255.0)]), s("0xff"));
-        assert_eq!(fmt("%#06x", &[n(255.0)]), s("0x00ff"));
-        assert_eq!(fmt("%o", &[n(8.0)]), s("10"));
-        assert_eq!(fmt("%b", &[n(5.0)]), s("101"));
-        assert_eq!(fmt("%x", &[n(-255.0)]), s("-ff"));
-    }
-
-    #[test]
-    fn floats() {
-        assert_eq!(fmt("%f", &[n(1.5)]), s("1.500000"));
-        assert_eq!(fmt("%.2f", &[n(1.23456)]), s("1.23"));
-        assert_eq!(fmt("%8.3f", &[n(-1.23456)]), s("  -1.235"));
-        assert_eq!(fmt("%08.3f", &[n(-1.23456)]), s("-001.235"));
-        assert_eq!(fmt("%.0f", &[n(2.0)]), s("2"));
-        assert_eq!(fmt("%+.1f", &[n(2.0)]), s("+2.0"));
-    }
-
-    #[test]
-    fn default_and_quoted_forms() {
-        assert_eq!(fmt("%v", &[s("a")]), s("a"));
-        assert_eq!(fmt("%v", &[n(1.5)]), s("1.5"));
-        assert_eq!(fmt("%v", &[n(3.0)]), s("3"));
-        assert_eq!(fmt("%v", &[b(false)]), s("false"));
-        assert_eq!(fmt("%v", &[strs(&["a", "b"])]), s("[\"a\",\"b\"]"));
-        assert_eq!(fmt("%v", &[map(&[("k", n(1.0))])]), s("{\"k\":1}"));
-        assert_eq!(fmt("%#v", &[s("a")]), s("\"a\""));
-        assert_eq!(fmt("%q", &[s("say \"hi\"\n")]), s("\"say \\\"hi\\\"\\n\""));
-        assert_eq!(fmt("%q", &[n(5.0)]), s("\"5\""));
-        assert_eq!(fmt("%t", &[b(true)]), s("true"));
-    }
-
-    #[test]
-    fn arity_mismatches() {
-        assert_eq!(
-            fmt_err("%s-%s", &[s("a")]),
-            "format: the format string has 2 verbs but only 1 value was given"
-        );
-        assert_eq!(
-            fmt_err("%s", &[]),
-            "format: the format string has 1 verb but only 0 values were given"
-        );
-        assert_eq!(
-            fmt_err("%s", &[s("a"), s("b")]),
-            "format: 2 values were given but the format string has only 1 verb"
-        );
-        assert_eq!(
-            fmt_err("plain", &[s("a")]),
-            "format: 1 value was given but the format string has no verbs"
-        );
-    }
-
-    #[test]
-    fn bad_verbs() {
-        assert_eq!(
-            fmt_err("%y", &[n(1.0)]),
-            "format: %y is not a supported verb; use %s, %d, %f, %v, %q, %t, %x, %X, %o or %b, or %% for a percent sign"
-        );
-        assert_eq!(
-            fmt_err("50%", &[]),
-            "format: the format string ends in the middle of a verb; write %% for a percent sign"
-        );
-        assert_eq!(
-            fmt_err("%[1]s", &[s("a")]),
-            "format: argument indexes such as %[1]s are not supported"
-        );
-        assert_eq!(
-            fmt_err("%*d", &[n(1.0)]),
-            "format: a width or precision given as * is not supported; write the number"
-        );
-        assert_eq!(
-            fmt_err("%99999d", &[n(1.0)]),
-            "format: the width of a verb can be at most 4096"
-        );
-        assert_eq!(
-            fmt_err("%.99999999999999999999999f", &[n(1.0)]),
-            "format: the precision of a verb can be at most 4096"
-        );
-    }
-
-    #[test]
-    fn bad_values() {
-        assert_eq!(
-            fmt_err("%d", &[n(1.5)]),
-            "format: argument 2 must be a whole number, not 1.5; %d needs one (use %f, or floor() first)"
-        );
-        assert_eq!(
-            fmt_err("%d", &[s("x")]),
-            "format: argument 2 must be a number, not the string \"x\""
-        );
-        assert_eq!(
-            fmt_err("%s %s", &[s("a"), list(vec![])]),
-            "format: argument 3 must be a string, not a list"
-        );
-        assert_eq!(
-            fmt_err("%s", &[Value::Null]),
-            "format: argument 2 must not be null"
-        );
-        assert_eq!(
-            fmt_err("%v", &[Value::Null]),
-            "format: argument 2 must not be null"
-        );
-        assert_eq!(
-            fmt_err("%s", &[resource("site.dc1", &["name"])]),
-            "format: argument 2 must be a string, but the resource site.dc1 was given; use one of its attributes, e.g. site.dc1.name"
-        );
-        assert_eq!(
-            fmt_err("%t", &[n(1.0)]),
-            "format: argument 2 must be a bool, not the number 1"
-        );
-        assert_eq!(
-            err("format", &[strs(&[])]),
-            "format: argument 1 must be a string, not a list"
-        );
-    }
-}
+#[path = "format_tests.rs"]
+mod tests;

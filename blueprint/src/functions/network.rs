@@ -1,6 +1,6 @@
-//! Address arithmetic on CIDR prefixes, with Terraform's semantics: `cidrsubnet` and
-//! `cidrhost` (IPv4 and IPv6; a negative host number counts back from the end of the
-//! prefix) and `cidrnetmask` (IPv4 only).
+//! Address arithmetic on CIDR prefixes, with Terraform's semantics: `cidrsubnet`,
+//! `cidrsubnets` and `cidrhost` (IPv4 and IPv6; a negative host number counts back from the
+//! end of the prefix) and `cidrnetmask` (IPv4 only).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -14,6 +14,7 @@ pub(super) const FUNCTIONS: &[Function] = &[
     Function::new("cidrsubnet", Arity::Exact(3), cidrsubnet),
     Function::new("cidrhost", Arity::Exact(2), cidrhost),
     Function::new("cidrnetmask", Arity::Exact(1), cidrnetmask),
+    Function::new("cidrsubnets", Arity::AtLeast(1), cidrsubnets),
 ];
 
 /// The prefix at `index`, with any host bits cleared as Terraform clears them.
@@ -106,6 +107,45 @@ fn cidrhost(args: &[Value]) -> Result<Value, String> {
     Ok(Value::string(
         address(&net, network_bits(&net) | offset).to_string(),
     ))
+}
+
+/// Consecutive subnets of a prefix, each `newbits` longer than it, each starting at the
+/// first address after the previous one that its own size aligns to.
+fn cidrsubnets(args: &[Value]) -> Result<Value, String> {
+    let net = prefix(args, 0)?;
+    let width = net.max_prefix_len();
+    let mut next: u128 = 0;
+    let mut out = Vec::new();
+    for index in 1..args.len() {
+        let newbits = integer(args, index)?;
+        if newbits < 1 {
+            return Err(format!(
+                "{} (new bits) must be at least 1, not {newbits}",
+                label(index)
+            ));
+        }
+        let length = i64::from(net.prefix_len()) + newbits;
+        let length = u8::try_from(length).ok().filter(|l| *l <= width).ok_or_else(|| {
+            format!("{} would make a prefix of {length} bits, longer than the {width} an address has", label(index))
+        })?;
+        let host_bits = u32::from(width - length);
+        let size = 1u128.checked_shl(host_bits).unwrap_or(0);
+        let start = if size == 0 {
+            0
+        } else {
+            next.div_ceil(size).saturating_mul(size)
+        };
+        let room = all_ones(width - net.prefix_len());
+        if start > room || (size > 0 && start.saturating_add(size - 1) > room) {
+            return Err(format!(
+                "{net} has no room left for a /{length} after the subnets before it"
+            ));
+        }
+        let bits = network_bits(&net) | start;
+        out.push(Value::string(format!("{}/{length}", address(&net, bits))));
+        next = start.saturating_add(size);
+    }
+    Ok(Value::list(out))
 }
 
 fn cidrnetmask(args: &[Value]) -> Result<Value, String> {
@@ -255,6 +295,33 @@ mod tests {
             err("cidrhost", &[strs(&[]), n(1.0)]),
             "cidrhost: argument 1 must be a string, not a list"
         );
+    }
+
+    #[test]
+    fn cidrsubnets_allocate_in_order() {
+        assert_eq!(
+            ok(
+                "cidrsubnets",
+                &[s("10.1.0.0/16"), n(4.0), n(4.0), n(8.0), n(4.0)]
+            ),
+            strs(&[
+                "10.1.0.0/20",
+                "10.1.16.0/20",
+                "10.1.32.0/24",
+                "10.1.48.0/20"
+            ])
+        );
+        assert_eq!(
+            ok("cidrsubnets", &[s("10.0.0.0/24"), n(2.0), n(1.0)]),
+            strs(&["10.0.0.0/26", "10.0.0.128/25"])
+        );
+        assert!(
+            err("cidrsubnets", &[s("10.0.0.0/24"), n(1.0), n(1.0), n(1.0)])
+                .contains("no room left")
+        );
+        assert!(err("cidrsubnets", &[s("10.0.0.0/24"), n(0.0)]).contains("at least 1"));
+        assert!(err("cidrsubnets", &[s("10.0.0.0/24"), n(9.0)]).contains("longer than the 32"));
+        assert_eq!(ok("cidrsubnets", &[s("::/0"), n(128.0)]), strs(&["::/128"]));
     }
 
     #[test]

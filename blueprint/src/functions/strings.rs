@@ -1,6 +1,10 @@
-//! String functions: `join`, `split`, `upper`, `lower`, `replace`, `trimspace`, `substr`,
-//! `startswith`, `endswith`, `title`, `trimprefix` and `trimsuffix`. (`format` has its own
-//! module.) Lengths and offsets count Unicode characters.
+//! String functions: `join`, `split`, `upper`, `lower`, `replace`, `trim`, `trimspace`,
+//! `trimprefix`, `trimsuffix`, `chomp`, `indent`, `substr`, `strrev`, `startswith`,
+//! `endswith`, `strcontains` and `title`. (`format` and `formatlist` have their own module,
+//! the regular expressions theirs.) Offsets and lengths count grapheme clusters, what a
+//! reader sees as one character, as Terraform's do.
+
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::args::{integer, string, strings};
 use super::{Arity, Function};
@@ -12,14 +16,24 @@ pub(super) const FUNCTIONS: &[Function] = &[
     Function::new("upper", Arity::Exact(1), upper),
     Function::new("lower", Arity::Exact(1), lower),
     Function::new("replace", Arity::Exact(3), replace),
+    Function::new("trim", Arity::Exact(2), trim),
     Function::new("trimspace", Arity::Exact(1), trimspace),
+    Function::new("chomp", Arity::Exact(1), chomp),
+    Function::new("indent", Arity::Exact(2), indent),
     Function::new("substr", Arity::Exact(3), substr),
+    Function::new("strrev", Arity::Exact(1), strrev),
     Function::new("startswith", Arity::Exact(2), startswith),
     Function::new("endswith", Arity::Exact(2), endswith),
+    Function::new("strcontains", Arity::Exact(2), strcontains),
     Function::new("title", Arity::Exact(1), title),
     Function::new("trimprefix", Arity::Exact(2), trimprefix),
     Function::new("trimsuffix", Arity::Exact(2), trimsuffix),
 ];
+
+/// The number of grapheme clusters in `text`: what `length` counts.
+pub(super) fn graphemes(text: &str) -> usize {
+    text.graphemes(true).count()
+}
 
 fn join(args: &[Value]) -> Result<Value, String> {
     let separator = string(args, 0)?;
@@ -41,53 +55,109 @@ fn split(args: &[Value]) -> Result<Value, String> {
     Ok(Value::list(parts))
 }
 
+/// Maps each character on its own, as Go's `unicode.ToUpper`/`ToLower` (and so Terraform)
+/// do: a character whose mapping is several characters (`ß` to `SS`) stays as it is.
+fn map_chars<I: Iterator<Item = char> + ExactSizeIterator>(
+    text: &str,
+    map: impl Fn(char) -> I,
+) -> String {
+    text.chars()
+        .map(|c| {
+            let mut mapped = map(c);
+            match (mapped.len(), mapped.next()) {
+                (1, Some(single)) => single,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 fn upper(args: &[Value]) -> Result<Value, String> {
-    Ok(Value::string(string(args, 0)?.to_uppercase()))
+    Ok(Value::string(map_chars(
+        &string(args, 0)?,
+        char::to_uppercase,
+    )))
 }
 
 fn lower(args: &[Value]) -> Result<Value, String> {
-    Ok(Value::string(string(args, 0)?.to_lowercase()))
+    // `İ` is the one letter whose full lower case is two characters but whose simple one,
+    // which Go uses, is `i`.
+    let text = string(args, 0)?.replace('İ', "i");
+    Ok(Value::string(map_chars(&text, char::to_lowercase)))
 }
 
 fn replace(args: &[Value]) -> Result<Value, String> {
     let text = string(args, 0)?;
     let search = string(args, 1)?;
     let replacement = string(args, 2)?;
-    if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
-        return Err(format!(
-            "argument 2 is {search:?}, a regular expression, but only plain text is supported; write the text to replace without the slashes"
-        ));
+    if let Some(pattern) = search
+        .strip_prefix('/')
+        .and_then(|rest| rest.strip_suffix('/'))
+    {
+        return super::regex::replace_all(&text, pattern, &replacement).map(Value::string);
     }
     Ok(Value::string(text.replace(&*search, &replacement)))
+}
+
+fn trim(args: &[Value]) -> Result<Value, String> {
+    let text = string(args, 0)?;
+    let cutset = string(args, 1)?;
+    Ok(Value::string(text.trim_matches(|c| cutset.contains(c))))
 }
 
 fn trimspace(args: &[Value]) -> Result<Value, String> {
     Ok(Value::string(string(args, 0)?.trim()))
 }
 
+/// Removes every newline (`\n`, `\r\n` or `\r`) at the end.
+fn chomp(args: &[Value]) -> Result<Value, String> {
+    Ok(Value::string(
+        string(args, 0)?.trim_end_matches(['\n', '\r']),
+    ))
+}
+
+/// Indents every line but the first by `spaces` spaces.
+fn indent(args: &[Value]) -> Result<Value, String> {
+    let spaces = integer(args, 0)?;
+    let text = string(args, 1)?;
+    let pad = " ".repeat(
+        usize::try_from(spaces)
+            .unwrap_or(0)
+            .min(super::format::MAX_WIDTH),
+    );
+    Ok(Value::string(text.replace('\n', &format!("\n{pad}"))))
+}
+
 fn substr(args: &[Value]) -> Result<Value, String> {
     let text = string(args, 0)?;
     let offset = integer(args, 1)?;
     let length = integer(args, 2)?;
-    if length < -1 {
-        return Err(format!(
-            "argument 3 (the length) must be -1 for the rest of the string, or at least 0, not {length}"
-        ));
-    }
+    let clusters: Vec<&str> = text.graphemes(true).collect();
+    let total = clusters.len();
     let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
     let start = if offset < 0 {
-        let total = text.chars().count();
         total.saturating_sub(to_usize(offset.unsigned_abs()))
     } else {
-        to_usize(offset.unsigned_abs())
+        to_usize(offset.unsigned_abs()).min(total)
     };
-    let take = if length == -1 {
-        usize::MAX
+    let take = if length < 0 {
+        total
     } else {
         to_usize(length.unsigned_abs())
     };
     Ok(Value::string(
-        text.chars().skip(start).take(take).collect::<String>(),
+        clusters[start..]
+            .iter()
+            .take(take)
+            .copied()
+            .collect::<String>(),
+    ))
+}
+
+fn strrev(args: &[Value]) -> Result<Value, String> {
+    let text = string(args, 0)?;
+    Ok(Value::string(
+        text.graphemes(true).rev().collect::<String>(),
     ))
 }
 
@@ -101,6 +171,10 @@ fn endswith(args: &[Value]) -> Result<Value, String> {
     Ok(Value::Bool(string(args, 0)?.ends_with(&*string(args, 1)?)))
 }
 
+fn strcontains(args: &[Value]) -> Result<Value, String> {
+    Ok(Value::Bool(string(args, 0)?.contains(&*string(args, 1)?)))
+}
+
 /// Whether a character separates words, as Go's `strings.Title` (which Terraform uses) decides.
 fn is_separator(c: char) -> bool {
     if c.is_ascii() {
@@ -110,19 +184,34 @@ fn is_separator(c: char) -> bool {
     }
 }
 
+/// Capitalises the first letter of each word, to its title case (`ǆ` to `ǅ`).
 fn title(args: &[Value]) -> Result<Value, String> {
     let text = string(args, 0)?;
     let mut out = String::with_capacity(text.len());
     let mut word_start = true;
     for c in text.chars() {
         if word_start {
-            out.extend(c.to_uppercase());
+            out.push(title_case(c));
         } else {
             out.push(c);
         }
         word_start = is_separator(c);
     }
     Ok(Value::string(out))
+}
+
+/// The title case of a letter: the digraphs have their own, other letters their upper case.
+fn title_case(c: char) -> char {
+    match c {
+        'Ǆ' | 'ǅ' | 'ǆ' => 'ǅ',
+        'Ǉ' | 'ǈ' | 'ǉ' => 'ǈ',
+        'Ǌ' | 'ǋ' | 'ǌ' => 'ǋ',
+        'Ǳ' | 'ǲ' | 'ǳ' => 'ǲ',
+        _ => map_chars(c.encode_utf8(&mut [0; 4]), char::to_uppercase)
+            .chars()
+            .next()
+            .unwrap_or(c),
+    }
 }
 
 fn trimprefix(args: &[Value]) -> Result<Value, String> {
@@ -197,14 +286,32 @@ mod tests {
     }
 
     #[test]
-    fn replace_plain_text() {
+    fn replace_plain_text_and_patterns() {
         assert_eq!(ok("replace", &[s("a-b-c"), s("-"), s("_")]), s("a_b_c"));
         assert_eq!(ok("replace", &[s("abc"), s("x"), s("y")]), s("abc"));
         assert_eq!(ok("replace", &[s("a/b"), s("/"), s(".")]), s("a.b"));
+        assert_eq!(ok("replace", &[s("abc"), s("/b/"), s("x")]), s("axc"));
         assert_eq!(
-            err("replace", &[s("abc"), s("/b/"), s("x")]),
-            "replace: argument 2 is \"/b/\", a regular expression, but only plain text is supported; write the text to replace without the slashes"
+            ok("replace", &[s("a1b22"), s("/(\\d+)/"), s("<$1>")]),
+            s("a<1>b<22>")
         );
+    }
+
+    #[test]
+    fn upper_and_lower_map_each_character() {
+        assert_eq!(ok("upper", &[s("straße")]), s("STRAßE"));
+        assert_eq!(ok("lower", &[s("ΣΑΣ")]), s("σασ"));
+        assert_eq!(ok("title", &[s("ǆemal")]), s("ǅemal"));
+    }
+
+    #[test]
+    fn graphemes_count_as_one() {
+        assert_eq!(ok("strrev", &[s("🏳️‍🌈ab")]), s("ba🏳️‍🌈"));
+        assert_eq!(ok("substr", &[s("🏳️‍🌈ab"), n(0.0), n(1.0)]), s("🏳️‍🌈"));
+        assert_eq!(ok("chomp", &[s("a\r\n\n")]), s("a"));
+        assert_eq!(ok("indent", &[n(2.0), s("a\nb")]), s("a\n  b"));
+        assert_eq!(ok("trim", &[s("?!a?!"), s("!?")]), s("a"));
+        assert_eq!(ok("strcontains", &[s("hello"), s("ell")]), b(true));
     }
 
     #[test]
@@ -230,17 +337,14 @@ mod tests {
 
     #[test]
     fn substr_errors() {
-        assert_eq!(
-            err("substr", &[s("hello"), n(0.0), n(-2.0)]),
-            "substr: argument 3 (the length) must be -1 for the rest of the string, or at least 0, not -2"
-        );
+        assert_eq!(ok("substr", &[s("hello"), n(0.0), n(-2.0)]), s("hello"));
         assert_eq!(
             err("substr", &[s("hello"), n(0.5), n(1.0)]),
             "substr: argument 2 must be a whole number, not 0.5"
         );
         assert_eq!(
-            err("substr", &[s("hello"), n(1e16), n(1.0)]),
-            "substr: argument 2 is too large: 10000000000000000"
+            err("substr", &[s("hello"), s("1e19"), n(1.0)]),
+            "substr: argument 2 is too large: 10000000000000000000"
         );
         assert_eq!(ok("substr", &[s("hello"), n(-8e15), n(8e15)]), s("hello"));
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::call;
+use super::{Scope, call};
 use crate::address::Address;
 use crate::value::{ResourceRef, Value};
 
@@ -11,8 +11,12 @@ pub(super) fn s(text: &str) -> Value {
     Value::string(text)
 }
 
+/// A number from an `f64` literal (exactly as written, for the literals tests use).
 pub(super) fn n(number: f64) -> Value {
-    Value::Number(number)
+    match crate::number::Number::from_f64(number) {
+        Some(n) => Value::Number(n),
+        None => panic!("{number} is not a finite number"),
+    }
 }
 
 pub(super) fn b(value: bool) -> Value {
@@ -58,9 +62,17 @@ pub(super) fn resource(address: &str, attrs: &[&str]) -> Value {
     }))
 }
 
+/// The scope of the functions' tests: files are read from the conformance suite's folder.
+pub(super) fn scope() -> Scope<'static> {
+    Scope {
+        base_dir: std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance")),
+        plan_time: jiff::Timestamp::UNIX_EPOCH,
+    }
+}
+
 /// Calls a function that must succeed.
 pub(super) fn ok(name: &str, args: &[Value]) -> Value {
-    match call(name, args) {
+    match call(name, args, &scope()) {
         Ok(value) => value,
         Err(message) => panic!("{name} failed: {message}"),
     }
@@ -68,7 +80,7 @@ pub(super) fn ok(name: &str, args: &[Value]) -> Value {
 
 /// Calls a function that must fail, and returns its message.
 pub(super) fn err(name: &str, args: &[Value]) -> String {
-    match call(name, args) {
+    match call(name, args, &scope()) {
         Ok(value) => panic!("{name} returned {value}"),
         Err(message) => message,
     }

@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::source::{FileId, Span};
-use crate::value::{Value, format_number};
+use crate::value::Value;
 
 /// What a masked value is replaced by.
 pub const MASK: &str = "(sensitive value)";
@@ -64,7 +64,7 @@ impl Redactor {
     pub fn add_value(&mut self, value: &Value) {
         match value {
             Value::String(s) => self.add_text(s),
-            Value::Number(n) => self.add_text(&format_number(*n)),
+            Value::Number(n) => self.add_text(&n.to_string()),
             Value::List(items) | Value::Set(items) => items.iter().for_each(|v| self.add_value(v)),
             Value::Map(map) => {
                 for (k, v) in map.iter() {

@@ -230,13 +230,13 @@ struct DefaultValue(Value);
 
 impl From<i64> for DefaultValue {
     fn from(v: i64) -> Self {
-        DefaultValue(Value::Number(v as f64))
+        DefaultValue(Value::number(v))
     }
 }
 
 impl From<f64> for DefaultValue {
     fn from(v: f64) -> Self {
-        DefaultValue(Value::Number(v))
+        DefaultValue(crate::number::Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
 }
 

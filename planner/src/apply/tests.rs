@@ -24,6 +24,9 @@ fn replacement(address: Address, old_id: &str) -> Change {
         unknown: Vec::new(),
         implied: Vec::new(),
         notes: Vec::new(),
+        previous_address: None,
+        prior_dependencies: Vec::new(),
+        prevent_destroy: false,
     }
 }
 

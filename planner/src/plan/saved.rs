@@ -184,6 +184,9 @@ mod tests {
                 unknown: Vec::new(),
                 implied: Vec::new(),
                 notes: Vec::new(),
+                previous_address: None,
+                prior_dependencies: Vec::new(),
+                prevent_destroy: false,
             }],
             drift: Vec::new(),
             output_changes: vec![OutputChange {

@@ -10,7 +10,6 @@
 use std::fmt::Write;
 
 use blueprint::Value;
-use blueprint::value::format_number;
 
 /// What a sensitive value prints as.
 pub const SENSITIVE: &str = "(sensitive value)";
@@ -21,7 +20,7 @@ pub fn show(value: &Value, indent: usize) -> String {
         Value::Unknown => "(known after apply)".to_owned(),
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format_number(*n),
+        Value::Number(n) => n.to_string(),
         Value::String(s) => string(s, indent),
         Value::List(items) => sequence(items, indent),
         Value::Set(items) => format!("toset({})", sequence(items, indent)),
@@ -134,6 +133,11 @@ fn quote(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A number from its decimal text.
+    fn num(text: &str) -> Value {
+        blueprint::Number::parse(text).map_or(Value::Null, Value::Number)
+    }
+
     fn map(entries: &[(&str, Value)]) -> Value {
         Value::Map(std::sync::Arc::new(
             entries
@@ -146,10 +150,10 @@ mod tests {
     #[test]
     fn nested_values_print_as_terraform_console_prints_them() {
         let value = map(&[
-            ("a", Value::Number(1.0)),
+            ("a", Value::number(1i64)),
             (
                 "b",
-                Value::list(vec![Value::Number(1.0), Value::string("x"), Value::Null]),
+                Value::list(vec![Value::number(1i64), Value::string("x"), Value::Null]),
             ),
             ("c d", map(&[("e", Value::Bool(true))])),
             ("f", Value::list(vec![])),
@@ -185,7 +189,8 @@ mod tests {
         let set = Value::Set(std::sync::Arc::new(vec![Value::string("a")]));
         assert_eq!(show(&set, 0), "toset([\n  \"a\",\n])");
         assert_eq!(show(&Value::Unknown, 0), "(known after apply)");
-        assert_eq!(show(&Value::Number(0.5), 0), "0.5");
-        assert_eq!(show(&Value::Number(1e20), 0), "100000000000000000000");
+        assert_eq!(show(&num("0.5"), 0), "0.5");
+        assert_eq!(show(&num("1e20"), 0), "100000000000000000000");
+        assert_eq!(show(&num("0.1"), 0), "0.1");
     }
 }
