@@ -37,8 +37,18 @@ pub enum LibvirtError {
 }
 
 impl LibvirtError {
-    /// The error as a diagnostic about `field` of `address`.
+    /// The error as a diagnostic about `field` of `address`. A connection lost in the
+    /// middle of the work says so, and what the next apply does about it.
     pub fn at(&self, address: &Address, field: &str) -> Diagnostic {
+        if matches!(self, LibvirtError::Call(_)) && self.is_connection() {
+            return Diagnostic::error(
+                None,
+                "lost the connection to libvirtd",
+                format!(
+                    "{address}: {self}. Once libvirtd answers again, run apply again: it adopts what this run created"
+                ),
+            );
+        }
         let summary = if field.is_empty() {
             "libvirt refused".to_string()
         } else {

@@ -70,6 +70,12 @@ fn result(attrs: &Attrs, vm: &VmSpec, ip: Ipv4Addr) -> Attrs {
 }
 
 /// Creates the VM (or finishes creating it: every step checks what exists first).
+///
+/// The domain is defined before its volume is made, so that whatever a killed or failed
+/// apply leaves behind hangs off a domain carrying Strata's metadata: `find` adopts it and
+/// delete removes the domain and its volume; a volume is never left without the domain
+/// that names it. What can be checked without changing anything (the pool, the base
+/// image, the address) is checked first.
 pub fn create(
     rpc: &Rpc,
     ctx: &Ctx,
@@ -80,68 +86,91 @@ pub fn create(
     let vm =
         VmSpec::read(address, attrs).map_err(|d| ("".to_string(), LibvirtError::Call(d.detail)))?;
     let p = parts(ctx, address, key, &vm);
-    let ip = ensure_volume(rpc, &vm, &p)
-        .map_err(|e| {
-            (
-                String::from(if e.to_string().contains("image") {
+    let disk_field = |e: LibvirtError| {
+        (
+            String::from(
+                if matches!(
+                    e,
+                    LibvirtError::Missing {
+                        what: "base image",
+                        ..
+                    }
+                ) {
                     "image"
                 } else {
                     "storage"
-                }),
-                e,
-            )
-        })
-        .and_then(|()| dhcp_add(rpc, ctx, address, &vm, &p).map_err(|e| ("zone".to_string(), e)))?;
+                },
+            ),
+            e,
+        )
+    };
+    let pool = pool(rpc, &p.pool).map_err(disk_field)?;
+    let volume = lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(disk_field)?;
+    let base = match volume {
+        Some(_) => None,
+        None => base_image(rpc, &pool, &vm, &p).map_err(disk_field)?,
+    };
+    let ip = dhcp_add(rpc, ctx, address, &vm, &p).map_err(|e| ("zone".to_string(), e))?;
     let fail = |e| ("".to_string(), e);
     let full = result(attrs, &vm, ip);
-    let dom = match lookup(rpc, |c| c.lookup_domain_by_uuid_string(&p.uuid)).map_err(fail)? {
-        Some(dom) => dom,
-        None => rpc
-            .call(|c| c.define_domain_xml(&definition(ctx, address, key, &vm, &p, &full)))
-            .map_err(fail)?,
-    };
+    let (dom, defined_now) =
+        match lookup(rpc, |c| c.lookup_domain_by_uuid_string(&p.uuid)).map_err(fail)? {
+            Some(dom) => (dom, false),
+            None => (
+                rpc.call(|c| c.define_domain_xml(&definition(ctx, address, key, &vm, &p, &full)))
+                    .map_err(fail)?,
+                true,
+            ),
+        };
+    if volume.is_none() {
+        let xml = xml::volume(
+            &p.volume,
+            vm.disk,
+            base.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+        );
+        if let Err(e) = rpc.call(|_| virt::storage_vol::StorageVol::create_xml(&pool, &xml, 0)) {
+            if defined_now {
+                // Nothing of the VM is left: the domain defined a moment ago goes too.
+                let _ = rpc.on(|| dom.undefine_flags(sys::VIR_DOMAIN_UNDEFINE_NVRAM));
+            }
+            return Err(("disk".to_string(), e));
+        }
+    }
     power(rpc, ctx, &dom, vm.running).map_err(fail)?;
     Ok((p.uuid, full))
 }
 
-fn ensure_volume(rpc: &Rpc, vm: &VmSpec, p: &Parts) -> Result<(), LibvirtError> {
-    let pool = pool(rpc, &p.pool)?;
-    if lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume))?.is_some() {
-        return Ok(());
-    }
-    let base = match &vm.image {
-        None => None,
-        Some(image) => {
-            let found = if image.starts_with('/') {
-                lookup(rpc, |c| c.lookup_storage_vol_by_path(image))?
-            } else {
-                lookup(rpc, |_| pool.lookup_storage_vol_by_name(image))?
-            };
-            let Some(vol) = found else {
-                let names = rpc.on(|| pool.list_volumes())?;
-                return Err(LibvirtError::Missing {
-                    what: "base image",
-                    name: image.clone(),
-                    uri: rpc.uri.to_string(),
-                    present: format!(
-                        "it is neither a path on the host nor a volume of pool {}: {}",
-                        p.pool,
-                        listing("volumes", &names)
-                    ),
-                });
-            };
-            let path = rpc.on(|| vol.path())?;
-            let format = crate::parse::volume_format(&rpc.on(|| vol.xml_desc(0))?)?;
-            Some((path, format))
-        }
+/// The base image a new volume is made over (its path and format), when the VM names one.
+fn base_image(
+    rpc: &Rpc,
+    pool: &virt::storage_pool::StoragePool,
+    vm: &VmSpec,
+    p: &Parts,
+) -> Result<Option<(String, String)>, LibvirtError> {
+    let Some(image) = &vm.image else {
+        return Ok(None);
     };
-    let xml = xml::volume(
-        &p.volume,
-        vm.disk,
-        base.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
-    );
-    rpc.call(|_| virt::storage_vol::StorageVol::create_xml(&pool, &xml, 0))?;
-    Ok(())
+    let found = if image.starts_with('/') {
+        lookup(rpc, |c| c.lookup_storage_vol_by_path(image))?
+    } else {
+        lookup(rpc, |_| pool.lookup_storage_vol_by_name(image))?
+    };
+    let Some(vol) = found else {
+        let names = rpc.on(|| pool.list_volumes())?;
+        return Err(LibvirtError::Missing {
+            what: "base image",
+            name: image.clone(),
+            uri: rpc.uri.to_string(),
+            present: format!(
+                "it is neither a path on the host nor a volume of pool {}: {}",
+                p.pool,
+                listing("volumes", &names)
+            ),
+        });
+    };
+    let path = rpc.on(|| vol.path())?;
+    let format = crate::parse::volume_format(&rpc.on(|| vol.xml_desc(0))?)?;
+    Ok(Some((path, format)))
 }
 
 /// Gives the VM its address in its zone's network: the one it already has there, its

@@ -76,7 +76,8 @@ pub fn domain(name: &str, uuid: &str, owner: &Owner, vm: &VmSpec, at: &Placement
     )
 }
 
-/// A network definition, without DHCP host entries (added one by one as VMs join).
+/// A network definition, without DHCP host entries (added one by one as VMs join), on
+/// the bridge [`crate::names::bridge`] names.
 pub fn network(name: &str, uuid: &str, owner: &Owner, zone: &ZoneSpec) -> String {
     let forward = match zone.forward {
         Forward::Nat => "<forward mode='nat'/>",
@@ -84,10 +85,11 @@ pub fn network(name: &str, uuid: &str, owner: &Owner, zone: &ZoneSpec) -> String
     };
     let (start, end) = zone.dhcp_range();
     format!(
-        "<network><name>{}</name><uuid>{uuid}</uuid>{}{forward}<bridge stp='on' delay='0'/>\
+        "<network><name>{}</name><uuid>{uuid}</uuid>{}{forward}<bridge name='{}' stp='on' delay='0'/>\
 <ip address='{}' prefix='{}'><dhcp><range start='{start}' end='{end}'/></dhcp></ip></network>",
         escape(name),
         metadata(owner),
+        crate::names::bridge(uuid),
         zone.gateway(),
         zone.cidr.prefix_len(),
     )
