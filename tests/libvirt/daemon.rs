@@ -1,21 +1,53 @@
 //! A test's corner of the real libvirt daemon: a unique name prefix and address range, a
 //! blueprint using them, virsh to look and to change things behind Strata's back, and a
 //! guard that removes everything with the prefix when the test ends, passed or failed.
+//! A test that stops the daemon runs alone: the others wait for it, and it for them.
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// Held shared by every lab, and alone by a test that stops libvirtd.
+static DAEMON: RwLock<()> = RwLock::new(());
+
+/// A lab's hold on the daemon, kept for its lifetime.
+enum Turn {
+    Shared {
+        _guard: RwLockReadGuard<'static, ()>,
+    },
+    Alone {
+        _guard: RwLockWriteGuard<'static, ()>,
+    },
+}
 
 /// One test's lab.
 pub struct Lab {
     prefix: String,
+    tag: String,
     octet: u8,
     root: tempfile::TempDir,
+    _turn: Turn,
 }
 
 impl Lab {
     /// A lab named `tag`, using 10.240.`octet`.0/24 and the next range; `None` (with a
     /// message) when libvirtd cannot be reached.
     pub fn new(tag: &str, octet: u8) -> Option<Lab> {
+        let turn = Turn::Shared {
+            _guard: DAEMON.read().unwrap_or_else(PoisonError::into_inner),
+        };
+        Lab::with(tag, octet, turn)
+    }
+
+    /// A lab whose test may stop libvirtd: no other lab of this process exists meanwhile.
+    pub fn alone(tag: &str, octet: u8) -> Option<Lab> {
+        let turn = Turn::Alone {
+            _guard: DAEMON.write().unwrap_or_else(PoisonError::into_inner),
+        };
+        Lab::with(tag, octet, turn)
+    }
+
+    fn with(tag: &str, octet: u8, turn: Turn) -> Option<Lab> {
         let ok = Command::new("virsh")
             .args(["-c", "qemu:///system", "version"])
             .output();
@@ -27,8 +59,10 @@ impl Lab {
         }
         let lab = Lab {
             prefix: format!("st{}-{tag}-", std::process::id()),
+            tag: tag.to_string(),
             octet,
             root: tempfile::tempdir().unwrap(),
+            _turn: turn,
         };
         lab.clean();
         Some(lab)
@@ -41,6 +75,11 @@ impl Lab {
 
     /// Writes a blueprint with two zones, a local pool and `vms` tiny VMs.
     pub fn blueprint(&self, vms: usize) -> PathBuf {
+        self.blueprint_with(vms, true)
+    }
+
+    /// The same, its VMs started when `running` (stopped ones cost no QEMU process).
+    pub fn blueprint_with(&self, vms: usize, running: bool) -> PathBuf {
         let dir = self.root.path().join("bp");
         std::fs::create_dir_all(&dir).unwrap();
         let pools = self.root.path().join("pools");
@@ -84,6 +123,7 @@ vm "vm" {{
   cpu     = 1
   memory  = "64MiB"
   disk    = "16MiB"
+  running = {running}
 }}
 "#,
                 prefix = self.prefix,
@@ -104,11 +144,20 @@ vm "vm" {{
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// True for this test's names, and those an earlier run of it left behind (killed
+    /// before its guard ran): `st`, a process id, `-TAG-`. They use the same addresses, so
+    /// they would be in the way.
+    fn is_mine(&self, name: &str) -> bool {
+        name.strip_prefix("st")
+            .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()))
+            .is_some_and(|rest| rest.starts_with(&format!("-{}-", self.tag)))
+    }
+
     fn mine(&self, listing: &str) -> Vec<String> {
         listing
             .lines()
             .map(str::trim)
-            .filter(|l| l.starts_with(&self.prefix))
+            .filter(|l| self.is_mine(l))
             .map(str::to_string)
             .collect()
     }
@@ -151,7 +200,7 @@ vm "vm" {{
             .virsh(&["nwfilter-list"])
             .lines()
             .filter_map(|l| l.split_whitespace().nth(1).map(str::to_string))
-            .filter(|n| n.starts_with(&self.prefix))
+            .filter(|n| self.is_mine(n))
             .collect();
         assert!(filters.is_empty(), "filters left: {filters:?}");
         let files = std::fs::read_dir(self.root.path().join("pools"))
@@ -184,11 +233,7 @@ vm "vm" {{
             self.virsh(&["pool-undefine", &p]);
         }
         for l in self.virsh(&["nwfilter-list"]).lines() {
-            if let Some(n) = l
-                .split_whitespace()
-                .nth(1)
-                .filter(|n| n.starts_with(&self.prefix))
-            {
+            if let Some(n) = l.split_whitespace().nth(1).filter(|n| self.is_mine(n)) {
                 self.virsh(&["nwfilter-undefine", n]);
             }
         }

@@ -1,12 +1,14 @@
 //! End-to-end tests of the binary against the real libvirt daemon (`.ci/run` starts it):
 //! apply, no-change plan, drift made with virsh and corrected, destroy leaving nothing;
-//! an unreachable endpoint; a strata killed in the middle of an apply.
+//! an unreachable endpoint; a strata killed, or libvirtd stopped, in the middle of an
+//! apply.
 //! Built with `--features libvirt`. Each test uses its own name prefix and address range,
 //! and a guard that removes whatever carries its prefix, even when the test fails.
 
 #![cfg(feature = "libvirt")]
 
 mod daemon;
+mod restart;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -67,7 +69,29 @@ fn apply_plan_drift_correct_destroy() {
     let out = strata(&dir, &["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
-    // A deleted network is drift too: the plan creates it again.
+    // A domain undefined and a network deleted behind Strata's back are drift too, and
+    // the next apply makes them again (the domain over the volume it left).
+    let gone = lab.name("vm-3");
+    lab.virsh(&["destroy", &gone]);
+    lab.virsh(&["undefine", &gone]);
+    let net = lab.name("b");
+    lab.virsh(&["net-destroy", &net]);
+    lab.virsh(&["net-undefine", &net]);
+    let out = strata(&dir, &["plan", "-detailed-exitcode"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("vm.vm[3] has been deleted"), "{shown}");
+    assert!(shown.contains("network_zone.b has been deleted"), "{shown}");
+    assert!(shown.contains("vm.vm[3] will be created"), "{shown}");
+    assert!(shown.contains("network_zone.b will be created"), "{shown}");
+    let out = strata(&dir, &["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(lab.running(&gone));
+    assert_eq!(lab.domains().len(), 4, "{:?}", lab.domains());
+    assert_eq!(lab.volumes().len(), 4, "{:?}", lab.volumes());
+    let out = strata(&dir, &["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
     let out = strata(&dir, &["destroy", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
     lab.assert_empty();
@@ -135,6 +159,109 @@ fn killed_mid_apply_is_adopted_not_duplicated() {
     let out = strata(&dir, &["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let out = strata(&dir, &["destroy", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    lab.assert_empty();
+}
+
+#[test]
+fn daemon_stopped_mid_apply_then_the_next_apply_finishes() {
+    let Some(lab) = Lab::alone("stop", 14) else {
+        return;
+    };
+    let pid = match restart::daemon_pid() {
+        Ok(pid) => pid,
+        Err(why) => {
+            eprintln!("skipped: this test stops and restarts libvirtd and {why}");
+            return;
+        }
+    };
+    let dir = lab.blueprint(4);
+    let child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["apply", "-auto-approve"])
+        .arg(&dir)
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while lab.domains().is_empty() && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let restarter = restart::Restarter;
+    restart::stop(&pid);
+    let out = child.wait_with_output().unwrap();
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("lost the connection to libvirtd")
+            || shown.contains("cannot connect to qemu:///system"),
+        "{shown}"
+    );
+    drop(restarter);
+
+    // The state holds what was made before the daemon went away, and each of those exists.
+    let listed = text(&strata(&dir, &["state", "list"]));
+    assert!(listed.contains("network_zone.a"), "{listed}");
+    let vms: Vec<&str> = listed.lines().filter(|l| l.starts_with("vm.")).collect();
+    assert!(
+        vms.len() <= lab.domains().len(),
+        "{listed}{:?}",
+        lab.domains()
+    );
+
+    let out = strata(&dir, &["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(lab.domains().len(), 4, "{:?}", lab.domains());
+    assert_eq!(lab.volumes().len(), 4, "{:?}", lab.volumes());
+    let out = strata(&dir, &["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = strata(&dir, &["destroy", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    lab.assert_empty();
+}
+
+/// The libvirt calls of a `plan` in `dir`, as the provider counts them.
+fn plan_calls(dir: &Path) -> u64 {
+    let file = dir.join("calls");
+    let _ = std::fs::remove_file(&file);
+    let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["plan", "-detailed-exitcode"])
+        .arg(dir)
+        .env("STRATA_LIBVIRT_CALLS_FILE", &file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| l.parse::<u64>().unwrap())
+        .sum()
+}
+
+#[test]
+fn plan_calls_do_not_grow_with_domains() {
+    let Some(lab) = Lab::new("calls", 15) else {
+        return;
+    };
+    let mut calls = Vec::new();
+    for vms in [2, 12] {
+        let dir = lab.blueprint_with(vms, false);
+        let out = strata(&dir, &["apply", "-auto-approve"]);
+        assert!(out.status.success(), "{}", text(&out));
+        assert_eq!(lab.domains().len(), vms, "{:?}", lab.domains());
+        calls.push(plan_calls(&dir));
+    }
+    eprintln!(
+        "libvirt calls per plan: 2 domains {}, 12 domains {}",
+        calls[0], calls[1]
+    );
+    assert_eq!(calls[0], calls[1], "a plan's calls grew with its domains");
+    assert!(calls[0] <= 20, "{calls:?}");
+    let out = strata(
+        &lab.blueprint_with(12, false),
+        &["destroy", "-auto-approve"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     lab.assert_empty();
 }
