@@ -10,6 +10,7 @@ mod commands;
 mod interrupt;
 mod printer;
 mod reading;
+mod registry;
 mod session;
 mod table;
 mod vars;

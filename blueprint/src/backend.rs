@@ -1,5 +1,5 @@
-//! The `strata` block: settings of the blueprint itself, read before anything is
-//! evaluated. It holds the backend, where the state is kept:
+//! The backend of the `strata` block (the settings of the blueprint itself): where the
+//! state is kept, read before anything is evaluated:
 //!
 //! ```hcl
 //! strata {
@@ -13,7 +13,7 @@
 //!
 //! As Terraform's `backend` block, its values are literal strings: the backend is needed
 //! before variables can be read, so they cannot refer to anything. Only the root
-//! blueprint's block counts; a module's is ignored with a warning. [`read`] gives the
+//! blueprint's block counts (a module's `strata` block is an error). [`read`] gives the
 //! block of a folder without evaluating it.
 
 use std::path::Path;
@@ -73,54 +73,27 @@ impl BackendBlock {
 pub const MIN_LEASE_MS: u64 = 1_000;
 
 impl Module {
-    /// Reads a `strata { backend "KIND" { ... } }` block into [`Module::backend`].
-    pub(crate) fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
-        if let Some(first) = self.settings_span {
-            diags.push(
-                Diagnostic::error(
-                    block.kind.span,
-                    "Duplicate strata block",
-                    "A blueprint has one `strata` block. Merge them.",
-                )
-                .with_note("the first strata block is here", first),
-            );
-            return;
-        }
-        self.settings_span = Some(block.span);
-        for attr in &block.body.attributes {
-            diags.push(Diagnostic::error(
-                attr.name.span,
-                format!(
-                    "Unknown attribute \"{}\" in the strata block",
-                    attr.name.name
-                ),
-                "The strata block takes one `backend \"KIND\" { ... }` block.",
-            ));
-        }
-        let mut backends = Vec::new();
-        for inner in &block.body.blocks {
-            if inner.kind.name == "backend" {
-                backends.push(inner);
-            } else {
-                diags.push(Diagnostic::error(
-                    inner.kind.span,
-                    format!("Unknown block \"{}\" in the strata block", inner.kind.name),
-                    format!(
-                        "The strata block takes one `backend \"KIND\" {{ ... }}` block.{}",
-                        suggest::hint(&inner.kind.name, ["backend"])
-                    ),
-                ));
+    /// Reads the `backend "KIND" { ... }` block of a `strata` block into
+    /// [`Module::backend`]; a second one, in this block or another, is an error.
+    pub(crate) fn declare_backend(&mut self, block: &Block, diags: &mut Diagnostics) {
+        for inner in block
+            .body
+            .blocks
+            .iter()
+            .filter(|b| b.kind.name == "backend")
+        {
+            if let Some(first) = &self.backend {
+                diags.push(
+                    Diagnostic::error(
+                        inner.kind.span,
+                        "Duplicate backend block",
+                        "The state is kept in one backend. Remove one of the backend blocks.",
+                    )
+                    .with_note("the backend is set here", first.span),
+                );
+                continue;
             }
-        }
-        if let [_, second, ..] = backends.as_slice() {
-            diags.push(Diagnostic::error(
-                second.kind.span,
-                "Duplicate backend block",
-                "The state is kept in one backend. Remove one of the backend blocks.",
-            ));
-        }
-        if let Some(backend) = backends.first() {
-            self.backend = read_backend(backend, diags);
+            self.backend = read_backend(inner, diags);
         }
     }
 }
@@ -229,22 +202,12 @@ pub fn read(dir: &Path, sources: &mut SourceMap) -> (Option<BackendBlock>, Diagn
     for file in files {
         for block in file.body.blocks {
             if block.kind.name == "strata" {
-                module.declare_settings(block, &mut diags);
+                module.declare_backend(&block, &mut diags);
             }
         }
     }
     diags.normalize(sources);
     (module.backend, diags)
-}
-
-/// The warning for a `strata` block in a module other than the root.
-pub(crate) fn ignored_in_module(span: Span) -> Diagnostic {
-    Diagnostic::warning(
-        span,
-        "Backend of a module ignored",
-        "Only the root blueprint's `strata` block sets where the state is kept; this module's \
-         has no effect. Remove it.",
-    )
 }
 
 #[cfg(test)]
@@ -317,12 +280,13 @@ mod tests {
     }
 
     #[test]
-    fn two_strata_blocks_are_refused() {
-        let (_, messages) = read_text("strata {}\nstrata {}\n");
+    fn a_backend_in_a_second_strata_block_is_a_duplicate() {
+        let (_, messages) =
+            read_text("strata {\n  backend \"local\" {}\n}\nstrata {\n  backend \"local\" {}\n}\n");
         assert!(
             messages
                 .iter()
-                .any(|m| m.starts_with("Duplicate strata block")),
+                .any(|m| m.starts_with("Duplicate backend block")),
             "{messages:?}"
         );
     }

@@ -126,14 +126,15 @@ pub struct Module {
     pub calls: IndexMap<String, ModuleCallDecl>,
     /// Provider configurations.
     pub providers: Vec<ProviderDecl>,
+    /// The `strata { ... }` settings blocks (`default_provider`; their `backend` is read
+    /// into [`Module::backend`]).
+    pub settings: Vec<Block>,
     /// `moved` blocks, relative to this module.
     pub moved: Vec<Move>,
     /// `removed` blocks, relative to this module.
     pub removed: Vec<Removal>,
     /// The `strata { backend "KIND" { ... } }` block's backend (see [`crate::backend`]).
     pub backend: Option<crate::backend::BackendBlock>,
-    /// Where the `strata` block is, when there is one.
-    pub settings_span: Option<Span>,
 }
 
 const LANGUAGE_BLOCKS: &[&str] = &[
@@ -142,9 +143,9 @@ const LANGUAGE_BLOCKS: &[&str] = &[
     "output",
     "module",
     "provider",
+    "strata",
     "moved",
     "removed",
-    "strata",
     "terraform",
 ];
 
@@ -175,9 +176,9 @@ impl Module {
         let kind = block.kind.name.clone();
         match kind.as_str() {
             "locals" => return self.declare_locals(block, seen, diags),
+            "strata" => return self.declare_settings(block, diags),
             "moved" => return self.moved.extend(refactor::moved_block(&block, diags)),
             "removed" => return self.removed.extend(refactor::removed_block(&block, diags)),
-            "strata" => return self.declare_settings(block, diags),
             "terraform" => {
                 return diags.push(Diagnostic::warning(
                     block.kind.span,
@@ -244,6 +245,22 @@ impl Module {
             }),
             _ => self.declare_resource(name, block, diags),
         }
+    }
+
+    /// `strata { default_provider { KIND = PROVIDER } backend "KIND" { ... } }`:
+    /// blueprint-wide settings. The backend is read at once (it is needed before anything
+    /// is evaluated); the rest once the providers are known (`eval::providers`).
+    fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
+        if !block.labels.is_empty() {
+            diags.push(Diagnostic::error(
+                block.header_span(),
+                "A strata block has no name",
+                "Write it as `strata { default_provider { vm = libvirt } }`.",
+            ));
+            return;
+        }
+        self.declare_backend(&block, diags);
+        self.settings.push(block);
     }
 
     fn declare_locals(

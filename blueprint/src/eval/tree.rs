@@ -40,13 +40,6 @@ impl Tree {
             children: IndexMap::new(),
         });
         tree.expand(0, vec![canonical(root)], &mut cache, sources, diags);
-        for (index, module) in tree.modules.iter().enumerate() {
-            if index != tree.nodes[0].module
-                && let Some(backend) = &module.backend
-            {
-                diags.push(crate::backend::ignored_in_module(backend.span));
-            }
-        }
         tree
     }
 
