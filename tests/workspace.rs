@@ -95,3 +95,16 @@ fn a_bad_backend_block_is_reported_with_its_place() {
     assert!(out.contains("main.hcl:2"), "{out}");
     assert!(out.contains("postgres"), "{out}");
 }
+
+#[test]
+fn a_strata_block_holds_the_backend_beside_default_providers() {
+    let dir = common::inline(
+        "strata {\n  default_provider {\n    site = sim\n  }\n  backend \"local\" {}\n}\nsite \"dc\" {}\n",
+    );
+    let out = ok(dir.path(), &["validate"]);
+    assert!(!out.contains("backend"), "{out}");
+    ok(dir.path(), &["apply", "-auto-approve"]);
+    let typo = common::inline("strata {\n  backends \"local\" {}\n}\nsite \"dc\" {}\n");
+    let out = fails(typo.path(), &["validate"]);
+    assert!(out.contains("Did you mean \"backend\"?"), "{out}");
+}

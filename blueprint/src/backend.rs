@@ -265,11 +265,6 @@ mod tests {
                 "backend \"local\" {}\nbackend \"local\" {}",
                 "Duplicate backend block",
             ),
-            (
-                "path = \"x\"",
-                "Unknown attribute \"path\" in the strata block",
-            ),
-            ("cloud {}", "Unknown block \"cloud\" in the strata block"),
         ] {
             let (_, messages) = read_text(&format!("strata {{\n{text}\n}}\n"));
             assert!(
