@@ -8,7 +8,7 @@ use sim::capacity::consolidation::pack;
 use sim::capacity::growth::{Growth, Model, Period, months_to_ceiling};
 use sim::capacity::ha::slots;
 use sim::capacity::queue::erlang_c;
-use sim::capacity::reserve::{Reservations, tiered_cpu, tiered_memory};
+use sim::capacity::reserve::{Allocatable, Reservations, tiered_cpu, tiered_memory};
 use sim::capacity::survive::{Status, Verdict};
 use sim::capacity::{Capacity, Options, Res, analyse};
 
@@ -135,7 +135,7 @@ fn tiered_reservations_follow_the_gke_and_aks_tables() {
     close(tiered_memory(64.0 * GIB) / GIB, 5.48, 1e-12);
     close(tiered_memory(128.0 * GIB) / GIB, 9.32, 1e-12);
     close(tiered_memory(256.0 * GIB) / GIB, 11.88, 1e-12);
-    let node = Reservations::default().allocatable(Res::new(16.0, 64.0 * GIB));
+    let node = Reservations::default().allocatable_res(Res::new(16.0, 64.0 * GIB));
     close(node.cpu, 15.89, 1e-12);
     close(node.memory, 64.0 * GIB - 5.48 * GIB - 100.0 * MIB, 1.0);
 }

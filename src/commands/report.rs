@@ -83,6 +83,7 @@ fn build(
         Ok(s) => s,
         Err(e) => return fail(printer, e.to_string()),
     };
+    printer.diagnostics(&scenario.warnings.iter().cloned().collect(), &sources);
     if let Some(n) = args.replications {
         scenario.replications = n;
     }

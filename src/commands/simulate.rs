@@ -40,6 +40,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
             return Ok(1);
         }
     };
+    printer.diagnostics(&scenario.warnings.iter().cloned().collect(), &sources);
     if let Some(n) = args.replications {
         scenario.replications = n;
     }

@@ -11,6 +11,7 @@ mod kinds;
 use std::sync::LazyLock;
 
 pub use catalog::{CatalogEntry, SERVICE_KINDS, catalog_entry};
+pub use kinds::{FAILURE_SCOPES, RESTART_PRIORITIES};
 
 use crate::value::Value;
 

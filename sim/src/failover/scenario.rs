@@ -1,13 +1,14 @@
-//! A blueprint's `scenario` block, read against a [`Topology`]: failure models per class,
-//! injected failures resolved to what they take down, failover timings, maintenance,
-//! horizon, replications and seed.
+//! A blueprint's `scenario` block, read against a [`Topology`]: failure models per class
+//! and scope (each unit takes the block of its most specific scope, else the class's
+//! block without a scope, else does not fail), injected failures resolved to what they take
+//! down, failover timings, maintenance, horizon, replications and seed.
 
-use blueprint::{Address, Config, Fields, Instance};
+use blueprint::{Address, Config, Diagnostic, Fields, Instance};
 use thiserror::Error;
 
 use crate::distribution::{Distribution, DistributionError, Shape};
 use crate::time::SimTime;
-use crate::topology::Topology;
+use crate::topology::{On, StorageKind, Topology};
 
 /// The classes of things that fail, as the scenario's `failures {}` block names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +58,19 @@ impl Class {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// What one unit of the class is, for messages.
+    pub fn unit_name(self) -> &'static str {
+        match self {
+            Class::Site => "site",
+            Class::Rack => "rack",
+            Class::Host => "host",
+            Class::Vm => "VM",
+            Class::Node => "Kubernetes node",
+            Class::Replica => "replica",
+            Class::Storage => "storage unit (Ceph OSD host or NFS server)",
+        }
+    }
 }
 
 /// How one class fails and is repaired.
@@ -67,8 +81,50 @@ pub struct FailureModel {
     pub time_to_failure: Distribution,
     /// Time a repair takes once a crew starts it, with mean `mttr`.
     pub time_to_repair: Distribution,
-    /// Repairs of the class that proceed at once; `None` for unlimited.
+    /// Repairs of the block's units that proceed at once; `None` for unlimited.
     pub repair_crews: Option<u32>,
+    /// The block's scope as written (`pool = host_pool.gpu`), empty for the default.
+    pub scope: String,
+}
+
+/// The failure models of one class: its blocks, and the block each unit takes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClassFailures {
+    /// One per block, in blueprint order.
+    pub models: Vec<FailureModel>,
+    /// The block (index into `models`) of each unit of the class; `None`: it does not fail.
+    pub unit: Vec<Option<u32>>,
+}
+
+impl ClassFailures {
+    /// Every one of `units` units fails by `model`.
+    pub fn every(model: FailureModel, units: usize) -> ClassFailures {
+        ClassFailures {
+            models: vec![model],
+            unit: vec![Some(0); units],
+        }
+    }
+
+    /// The failure model of `unit`, if it fails.
+    pub fn model(&self, unit: u32) -> Option<&FailureModel> {
+        let m = (*self.unit.get(unit as usize)?)?;
+        self.models.get(m as usize)
+    }
+
+    /// The block most units take (the first on ties).
+    pub fn main_model(&self) -> Option<&FailureModel> {
+        let mut counts = vec![0usize; self.models.len()];
+        for m in self.unit.iter().flatten() {
+            counts[*m as usize] += 1;
+        }
+        let best = (0..counts.len()).rev().max_by_key(|&m| counts[m])?;
+        (counts[best] > 0).then(|| &self.models[best])
+    }
+
+    /// True when some unit of the class fails.
+    pub fn any(&self) -> bool {
+        self.unit.iter().any(Option::is_some)
+    }
 }
 
 /// What an injection takes down.
@@ -143,13 +199,15 @@ pub struct Scenario {
     /// The seed.
     pub seed: u64,
     /// Failure models, by [`Class::index`].
-    pub failures: [Option<FailureModel>; 7],
+    pub failures: [ClassFailures; 7],
     /// Scheduled failures.
     pub injections: Vec<Injection>,
     /// Failover timings.
     pub timings: Timings,
     /// Planned maintenance.
     pub maintenance: Option<Maintenance>,
+    /// Warnings about the scenario (a failure model's scope that no unit takes).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Why a scenario cannot be simulated.
@@ -232,12 +290,16 @@ impl Scenario {
 
     fn from_instance(topology: &Topology, instance: &Instance) -> Result<Scenario, ScenarioError> {
         let f = &instance.fields;
-        let mut failures: [Option<FailureModel>; 7] = Default::default();
+        let mut failures: [ClassFailures; 7] = Default::default();
+        let mut warnings = Vec::new();
         if let Some(block) = f.block("failures") {
             for class in Class::ALL {
-                if let Some(model) = block.fields.block(class.name()) {
-                    failures[class.index()] = Some(failure_model(class, &model.fields)?);
-                }
+                failures[class.index()] = class_failures(
+                    topology,
+                    class,
+                    block.fields.blocks(class.name()),
+                    &mut warnings,
+                )?;
             }
         }
         let mut injections = Vec::new();
@@ -285,8 +347,188 @@ impl Scenario {
             injections,
             timings,
             maintenance,
+            warnings,
         })
     }
+}
+
+/// The units of `class` in `topology`.
+pub fn units(topology: &Topology, class: Class) -> usize {
+    match class {
+        Class::Site => topology.sites.len(),
+        Class::Rack => topology.racks.len(),
+        Class::Host => topology.hosts.len(),
+        Class::Vm => topology.vms.len(),
+        Class::Node => topology.nodes.len(),
+        Class::Replica => topology.replicas.len(),
+        Class::Storage => topology
+            .storages
+            .iter()
+            .map(|s| match &s.kind {
+                StorageKind::Ceph { hosts, .. } => hosts.len(),
+                StorageKind::Nfs => 1,
+                StorageKind::Local => 0,
+            })
+            .sum(),
+    }
+}
+
+/// True when the name of a unit (`vm.core[1]`) is the instance `target` names, or one of
+/// its instances when it names the whole resource (`vm.core`).
+fn named(name: &str, target: &str) -> bool {
+    name == target
+        || name
+            .strip_prefix(target)
+            .is_some_and(|r| r.starts_with('['))
+}
+
+/// Whether unit `u` of `class` is within the scope `attr` = `targets`.
+fn in_scope(t: &Topology, class: Class, u: usize, attr: &str, targets: &[String]) -> bool {
+    let any = |name: &str| targets.iter().any(|target| named(name, target));
+    let host = |h: u32| {
+        let host = &t.hosts[h as usize];
+        match attr {
+            "pool" => any(&t.pools[host.pool as usize].address),
+            "rack" => host.rack.is_some_and(|r| any(&t.racks[r as usize].address)),
+            _ => any(&t.sites[host.site as usize].address),
+        }
+    };
+    match class {
+        Class::Site => any(&t.sites[u].address),
+        Class::Rack => match attr {
+            "rack" => any(&t.racks[u].address),
+            _ => any(&t.sites[t.racks[u].site as usize].address),
+        },
+        Class::Host => host(u as u32),
+        Class::Vm => {
+            let vm = &t.vms[u];
+            match attr {
+                "vm" => any(&vm.name),
+                "cluster" => vm.node.is_some_and(|n| {
+                    any(&t.clusters[t.nodes[n as usize].cluster as usize].address)
+                }),
+                _ => any(&t.pools[vm.pool as usize].address),
+            }
+        }
+        Class::Node => any(&t.clusters[t.nodes[u].cluster as usize].address),
+        Class::Replica => {
+            let service = &t.services[t.replicas[u].service as usize];
+            match attr {
+                "service" => any(&service.address),
+                _ => match t.replicas[u].on {
+                    On::Node(n) => any(&t.clusters[t.nodes[n as usize].cluster as usize].address),
+                    On::Vm(_) => false,
+                },
+            }
+        }
+        Class::Storage => {
+            let mut first = 0;
+            for s in &t.storages {
+                let n = match &s.kind {
+                    StorageKind::Ceph { hosts, .. } => hosts.len(),
+                    StorageKind::Nfs => 1,
+                    StorageKind::Local => 0,
+                };
+                if u < first + n {
+                    return any(&s.address);
+                }
+                first += n;
+            }
+            false
+        }
+    }
+}
+
+/// The blocks of one class and the block each unit takes: the matching block of the most
+/// specific scope (the first such block), else the first block without a scope. A block
+/// that no unit takes is a warning.
+fn class_failures(
+    topology: &Topology,
+    class: Class,
+    blocks: &[blueprint::NestedBlock],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<ClassFailures, ScenarioError> {
+    let scopes: &[(&str, &str)] = blueprint::schema::FAILURE_SCOPES
+        .iter()
+        .find(|(c, _)| *c == class.name())
+        .map_or(&[], |(_, s)| s);
+    let mut models = Vec::new();
+    // (rank: position of the scope attribute, or the number of scopes for the default;
+    // the attribute and its targets)
+    let mut blocks_scope = Vec::new();
+    for block in blocks {
+        let scope = scopes
+            .iter()
+            .enumerate()
+            .find(|(_, (a, _))| block.fields.get(a).is_some());
+        let (rank, attr, targets) = match scope {
+            Some((rank, (attr, _))) => {
+                let targets: Vec<String> = block
+                    .fields
+                    .references(attr)
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect();
+                (rank, Some(*attr), targets)
+            }
+            None => (scopes.len(), None, Vec::new()),
+        };
+        let mut model = failure_model(class, &block.fields)?;
+        model.scope = attr.map_or_else(String::new, |a| format!("{a} = {}", targets.join(", ")));
+        models.push(model);
+        blocks_scope.push((rank, attr, targets));
+    }
+    let n = units(topology, class);
+    let mut unit = vec![None; n];
+    let mut taken = vec![false; blocks.len()];
+    let mut matched = vec![false; blocks.len()];
+    for (u, slot) in unit.iter_mut().enumerate() {
+        let mut best: Option<(usize, usize)> = None;
+        for (b, (rank, attr, targets)) in blocks_scope.iter().enumerate() {
+            let hit = match attr {
+                Some(a) => in_scope(topology, class, u, a, targets),
+                None => true,
+            };
+            if hit {
+                matched[b] = true;
+                if best.is_none_or(|(r, _)| *rank < r) {
+                    best = Some((*rank, b));
+                }
+            }
+        }
+        if let Some((_, b)) = best {
+            taken[b] = true;
+            *slot = Some(b as u32);
+        }
+    }
+    for (b, block) in blocks.iter().enumerate() {
+        if taken[b] {
+            continue;
+        }
+        let (_, attr, _) = &blocks_scope[b];
+        let span = attr
+            .and_then(|a| block.fields.span(a))
+            .unwrap_or(block.span);
+        let scope = if models[b].scope.is_empty() {
+            "without a scope".to_string()
+        } else {
+            format!("for {}", models[b].scope)
+        };
+        let why = if matched[b] {
+            format!(
+                "every {} it matches takes a more specific block",
+                class.name()
+            )
+        } else {
+            format!("the simulation has no {} there", class.unit_name())
+        };
+        warnings.push(Diagnostic::warning(
+            span,
+            format!("The {} failure model {scope} applies to nothing", class.name()),
+            format!("No unit takes this block: {why}, so it changes nothing. Remove it, or scope it to something that fails."),
+        ));
+    }
+    Ok(ClassFailures { models, unit })
 }
 
 fn failure_model(class: Class, f: &Fields) -> Result<FailureModel, ScenarioError> {
@@ -316,6 +558,7 @@ fn failure_model(class: Class, f: &Fields) -> Result<FailureModel, ScenarioError
         time_to_failure: Distribution::new(life, mtbf).map_err(err)?,
         time_to_repair: Distribution::new(repair, mttr).map_err(err)?,
         repair_crews: f.int("repair_crews").map(|c| c.max(1) as u32),
+        scope: String::new(),
     })
 }
 
