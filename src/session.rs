@@ -274,6 +274,7 @@ impl Session {
                     dependencies: entry.dependencies.clone(),
                     created_at: entry.created_at.unwrap_or_else(now),
                     sensitive: entry.sensitive.clone(),
+                    prevent_destroy: entry.prevent_destroy,
                 });
                 adopted += 1;
             }

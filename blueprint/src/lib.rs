@@ -30,6 +30,7 @@ pub mod number;
 pub mod parse;
 pub mod quote;
 pub mod redact;
+pub mod refactor;
 pub mod schema;
 pub mod source;
 pub mod suggest;

@@ -230,6 +230,26 @@ pub struct ImportResponse {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// An object now lives at another address (a `moved` block).
+#[derive(Clone, Debug)]
+pub struct MoveRequest {
+    /// The address it had.
+    pub from: Address,
+    /// The address it has now.
+    pub to: Address,
+    /// Its kind.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// The outcome of a move.
+#[derive(Clone, Debug, Default)]
+pub struct MoveResponse {
+    /// Why the provider could not record it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// A provider of resource kinds. See the module documentation for the contract.
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -264,6 +284,16 @@ pub trait Provider: Send + Sync {
 
     /// Reads an existing object to take it under management.
     async fn import(&self, request: ImportRequest) -> ImportResponse;
+
+    /// Records that an object now lives at another address: a provider that keeps the
+    /// address with the object (the simulated datacenter; real providers tag what they
+    /// create with it, so that `find` can adopt it) updates it, and what refers to the
+    /// old address. The default does nothing, for providers that know objects by id
+    /// alone. Moving an object already at `to` succeeds.
+    async fn moved(&self, request: MoveRequest) -> MoveResponse {
+        let _ = request;
+        MoveResponse::default()
+    }
 }
 
 /// The providers of one run, by the name `provider` attributes use (`sim`, `sim.fast`).

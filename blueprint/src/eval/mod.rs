@@ -3,12 +3,15 @@
 //! The module tree is loaded, its declarations ordered by the item graph (reporting
 //! cycles), then each item is evaluated in that order for every module instance:
 //! variables, locals, module calls (count / for_each), resources (their instances checked
-//! against the schema), outputs and provider blocks.
+//! against the schema), outputs and provider blocks. `moved` and `removed` blocks are
+//! gathered with the module they apply in; the moves also take the attributes of existing
+//! objects (`Inputs::known`) to their new addresses before anything reads them.
 
 mod console;
 mod expr;
 mod items;
 mod operators;
+mod refactor;
 mod refs;
 mod resource;
 mod special;
@@ -46,11 +49,12 @@ pub fn evaluate_scope(
     let mut diags = Diagnostics::default();
     let tree = Tree::load(root, sources, &mut diags);
     let order = items::evaluation_order(&tree, &mut diags);
+    let (moves, removals) = refactor::collect(&tree);
     let mut run = Run {
         tree: &tree,
         store: Store {
             insts: vec![ModInst::default()],
-            known: inputs.known.clone(),
+            known: refactor::known_after(&inputs.known, &moves),
             plan_time: jiff::Timestamp::now(),
             node_dirs: tree
                 .nodes
@@ -77,6 +81,9 @@ pub fn evaluate_scope(
     }
     let mut all: Diagnostics = run.diags.into_iter().collect();
     diags.extend(std::mem::take(&mut all));
+    run.config.moves = moves;
+    run.config.removals = removals;
+    refactor::check(&tree, &run.config, &mut diags);
     run.config.redactor = std::mem::take(&mut run.store.redactor);
     (run.config, diags, Scope::new(run.store))
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::address::{Address, InstanceKey};
 use crate::ast::{Block, Body, Expr, ExprKind, TraverseOp};
-use crate::config::{Config, Fields, Instance, Lifecycle, Typed};
+use crate::config::{Config, Fields, Instance, Lifecycle, Resource, Typed};
 use crate::conform::{RawAttr, RawBlock, conform};
 use crate::diagnostic::Diagnostic;
 use crate::module::ResourceDecl;
@@ -122,6 +122,13 @@ pub(crate) fn evaluate(
     };
     let lifecycle = lifecycle(decl, kind, diags);
     let provider = provider(decl, diags);
+    config.resources.push(Resource {
+        module: store.insts[inst].steps.clone(),
+        kind: kind.kind,
+        name: decl.name.name.clone(),
+        lifecycle: lifecycle.clone(),
+        span: decl.block.header_span(),
+    });
     let mut one = |key: Option<InstanceKey>, count: Option<i64>, each: Option<(Value, Value)>| {
         let mut ctx = Ctx::new(store, inst);
         ctx.count = count;

@@ -183,6 +183,9 @@ mod tests {
                 sensitive: inst.sensitive.clone(),
                 unknown: Vec::new(),
                 implied: Vec::new(),
+                previous_address: None,
+                prior_dependencies: Vec::new(),
+                prevent_destroy: false,
             }],
             drift: Vec::new(),
             output_changes: vec![OutputChange {
