@@ -124,3 +124,42 @@ fn an_unknown_scenario_fails_plainly() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("nope"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn vm_versus_kubernetes_side_by_side() {
+    let args = [
+        "report",
+        "blueprints/vm-vs-k8s",
+        "--replications",
+        "200",
+        "--seed",
+        "7",
+    ];
+    let mut md = args.to_vec();
+    md.extend(["--format", "md"]);
+    let md = ok(&md);
+    assert!(
+        md.contains("Today on VMs against after migration on Kubernetes"),
+        "{md}"
+    );
+    insta::assert_snapshot!("report_vm_vs_k8s_markdown", md);
+    let mut json = args.to_vec();
+    json.extend(["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&json)).unwrap();
+    let pair = &json["migrations"][0];
+    assert_eq!(pair["today"]["address"], "service.payments_vm");
+    assert_eq!(pair["today"]["runs_on"], "VMs (vSphere HA)");
+    assert_eq!(pair["after"][0]["address"], "service.payments");
+    assert_eq!(pair["after"][0]["runs_on"], "kubernetes_cluster.prod");
+    // The pair's figures are the rows of the simulation.
+    let rows = json["services"].as_array().unwrap();
+    let row = |a: &str| rows.iter().find(|r| r["address"] == a).unwrap();
+    assert_eq!(
+        pair["today"]["availability"],
+        row("service.payments_vm")["availability"]
+    );
+    let mut html = args.to_vec();
+    html.extend(["--format", "html"]);
+    let html = ok(&html);
+    assert!(html.contains("<h3>Today on VMs, after migration on Kubernetes</h3>"));
+}

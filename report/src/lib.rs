@@ -5,10 +5,12 @@
 
 pub mod chart;
 mod compare;
+mod migration;
 mod model;
 mod render;
 
 pub use compare::{Comparison, Delta, ServiceDelta};
+pub use migration::{MigrationRow, MigrationSide};
 pub use model::{
     ConsolidationRow, DomainRow, GrowthSeries, GrowthSummary, Report, ServiceRow, Summary, Totals,
     nines,

@@ -96,12 +96,9 @@ fn signed(x: f64, digits: usize) -> String {
     }
 }
 
-fn view(r: &Report, charts: bool) -> Value {
-    let services: Vec<Value> = r
-        .services
-        .iter()
-        .map(|s| {
-            json!({
+/// A service row's figures, formatted.
+fn row_view(s: &crate::ServiceRow) -> Value {
+    json!({
                 "address": s.address,
                 "availability": percent(s.availability),
                 "ci95": format!("{} – {}", percent(s.availability_ci95[0]), percent(s.availability_ci95[1])),
@@ -113,9 +110,11 @@ fn view(r: &Report, charts: bool) -> Value {
                 "worst": s.worst_downtime_minutes_per_year.map_or("–".into(), |m| num(m, 1)),
                 "outages": num(s.outages_per_year, 2),
                 "outage_p95": s.outage_p95_minutes.map_or("–".into(), |m| num(m, 1)),
-            })
-        })
-        .collect();
+    })
+}
+
+fn view(r: &Report, charts: bool) -> Value {
+    let services: Vec<Value> = r.services.iter().map(row_view).collect();
     let troubled: Vec<Value> = r
         .domains
         .iter()
@@ -154,6 +153,7 @@ fn view(r: &Report, charts: bool) -> Value {
             "model": g.model, "ceiling": num(g.ceiling_percent, 1),
         })),
         "consolidation": consolidation,
+        "migrations": crate::migration::view(&r.migrations, row_view),
         "hosts": r.totals.hosts,
         "cost": num(r.totals.cost_per_year, 0),
         "charts": if charts { charts_of(r) } else { Vec::new() },

@@ -7,6 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{assert_matches, outcome, row, simulation};
+use sim::topology::On;
 use sim::{Replication, ServiceRecord, SimTime, Simulation};
 
 /// One replication's record of every row, by address.
@@ -194,6 +195,23 @@ service "app" {{
 {HOST_0_FAILS}"#
         ),
     );
+    let sim = simulation(&hcl, "s");
+    let t = sim.topology();
+    let app = t
+        .services
+        .iter()
+        .find(|s| s.address == "service.app")
+        .unwrap();
+    assert_eq!((app.replicas.len(), app.quorum), (2, 1));
+    let hosts: Vec<u32> = app
+        .replicas
+        .clone()
+        .map(|r| match t.replicas[r as usize].on {
+            On::Vm(v) => t.vms[v as usize].host,
+            On::Node(_) => unreachable!("an application on VMs"),
+        })
+        .collect();
+    assert_ne!(hosts[0], hosts[1]);
     let r = records(&hcl, "s");
     down(&r, "service.app", 0);
 }

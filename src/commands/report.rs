@@ -105,14 +105,13 @@ fn build(
         scenario.horizon,
     );
     let label = format!("{} scenario {}", name_of(dir), run_config.scenario);
+    let migrations = topology.migrations();
     let simulation = Failover::new(topology, scenario);
     let outcome = super::sim_run::run(&run_config, &simulation, &label, args.force, printer)?;
-    Some(Report::new(
-        &name_of(dir),
-        &outcome,
-        &capacity,
-        &targets(&config),
-    ))
+    Some(
+        Report::new(&name_of(dir), &outcome, &capacity, &targets(&config))
+            .with_migrations(&migrations),
+    )
 }
 
 /// The blueprint's name: its folder's name.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use ::sim::failover::{Failover, RowKind, Scenario, row_kind};
+use ::sim::topology::Migration;
 use ::sim::{Outcome, RunConfig, ServiceOutcome, Shard, SimTime, Topology};
 use blueprint::units::{format_duration, parse_duration};
 
@@ -71,6 +72,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         )
     };
     let targets = targets(&config);
+    let migrations = topology.migrations();
     let simulation = Failover::new(topology, scenario);
     let started = Instant::now();
     let label = format!("scenario {}", run_config.scenario);
@@ -82,7 +84,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if args.json {
         printer.line(&outcome.to_json());
     } else {
-        printer.text(&render(&outcome, &targets));
+        printer.text(&render(&outcome, &targets, &migrations));
         let years = outcome.replications as f64 * outcome.horizon.as_years_f64();
         let secs = elapsed.as_secs_f64().max(1e-9);
         printer.line(&format!(
@@ -118,7 +120,7 @@ fn merge(args: &SimulateMergeArgs, printer: &mut Printer) -> anyhow::Result<u8> 
     }
     match Outcome::merge(&shards) {
         Ok(outcome) if args.json => printer.line(&outcome.to_json()),
-        Ok(outcome) => printer.text(&render(&outcome, &HashMap::new())),
+        Ok(outcome) => printer.text(&render(&outcome, &HashMap::new(), &[])),
         Err(e) => {
             printer.failure(&format!("cannot merge: {e}"));
             return Ok(1);
@@ -227,8 +229,8 @@ const AVAILABILITY_HEADERS: [&str; 10] = [
     "TARGET",
 ];
 
-/// The outcome as tables: services, clusters, storage, data at risk.
-fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
+/// The outcome as tables: services, the migration pairs, clusters, storage, data at risk.
+fn render(outcome: &Outcome, targets: &HashMap<String, f64>, migrations: &[Migration]) -> String {
     let mut out = format!(
         "Scenario {}: {} replications of {}, seed {}{}; {} events.\n\n",
         outcome.scenario,
@@ -274,6 +276,9 @@ fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
             rows.iter_mut().for_each(|r| r.truncate(9));
         }
         out.push_str(&format!("{title}\n{}\n", table(&headers, &rows)));
+        if kind == RowKind::Service {
+            out.push_str(&migration_table(outcome, migrations));
+        }
     }
     let at_risk: Vec<Vec<String>> = outcome
         .services
@@ -301,6 +306,49 @@ fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
         ));
     }
     out
+}
+
+/// Each application today on VMs beside what it becomes after migration; empty without
+/// `migrates_to`.
+fn migration_table(outcome: &Outcome, migrations: &[Migration]) -> String {
+    if migrations.is_empty() {
+        return String::new();
+    }
+    let of = |address: &str| outcome.services.iter().find(|s| s.address == address);
+    let mut rows = Vec::new();
+    for m in migrations {
+        for (i, side) in std::iter::once(&m.today).chain(&m.after).enumerate() {
+            let Some(s) = of(&side.address) else { continue };
+            rows.push(vec![
+                if i == 0 {
+                    side.address.clone()
+                } else {
+                    format!("→ {}", side.address)
+                },
+                if i == 0 { "today" } else { "after migration" }.to_string(),
+                side.runs_on.clone(),
+                percent(s.availability.mean),
+                fixed(s.downtime_minutes_per_year.mean, 1),
+                fixed(s.outages_per_year.mean, 2),
+                optional(s.outage_minutes.mean),
+            ]);
+        }
+    }
+    format!(
+        "Migration (the same application today and after migration)\n{}\n",
+        table(
+            &[
+                "APPLICATION",
+                "PHASE",
+                "RUNS ON",
+                "AVAILABILITY",
+                "DOWN MIN/YR",
+                "OUTAGES/YR",
+                "MEAN MIN",
+            ],
+            &rows
+        )
+    )
 }
 
 #[cfg(test)]

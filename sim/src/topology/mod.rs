@@ -27,11 +27,13 @@
 //! [`TopologyError`], as `apply` would fail on it.
 
 mod build;
+mod migration;
 
 use std::fmt;
 use std::ops::Range;
 
 pub use build::TopologyError;
+pub use migration::{Migration, ON_VMS, Side};
 pub use placement::ha::{HaPolicy, Priority};
 pub use placement::pods::Spread;
 
