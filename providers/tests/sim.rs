@@ -1211,3 +1211,30 @@ async fn a_moved_object_takes_what_refers_to_it_along() {
     let refused = delete(&sim, "network_zone.app", &zone.2).await.unwrap_err();
     assert!(refused.contains("vm.renamed"), "{refused}");
 }
+
+#[tokio::test]
+async fn an_application_on_vms_names_its_vms_and_their_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = open(dir.path());
+    base(&sim, 2, "10.40.0.0/24").await;
+    let a = ok(&sim, "vm.app[0]", vm(4, "8GiB")).await;
+    let b = ok(&sim, "vm.app[1]", vm(4, "8GiB")).await;
+    let s = ok(
+        &sim,
+        "service.legacy",
+        json!({ "vms": ["vm.app[0]", "vm.app[1]"], "kind": "application", "quorum": 1 }),
+    )
+    .await;
+    let placement = s["placement"].as_array().unwrap();
+    assert_eq!(placement.len(), 2);
+    assert_eq!(placement[0]["vm"], "vm.app[0]");
+    assert_eq!(placement[0]["host"], a["host"]);
+    assert_eq!(placement[1]["host"], b["host"]);
+    let summary = fails(
+        &sim,
+        "service.ghost",
+        json!({ "vms": ["vm.missing"], "kind": "application", "quorum": 1 }),
+    )
+    .await;
+    assert!(summary.contains("vm.missing"), "{summary}");
+}
