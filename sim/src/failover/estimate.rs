@@ -7,7 +7,8 @@
 //! (`Fail`, `Repaired`) plus those it sets off, counted with the chance that they happen
 //! before the unit returns or fails again, down and up times taken as exponential (as
 //! fixed for a fixed repair time or an injection):
-//! - a host: HA detection if it stays down past `ha_detection`; each of its VMs boots
+//! - a host: HA detection if it stays down past `ha_detection`, then a restart pass of its
+//!   pool, and another when it returns (passes due at one instant are one); each of its VMs boots
 //!   once (restarted elsewhere, or on the host when it returns before detection and stays
 //!   up for `vm_boot`), and each pod of a node VM starts again; a node whose VM is down
 //!   past `node_monitor_grace + pod_eviction` is evicted; each Ceph OSD on it is marked
@@ -212,7 +213,9 @@ impl<'a> Sizer<'a> {
             .sum();
         let osds = self.sim.derived.host_osds[h as usize].len() as f64
             * down.outlasts(timings.ceph_rereplication);
-        detected + vms + osds
+        // Restart passes: one after detection, one when the host returns.
+        let passes = detected + 1.0;
+        detected + passes + vms + osds
     }
 
     /// A node down: an eviction past the delay, and its pods started again.
