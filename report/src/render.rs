@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::chart::{self, Bar, Line, Pair};
-use crate::{Comparison, Error, Report};
+use crate::{Comparison, Error, Phases, Report};
 
 const HTML: &str = include_str!("../templates/report.html.tera");
 const MARKDOWN: &str = include_str!("../templates/report.md.tera");
@@ -18,6 +18,8 @@ pub enum Document {
     Single(Box<Report>),
     /// Two blueprints side by side.
     Compare(Box<Comparison>),
+    /// The phases of a migration side by side.
+    Phases(Box<Phases>),
 }
 
 /// An output format.
@@ -45,6 +47,7 @@ impl Document {
         match self {
             Document::Single(r) => vec![r],
             Document::Compare(c) => vec![&c.base, &c.other],
+            Document::Phases(p) => p.phases.iter().map(|p| &p.report).collect(),
         }
     }
 
@@ -56,10 +59,16 @@ impl Document {
         let reports: Vec<Value> = self.reports().iter().map(|r| view(r, charts)).collect();
         let delta = match self {
             Document::Compare(c) => delta_view(c),
-            Document::Single(_) => Value::Null,
+            _ => Value::Null,
         };
-        let context = tera::Context::from_value(json!({ "reports": reports, "delta": delta }))
-            .map_err(wrap)?;
+        let phases = match self {
+            Document::Phases(p) => p.view(percent, num, charts),
+            _ => Value::Null,
+        };
+        let context = tera::Context::from_value(
+            json!({ "reports": reports, "delta": delta, "phases": phases }),
+        )
+        .map_err(wrap)?;
         tera.render(name, &context).map_err(wrap)
     }
 }

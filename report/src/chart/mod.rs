@@ -4,10 +4,12 @@
 mod bars;
 mod grouped;
 mod line;
+mod trend;
 
 pub use bars::{Bar, hbars};
 pub use grouped::{Pair, pairs};
 pub use line::{Line, lines};
+pub use trend::trend;
 
 /// Escapes text for SVG (XML) content and attribute values.
 pub fn escape(text: &str) -> String {
