@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use sim::failover::AFTER_MIGRATION;
 use sim::topology::{Migration, Side};
 
 use crate::{Report, ServiceRow};
@@ -25,6 +26,9 @@ pub struct MigrationRow {
     pub today: MigrationSide,
     /// What it becomes, in `migrates_to` order.
     pub after: Vec<MigrationSide>,
+    /// All of `after` together (up while every one is up), when there are several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub together: Option<ServiceRow>,
 }
 
 impl Report {
@@ -43,9 +47,14 @@ impl Report {
         let rows: Vec<MigrationRow> = migrations
             .iter()
             .filter_map(|m| {
+                let together = format!("{}{AFTER_MIGRATION}", m.today.address);
                 Some(MigrationRow {
                     today: side(&m.today)?,
                     after: m.after.iter().map(side).collect::<Option<Vec<_>>>()?,
+                    together: (m.after.len() > 1)
+                        .then(|| self.services.iter().find(|r| r.address == together))
+                        .flatten()
+                        .cloned(),
                 })
             })
             .collect();
@@ -56,18 +65,33 @@ impl Report {
 
 /// The template's view of the pairs: one line per side, numbers formatted by `figures`.
 pub(crate) fn view(rows: &[MigrationRow], figures: impl Fn(&ServiceRow) -> Value) -> Vec<Value> {
-    rows.iter()
-        .flat_map(|m| {
-            let today = std::iter::once((true, &m.today));
-            today.chain(m.after.iter().map(|a| (false, a)))
-        })
-        .map(|(today, side)| {
+    let mut out = Vec::new();
+    for m in rows {
+        let line = |label: String, today: bool, runs_on: &str, row: &ServiceRow| {
             json!({
-                "today": today,
+                "label": label,
                 "phase": if today { "today" } else { "after migration" },
-                "runs_on": side.runs_on,
-                "row": figures(&side.row),
+                "runs_on": runs_on,
+                "row": figures(row),
             })
-        })
-        .collect()
+        };
+        out.push(line(
+            m.today.row.address.clone(),
+            true,
+            &m.today.runs_on,
+            &m.today.row,
+        ));
+        for a in &m.after {
+            out.push(line(
+                format!("→ {}", a.row.address),
+                false,
+                &a.runs_on,
+                &a.row,
+            ));
+        }
+        if let Some(t) = &m.together {
+            out.push(line("→ all of them together".into(), false, "", t));
+        }
+    }
+    out
 }

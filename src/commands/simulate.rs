@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use ::sim::failover::{Failover, RowKind, Scenario, row_kind};
+use ::sim::failover::{AFTER_MIGRATION, Failover, RowKind, Scenario, row_kind};
 use ::sim::topology::Migration;
 use ::sim::{Outcome, RunConfig, ServiceOutcome, Shard, SimTime, Topology};
 use blueprint::units::{format_duration, parse_duration};
@@ -317,16 +317,27 @@ fn migration_table(outcome: &Outcome, migrations: &[Migration]) -> String {
     let of = |address: &str| outcome.services.iter().find(|s| s.address == address);
     let mut rows = Vec::new();
     for m in migrations {
-        for (i, side) in std::iter::once(&m.today).chain(&m.after).enumerate() {
-            let Some(s) = of(&side.address) else { continue };
+        let together = format!("{}{AFTER_MIGRATION}", m.today.address);
+        let mut lines: Vec<(String, &str, &str, &str)> = vec![(
+            m.today.address.clone(),
+            "today",
+            &m.today.runs_on,
+            &m.today.address,
+        )];
+        for side in &m.after {
+            let name = format!("→ {}", side.address);
+            lines.push((name, "after migration", &side.runs_on, &side.address));
+        }
+        if m.after.len() > 1 {
+            let name = "→ all of them together".to_string();
+            lines.push((name, "after migration", "", &together));
+        }
+        for (name, phase, runs_on, address) in lines {
+            let Some(s) = of(address) else { continue };
             rows.push(vec![
-                if i == 0 {
-                    side.address.clone()
-                } else {
-                    format!("→ {}", side.address)
-                },
-                if i == 0 { "today" } else { "after migration" }.to_string(),
-                side.runs_on.clone(),
+                name,
+                phase.to_string(),
+                runs_on.to_string(),
                 percent(s.availability.mean),
                 fixed(s.downtime_minutes_per_year.mean, 1),
                 fixed(s.outages_per_year.mean, 2),
