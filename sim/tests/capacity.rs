@@ -2,7 +2,7 @@
 //! Erlang C), the tiered node reservations, and small inline blueprints for N+1 / N+2,
 //! HA admission control, growth, consolidation and latency under failure.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
 use sim::capacity::consolidation::pack;
 use sim::capacity::growth::{Growth, Model, Period, months_to_ceiling};
@@ -17,19 +17,7 @@ const MIB: f64 = (1u64 << 20) as f64;
 
 /// Evaluates an inline blueprint (one file) and analyses it.
 fn capacity_of(hcl: &str, k: u8) -> Capacity {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "strata-capacity-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("main.hcl"), hcl).unwrap();
-    let mut sources = blueprint::SourceMap::default();
-    let (config, diags) = blueprint::load(&dir, &Default::default(), &mut sources);
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(!diags.has_errors(), "{}", diags.render(&sources));
-    analyse(&config, &Options { k, scenario: None }).unwrap()
+    analyse(&common::load(hcl), &Options { k, scenario: None }).unwrap()
 }
 
 fn close(actual: f64, expected: f64, tolerance: f64) {

@@ -5,22 +5,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{load, simulation};
+use common::{load, records, simulation};
 use sim::failover::{Failover, Scenario};
 use sim::topology::Topology;
 use sim::{Replication, RunConfig, ServiceRecord, SimTime, Simulation, run};
-
-/// One replication's record of every row, by address.
-fn records(hcl: &str, scenario: &str) -> BTreeMap<String, ServiceRecord> {
-    let sim = simulation(hcl, scenario);
-    let replication = Replication {
-        seed: sim.scenario().seed,
-        index: 0,
-        horizon: sim.scenario().horizon,
-    };
-    let result = sim.replicate(&replication);
-    sim.services().into_iter().zip(result.services).collect()
-}
 
 fn secs(s: u64) -> SimTime {
     SimTime::from_secs(s)

@@ -6,21 +6,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{assert_matches, outcome, row, simulation};
+use common::{assert_matches, outcome, records, row, simulation};
 use sim::topology::On;
-use sim::{Replication, ServiceRecord, SimTime, Simulation};
-
-/// One replication's record of every row, by address.
-fn records(hcl: &str, scenario: &str) -> BTreeMap<String, ServiceRecord> {
-    let sim = simulation(hcl, scenario);
-    let replication = Replication {
-        seed: sim.scenario().seed,
-        index: 0,
-        horizon: sim.scenario().horizon,
-    };
-    let result = sim.replicate(&replication);
-    sim.services().into_iter().zip(result.services).collect()
-}
+use sim::{ServiceRecord, SimTime};
 
 /// Pool `p` of `hosts` hosts of 32 vCPU and `memory`, admission control `ha`, then `rest`.
 fn pool(hosts: u32, memory: &str, ha: &str, rest: &str) -> String {

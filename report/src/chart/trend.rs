@@ -1,15 +1,12 @@
 //! A figure across the phases of a migration: one line per series over the phases, named
 //! on the x axis in order.
 
-use super::{Line, escape, open, segment, text, tick, ticks};
+use super::{COLOURS, Line, escape, legend, open, polyline, segment, text, tick, ticks};
 
 const LEFT: f64 = 60.0;
 const STEP: f64 = 110.0;
 const PLOT_H: f64 = 180.0;
 const TOP: f64 = 30.0;
-const COLOURS: [&str; 6] = [
-    "#4a7bd0", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#8c564b",
-];
 
 /// A chart titled `title` of `lines` (x: the index of a phase in `phases`; y in `unit`,
 /// from zero, or from the lowest value less a margin when `from_zero` is false).
@@ -71,36 +68,30 @@ pub fn trend(
     ));
     for (i, l) in lines.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
-        let points: Vec<String> = l
+        let points: Vec<(f64, f64)> = l
             .points
             .iter()
             .filter(|p| p.1.is_finite())
-            .map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y)))
+            .map(|(x, y)| (px(*x), py(*y)))
             .collect();
-        svg.push_str(&format!(
-            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>\n",
-            points.join(" "),
-            escape(&l.label)
-        ));
-        for (x, y) in l.points.iter().filter(|p| p.1.is_finite()) {
+        svg.push_str(&polyline(colour, &points, &l.label));
+        for ((cx, cy), (_, y)) in points
+            .iter()
+            .zip(l.points.iter().filter(|p| p.1.is_finite()))
+        {
             svg.push_str(&format!(
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{colour}\"><title>{}: {}</title></circle>\n",
-                px(*x),
-                py(*y),
+                "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3\" fill=\"{colour}\"><title>{}: {}</title></circle>\n",
                 escape(&l.label),
                 tick(*y)
             ));
         }
         if lines.len() > 1 {
-            let (lx, ly) = (LEFT + plot_w + 52.0, TOP + 14.0 * i as f64);
-            svg.push_str(&segment(
-                lx,
-                ly,
-                lx + 14.0,
-                ly,
-                &format!("stroke=\"{colour}\" stroke-width=\"2\""),
+            svg.push_str(&legend(
+                LEFT + plot_w + 52.0,
+                TOP + 14.0 * i as f64,
+                colour,
+                &l.label,
             ));
-            svg.push_str(&text(lx + 18.0, ly + 4.0, "start", &l.label));
         }
     }
     svg.push_str("</svg>\n");

@@ -147,24 +147,8 @@ impl Pool {
     }
 }
 
-/// What a VM is.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Role {
-    /// A `vm` of the blueprint.
-    Vm,
-    /// A control-plane node of a cluster.
-    ControlPlane {
-        /// The cluster (index into [`Inventory::clusters`]).
-        cluster: usize,
-    },
-    /// A worker node of a cluster's node group.
-    Worker {
-        /// The cluster.
-        cluster: usize,
-        /// The node group's label.
-        group: String,
-    },
-}
+/// What a VM is: placement's roles (cluster indices are the same in [`Inventory::clusters`]).
+pub use placement::demand::Role;
 
 /// A VM on a host pool: a `vm`, or a Kubernetes node.
 #[derive(Clone, Debug)]
@@ -409,16 +393,7 @@ impl Inventory {
                 need: Res::new(cores(g.need.cpu_m), g.need.memory as f64),
                 disk: g.disk as f64,
                 group: g.group.clone(),
-                role: match &g.role {
-                    placement::demand::Role::Vm => Role::Vm,
-                    placement::demand::Role::ControlPlane { cluster } => {
-                        Role::ControlPlane { cluster: *cluster }
-                    }
-                    placement::demand::Role::Worker { cluster, group } => Role::Worker {
-                        cluster: *cluster,
-                        group: group.clone(),
-                    },
-                },
+                role: g.role.clone(),
                 priority: g.priority,
             });
         }

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sim::failover::{Failover, Scenario};
 use sim::topology::Topology;
-use sim::{Outcome, RunConfig, ServiceOutcome, run};
+use std::collections::BTreeMap;
+
+use sim::{Outcome, Replication, RunConfig, ServiceOutcome, ServiceRecord, Simulation, run};
 
 /// Evaluates an inline blueprint (one file); panics on errors.
 pub fn load(hcl: &str) -> blueprint::Config {
@@ -32,6 +34,18 @@ pub fn simulation(hcl: &str, scenario: &str) -> Failover {
     let topology = Topology::from_config(&config).unwrap();
     let scenario = Scenario::from_config(&config, &topology, Some(scenario)).unwrap();
     Failover::new(topology, scenario)
+}
+
+/// One replication's record of every row, by address.
+pub fn records(hcl: &str, scenario: &str) -> BTreeMap<String, ServiceRecord> {
+    let sim = simulation(hcl, scenario);
+    let replication = Replication {
+        seed: sim.scenario().seed,
+        index: 0,
+        horizon: sim.scenario().horizon,
+    };
+    let result = sim.replicate(&replication);
+    sim.services().into_iter().zip(result.services).collect()
 }
 
 /// Runs the scenario's replications.
