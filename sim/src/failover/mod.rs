@@ -44,6 +44,7 @@
 pub mod estimate;
 mod model;
 pub mod scenario;
+mod scope;
 
 use placement::Need;
 use placement::ha::RestartRoom;
