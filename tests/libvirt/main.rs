@@ -304,6 +304,26 @@ fn the_libvirt_lab_example_builds_with_its_network_policy() {
         nic.contains(&format!("filter='{}'", lab.name("data-in"))),
         "{nic}"
     );
+
+    // Capacity counts the host as libvirt reports it, not as the blueprint guessed.
+    let node = lab.virsh(&["nodeinfo"]);
+    let field = |name: &str| -> f64 {
+        node.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap()
+    };
+    let out = strata(&dir, &["capacity", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let host = &report["pools"][0]["host"];
+    assert_eq!(report["pools"][0]["pool"], "host_pool.kvm");
+    assert_eq!(host["cores"].as_f64(), Some(field("CPU(s):")), "{host}");
+    assert_eq!(
+        host["memory"].as_f64(),
+        Some(field("Memory size:") * 1024.0),
+        "{host}"
+    );
     let out = strata(&dir, &["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let out = strata(&dir, &["destroy", "-auto-approve"]);
