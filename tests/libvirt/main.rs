@@ -330,3 +330,35 @@ fn the_libvirt_lab_example_builds_with_its_network_policy() {
     assert!(out.status.success(), "{}", text(&out));
     lab.assert_empty();
 }
+
+#[test]
+fn a_missing_base_image_names_what_exists_and_leaves_nothing_of_the_vm() {
+    let Some(lab) = Lab::new("image", 17) else {
+        return;
+    };
+    let dir = lab.blueprint(2);
+    let main = std::fs::read_to_string(dir.join("main.hcl")).unwrap();
+    let with_image = main.replace(
+        "  disk    = \"16MiB\"\n",
+        "  disk    = \"16MiB\"\n  image   = \"no-such-base.qcow2\"\n",
+    );
+    assert_ne!(with_image, main);
+    std::fs::write(dir.join("main.hcl"), with_image).unwrap();
+    let out = strata(&dir, &["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("base image \"no-such-base.qcow2\" does not exist on qemu:///system"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("volume of pool {}", lab.name("local"))),
+        "{shown}"
+    );
+    // The image is checked before anything of the VM is made.
+    assert!(lab.domains().is_empty(), "{:?}", lab.domains());
+    assert!(lab.volumes().is_empty(), "{:?}", lab.volumes());
+    let out = strata(&dir, &["destroy", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    lab.assert_empty();
+}
