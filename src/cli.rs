@@ -283,6 +283,10 @@ pub struct CapacityArgs {
     /// Project the growth of this scenario only (default: every scenario with a growth block).
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
+    /// Where the state is: host pools a real provider manages count with the figures it
+    /// read from the hosts.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// `strata simulate [DIR] --scenario NAME ...`, or `strata simulate merge FILES...`.

@@ -131,7 +131,7 @@ fn build(
     }
     let options = Options {
         k: args.k,
-        scenario: None,
+        ..Options::default()
     };
     let capacity = match capacity::analyse(&config, &options) {
         Ok(c) => c,
