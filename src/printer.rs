@@ -270,6 +270,8 @@ fn verb(kind: planner::apply::OpKind) -> (&'static str, &'static str) {
         planner::apply::OpKind::Create => ("Creating...", "Creation complete"),
         planner::apply::OpKind::Update => ("Modifying...", "Modifications complete"),
         planner::apply::OpKind::Delete => ("Destroying...", "Destruction complete"),
+        planner::apply::OpKind::Move => ("Moving...", "Move complete"),
+        planner::apply::OpKind::Forget => ("Forgetting...", "No longer managed"),
     }
 }
 

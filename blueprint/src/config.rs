@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use ipnet::IpNet;
 
-use crate::address::Address;
+use crate::address::{Address, ModuleStep};
+use crate::refactor::{Move, Removal};
 use crate::source::Span;
 use crate::units;
 use crate::value::Value;
@@ -273,13 +274,30 @@ pub struct Instance {
     pub deps: Vec<usize>,
     /// Its lifecycle settings.
     pub lifecycle: Lifecycle,
-    /// The provider configuration it uses (`sim` when unset).
+    /// The provider configuration it uses: its `provider`, else the blueprint's default
+    /// for its kind; `sim` when unset.
     pub provider: Option<String>,
     /// The block header.
     pub span: Span,
     /// Attributes computed from sensitive values: shown as `(sensitive)`, encrypted in the
     /// state when a key is given.
     pub sensitive: Vec<String>,
+}
+
+/// A resource block as declared in one module instance, whatever its `count` or
+/// `for_each` gives (none, one or many instances).
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The module instance it is in.
+    pub module: Vec<ModuleStep>,
+    /// Its kind.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// Its lifecycle settings.
+    pub lifecycle: Lifecycle,
+    /// The block header.
+    pub span: Span,
 }
 
 /// A root output.
@@ -317,6 +335,16 @@ pub struct Config {
     pub outputs: Vec<Output>,
     /// Provider configurations.
     pub providers: Vec<ProviderConfig>,
+    /// The root `strata { default_provider { KIND = NAME } }`: the provider of each kind's
+    /// resources that name none (`sim` for kinds it does not list).
+    pub default_providers: BTreeMap<String, String>,
+    /// Every resource block in every module instance, even those with no instances.
+    pub resources: Vec<Resource>,
+    /// `moved` blocks of every module, and the moves inferred where `count` was added
+    /// or taken off.
+    pub moves: Vec<Move>,
+    /// `removed` blocks of every module.
+    pub removals: Vec<Removal>,
     /// The sensitive values of this evaluation, to mask wherever they could still show.
     pub redactor: crate::redact::Redactor,
 }
@@ -325,6 +353,13 @@ impl Config {
     /// The instance at `address`.
     pub fn instance(&self, address: &Address) -> Option<&Instance> {
         self.instances.iter().find(|i| &i.address == address)
+    }
+
+    /// The resource block `address` is an instance of, when the blueprint declares it.
+    pub fn resource(&self, address: &Address) -> Option<&Resource> {
+        self.resources.iter().find(|r| {
+            r.module == address.module && r.kind == address.kind && r.name == address.name
+        })
     }
 
     /// Every instance of kind `kind`.

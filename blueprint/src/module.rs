@@ -1,8 +1,8 @@
 //! Modules: the declarations of one blueprint folder, sorted by what they are.
 //!
 //! [`Module::from_files`] reads the top-level blocks of every file of a folder into
-//! variables, locals, outputs, resources, module calls and provider blocks, and reports
-//! misplaced or duplicate declarations.
+//! variables, locals, outputs, resources, module calls, provider blocks and refactoring
+//! blocks (`moved`, `removed`), and reports misplaced or duplicate declarations.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use crate::ast::{Attribute, Block, Body, Expr, ExprKind, Ident, TemplatePart};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::ParsedFile;
+use crate::refactor::{self, Move, Removal};
 use crate::schema;
 use crate::source::Span;
 use crate::suggest;
@@ -125,6 +126,12 @@ pub struct Module {
     pub calls: IndexMap<String, ModuleCallDecl>,
     /// Provider configurations.
     pub providers: Vec<ProviderDecl>,
+    /// The `strata { ... }` settings blocks (`default_provider`).
+    pub settings: Vec<Block>,
+    /// `moved` blocks, relative to this module.
+    pub moved: Vec<Move>,
+    /// `removed` blocks, relative to this module.
+    pub removed: Vec<Removal>,
 }
 
 const LANGUAGE_BLOCKS: &[&str] = &[
@@ -133,6 +140,9 @@ const LANGUAGE_BLOCKS: &[&str] = &[
     "output",
     "module",
     "provider",
+    "strata",
+    "moved",
+    "removed",
     "terraform",
 ];
 
@@ -163,6 +173,9 @@ impl Module {
         let kind = block.kind.name.clone();
         match kind.as_str() {
             "locals" => return self.declare_locals(block, seen, diags),
+            "strata" => return self.declare_settings(block, diags),
+            "moved" => return self.moved.extend(refactor::moved_block(&block, diags)),
+            "removed" => return self.removed.extend(refactor::removed_block(&block, diags)),
             "terraform" => {
                 return diags.push(Diagnostic::warning(
                     block.kind.span,
@@ -179,7 +192,7 @@ impl Module {
                 format!("Unknown block type \"{kind}\""),
                 format!(
                     "A blueprint may hold {} and the resource kinds {}.{}",
-                    "variable, locals, output, module and provider blocks",
+                    "variable, locals, output, module, provider, moved, removed and strata blocks",
                     schema::kind_names().collect::<Vec<_>>().join(", "),
                     suggest::hint(&kind, candidates)
                 ),
@@ -229,6 +242,20 @@ impl Module {
             }),
             _ => self.declare_resource(name, block, diags),
         }
+    }
+
+    /// `strata { default_provider { KIND = PROVIDER } }`: blueprint-wide settings, read
+    /// once the providers are known (`eval::providers`).
+    fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
+        if !block.labels.is_empty() {
+            diags.push(Diagnostic::error(
+                block.header_span(),
+                "A strata block has no name",
+                "Write it as `strata { default_provider { vm = libvirt } }`.",
+            ));
+            return;
+        }
+        self.settings.push(block);
     }
 
     fn declare_locals(
@@ -407,7 +434,12 @@ pub fn is_identifier(s: &str) -> bool {
 }
 
 /// Reports attributes and blocks a language block does not take.
-fn check_fields(block: &Block, attrs: &[&str], blocks: &[&str], diags: &mut Diagnostics) {
+pub(crate) fn check_fields(
+    block: &Block,
+    attrs: &[&str],
+    blocks: &[&str],
+    diags: &mut Diagnostics,
+) {
     for attr in &block.body.attributes {
         if !attrs.contains(&attr.name.name.as_str()) {
             diags.push(Diagnostic::error(
@@ -447,7 +479,7 @@ fn check_fields(block: &Block, attrs: &[&str], blocks: &[&str], diags: &mut Diag
     }
 }
 
-fn required_attr<'a>(
+pub(crate) fn required_attr<'a>(
     block: &'a Block,
     name: &str,
     diags: &mut Diagnostics,

@@ -6,9 +6,10 @@
 //! so that a blindly accepted snapshot still fails the test when the diagnostic changes
 //! in substance.
 
-use std::path::Path;
+mod common;
 
-use blueprint::{InputValue, Inputs, SourceMap};
+use blueprint::{InputValue, Inputs};
+use common::{load, load_files};
 
 /// A site, a host pool of four 32-core hosts, and one network zone (lines 1 to 15).
 macro_rules! platform {
@@ -56,70 +57,6 @@ kubernetes_cluster "main" {
 "#
         )
     };
-}
-
-/// The rendered diagnostics of one load, and how many errors and warnings it found.
-struct Outcome {
-    text: String,
-    errors: usize,
-    warnings: usize,
-}
-
-impl Outcome {
-    /// Asserts the counts and that every phrase appears in the rendered text.
-    fn expect(&self, errors: usize, warnings: usize, phrases: &[&str]) {
-        assert_eq!(
-            (self.errors, self.warnings),
-            (errors, warnings),
-            "expected {errors} error(s) and {warnings} warning(s), got:\n{}",
-            self.text
-        );
-        for phrase in phrases {
-            assert!(
-                self.text.contains(phrase),
-                "expected {phrase:?} in:\n{}",
-                self.text
-            );
-        }
-    }
-
-    /// How often `phrase` appears in the rendered text.
-    fn occurrences(&self, phrase: &str) -> usize {
-        self.text.matches(phrase).count()
-    }
-}
-
-/// Writes `files` (paths relative to a fresh temporary folder) and loads the folder.
-fn load_files(files: &[(&str, &str)], inputs: &Inputs) -> Outcome {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("create folder");
-        std::fs::write(&path, text).expect("write a blueprint file");
-    }
-    let mut sources = SourceMap::default();
-    let (_, diags) = blueprint::load(dir.path(), inputs, &mut sources);
-    let (errors, warnings) = diags.counts();
-    let text = stable(&diags.render(&sources), dir.path());
-    Outcome {
-        text,
-        errors,
-        warnings,
-    }
-}
-
-/// Replaces the temporary folder's path (as given and canonical) with `<dir>`.
-fn stable(text: &str, dir: &Path) -> String {
-    let mut text = text.to_string();
-    if let Ok(canonical) = dir.canonicalize() {
-        text = text.replace(&canonical.display().to_string(), "<dir>");
-    }
-    text.replace(&dir.display().to_string(), "<dir>")
-}
-
-/// Loads a blueprint made of one file, main.hcl.
-fn load(main: &str) -> Outcome {
-    load_files(&[("main.hcl", main)], &Inputs::default())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -79,6 +79,9 @@ pub struct ReadRequest {
     pub kind: String,
     /// The provider's id for it.
     pub id: String,
+    /// Its attributes as the state records them (Terraform's prior state): a provider
+    /// overlays what it reads on them, and keeps what it cannot read back.
+    pub prior: Attrs,
 }
 
 /// The object as it is now.
@@ -135,6 +138,9 @@ pub struct PlanResponse {
     pub recompute: Vec<String>,
     /// Problems the provider can see before applying (a quota, an unknown image).
     pub diagnostics: Vec<Diagnostic>,
+    /// What the change does beyond its attributes, for the plan to say: "the domain
+    /// restarts: memory above its maximum cannot be added while it runs".
+    pub notes: Vec<String>,
 }
 
 /// Create an object.
@@ -230,6 +236,26 @@ pub struct ImportResponse {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// An object now lives at another address (a `moved` block).
+#[derive(Clone, Debug)]
+pub struct MoveRequest {
+    /// The address it had.
+    pub from: Address,
+    /// The address it has now.
+    pub to: Address,
+    /// Its kind.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// The outcome of a move.
+#[derive(Clone, Debug, Default)]
+pub struct MoveResponse {
+    /// Why the provider could not record it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// A provider of resource kinds. See the module documentation for the contract.
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -250,6 +276,17 @@ pub trait Provider: Send + Sync {
     /// The object as it is now.
     async fn read(&self, request: ReadRequest) -> ReadResponse;
 
+    /// Many objects as they are now, one response per request in the same order: what a
+    /// refresh calls. By default `read` for each, at most `parallelism` at once; a provider
+    /// whose server lists objects in bulk (libvirt, vSphere) reads each kind once instead.
+    async fn read_many(&self, requests: Vec<ReadRequest>, parallelism: usize) -> Vec<ReadResponse> {
+        use futures_util::StreamExt;
+        futures_util::stream::iter(requests.into_iter().map(|r| self.read(r)))
+            .buffered(parallelism.max(1))
+            .collect()
+            .await
+    }
+
     /// An object created for an address, if there is one.
     async fn find(&self, request: FindRequest) -> FindResponse;
 
@@ -264,6 +301,16 @@ pub trait Provider: Send + Sync {
 
     /// Reads an existing object to take it under management.
     async fn import(&self, request: ImportRequest) -> ImportResponse;
+
+    /// Records that an object now lives at another address: a provider that keeps the
+    /// address with the object (the simulated datacenter; real providers tag what they
+    /// create with it, so that `find` can adopt it) updates it, and what refers to the
+    /// old address. The default does nothing, for providers that know objects by id
+    /// alone. Moving an object already at `to` succeeds.
+    async fn moved(&self, request: MoveRequest) -> MoveResponse {
+        let _ = request;
+        MoveResponse::default()
+    }
 }
 
 /// The providers of one run, by the name `provider` attributes use (`sim`, `sim.fast`).
@@ -281,5 +328,10 @@ impl Providers {
     /// The provider registered under `name`.
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Provider>> {
         self.by_name.get(name)
+    }
+
+    /// The names registered, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
     }
 }

@@ -21,6 +21,7 @@ fn object(address: &str, id: &str) -> Object {
         dependencies: Vec::new(),
         created_at: 1,
         sensitive: Vec::new(),
+        prevent_destroy: false,
     }
 }
 

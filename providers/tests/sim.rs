@@ -67,6 +67,7 @@ async fn read(sim: &SimProvider, address: &str, id: &str) -> Option<Attrs> {
             kind: address.kind.clone(),
             address,
             id: id.to_string(),
+            prior: Attrs::new(),
         })
         .await;
     assert!(
@@ -1127,4 +1128,84 @@ async fn ten_thousand_creates_write_linear_bytes_and_reopen_quickly() {
     let summary = sim.summary();
     assert_eq!(summary["zones"][0]["addresses_used"], json!(10_000));
     eprintln!("10,000 creates: {elapsed:?}, {bytes_per_vm} bytes each, reopen {reopen:?}");
+}
+
+async fn moved(sim: &SimProvider, from: &str, to: &str, id: &str) -> Result<(), String> {
+    let response = sim
+        .moved(planner::provider::MoveRequest {
+            from: addr(from),
+            to: addr(to),
+            kind: addr(to).kind,
+            id: id.to_string(),
+        })
+        .await;
+    match response.diagnostics.first() {
+        Some(d) => Err(d.summary.clone()),
+        None => Ok(()),
+    }
+}
+
+#[tokio::test]
+async fn a_moved_object_takes_what_refers_to_it_along() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = open(dir.path());
+    base(&sim, 2, "10.0.0.0/24").await;
+    let vm_id = id_of(&ok(&sim, "vm.a", vm(2, "4GiB")).await);
+    let pool = sim
+        .objects()
+        .into_iter()
+        .find(|o| o.0 == addr("host_pool.prod"))
+        .unwrap();
+    // Renaming the pool: the VM's reference and its place on the pool follow.
+    moved(&sim, "host_pool.prod", "host_pool.main", &pool.2)
+        .await
+        .unwrap();
+    // Moving again is a no-op (a run that crashed after the move does it twice).
+    moved(&sim, "host_pool.prod", "host_pool.main", &pool.2)
+        .await
+        .unwrap();
+    let vm_attrs = read(&sim, "vm.a", &vm_id).await.unwrap();
+    assert_eq!(text(&vm_attrs, "pool"), "host_pool.main");
+    let refused = delete(&sim, "host_pool.main", &pool.2).await.unwrap_err();
+    assert!(refused.contains("still runs vm.a"), "{refused}");
+    // A new VM on the renamed pool finds it; one on the old name does not.
+    ok(
+        &sim,
+        "vm.b",
+        vm(2, "4GiB")
+            .as_object()
+            .map(|o| {
+                let mut o = o.clone();
+                o.insert("pool".into(), json!("host_pool.main"));
+                Value::Object(o)
+            })
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        fails(&sim, "vm.c", vm(2, "4GiB"))
+            .await
+            .contains("host_pool.prod")
+    );
+    // The VM moves too, and an address that is taken is refused.
+    moved(&sim, "vm.a", "vm.renamed", &vm_id).await.unwrap();
+    assert!(moved(&sim, "vm.b", "vm.renamed", "x").await.is_err());
+    let b = sim
+        .objects()
+        .into_iter()
+        .find(|o| o.0 == addr("vm.b"))
+        .unwrap();
+    assert_eq!(
+        moved(&sim, "vm.b", "vm.renamed", &b.2).await.unwrap_err(),
+        "vm.renamed already has an object"
+    );
+    // Its address in the zone stays its own: the zone cannot go while it holds it.
+    delete(&sim, "vm.b", &b.2).await.unwrap();
+    let zone = sim
+        .objects()
+        .into_iter()
+        .find(|o| o.0 == addr("network_zone.app"))
+        .unwrap();
+    let refused = delete(&sim, "network_zone.app", &zone.2).await.unwrap_err();
+    assert!(refused.contains("vm.renamed"), "{refused}");
 }

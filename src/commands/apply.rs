@@ -22,6 +22,7 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
     // What was found changed outside Strata is recorded, whatever happens next.
     session.state = planned.refreshed;
     if planned.plan.is_empty() {
+        apply::settle(&planned.plan, &mut session.state);
         session.save()?;
         return Ok(0);
     }

@@ -68,6 +68,7 @@ pub async fn run(args: &ImportArgs, printer: &mut Printer) -> anyhow::Result<u8>
         dependencies,
         created_at: now(),
         sensitive: inst.sensitive.clone(),
+        prevent_destroy: inst.lifecycle.prevent_destroy,
     });
     session.save()?;
     printer.line(&format!(

@@ -8,6 +8,7 @@ mod graph;
 mod import;
 mod output;
 mod plan;
+mod providers;
 mod report;
 mod sim;
 mod sim_run;
@@ -24,6 +25,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Validate(args) => validate::run(&args, printer),
         Command::Fmt(args) => fmt::run(&args, printer),
         Command::Graph(args) => graph::run(&args, printer),
+        Command::Providers(args) => providers::run(&args, printer),
         Command::Plan(args) => {
             interrupt::install(Stopping::Plan)?;
             runtime()?.block_on(plan::run(&args, printer))

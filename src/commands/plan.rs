@@ -44,7 +44,10 @@ fn addresses(list: &[String], flag: &str) -> anyhow::Result<Vec<Address>> {
 fn hide_renewed(plan: &Plan, hidden: &mut Hidden) -> bool {
     let mut grew = false;
     for change in plan.actions() {
-        let entry = hidden.entry(change.address.clone());
+        // The state, which the blueprint is evaluated against, has a moved object at its
+        // old address.
+        let at = change.previous_address.as_ref().unwrap_or(&change.address);
+        let entry = hidden.entry(at.clone());
         match change.action {
             Action::Replace => {
                 let slot = entry.or_insert_with(|| Some(BTreeSet::new()));

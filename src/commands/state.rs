@@ -1,7 +1,8 @@
 //! `strata state list|show|rm|mv|unlock`: inspect and edit the state by hand.
 
 use blueprint::Address;
-use planner::state::{LocalBackend, Op};
+use planner::provider::MoveRequest;
+use planner::state::{LocalBackend, Op, Rename, rename};
 
 use crate::cli::StateCommand;
 use crate::printer::Printer;
@@ -66,35 +67,7 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
             printer.line(&format!("Removed {removed} object(s) from the state; they still exist and are no longer managed."));
             Ok(0)
         }
-        StateCommand::Mv(args) => {
-            let mut session = Session::open(&args.dir, &args.state, "state mv", printer)?;
-            let (from, to): (Address, Address) = (args.from.parse()?, args.to.parse()?);
-            if from.kind != to.kind {
-                printer.failure(&format!(
-                    "cannot move {from} to {to}: an object keeps its kind"
-                ));
-                return Ok(1);
-            }
-            if session.state.objects.iter().any(|o| o.address == to) {
-                printer.failure(&format!("{to} is already in the state"));
-                return Ok(1);
-            }
-            let Some(object) = session.state.objects.iter_mut().find(|o| o.address == from) else {
-                printer.failure(&format!("no object {from} in the state"));
-                return Ok(1);
-            };
-            object.address = to.clone();
-            for other in &mut session.state.objects {
-                for dep in &mut other.dependencies {
-                    if *dep == from {
-                        *dep = to.clone();
-                    }
-                }
-            }
-            session.save()?;
-            printer.line(&format!("Moved {from} to {to}."));
-            Ok(0)
-        }
+        StateCommand::Mv(args) => super::runtime()?.block_on(mv(args, printer)),
         StateCommand::Unlock(args) => {
             let backend = LocalBackend::new(state_dir(&args.dir, &args.state));
             let info = backend
@@ -107,6 +80,58 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
             Ok(0)
         }
     }
+}
+
+/// `strata state mv FROM TO`: the object at FROM lives at TO from now on. Its provider is
+/// told (the simulated datacenter keeps addresses), then the state, with one rule for
+/// both: the one a `moved` block follows.
+async fn mv(args: &crate::cli::StateMoveArgs, printer: &mut Printer) -> anyhow::Result<u8> {
+    let mut session = Session::open(&args.dir, &args.state, "state mv", printer)?;
+    let (from, to): (Address, Address) = (args.from.parse()?, args.to.parse()?);
+    if from.kind != to.kind {
+        printer.failure(&format!(
+            "cannot move {from} to {to}: an object keeps its kind"
+        ));
+        return Ok(1);
+    }
+    if session.state.objects.iter().any(|o| o.address == to) {
+        printer.failure(&format!("{to} is already in the state"));
+        return Ok(1);
+    }
+    let Some(object) = session
+        .state
+        .objects
+        .iter()
+        .find(|o| o.address == from)
+        .cloned()
+    else {
+        printer.failure(&format!("no object {from} in the state"));
+        return Ok(1);
+    };
+    session.connect(None, printer).await?;
+    if let Some(provider) = session.providers.get(&object.provider).cloned() {
+        let response = provider
+            .moved(MoveRequest {
+                from: from.clone(),
+                to: to.clone(),
+                kind: object.kind.clone(),
+                id: object.id.clone(),
+            })
+            .await;
+        if let Some(d) = response.diagnostics.iter().find(|d| d.is_error()) {
+            printer.failure(&format!("{}\n  {}", d.summary, d.detail));
+            return Ok(1);
+        }
+    }
+    let moved = Rename {
+        id: object.id,
+        from: from.clone(),
+        to: to.clone(),
+    };
+    rename(&mut session.state.objects, &[moved]);
+    session.save()?;
+    printer.line(&format!("Moved {from} to {to}."));
+    Ok(0)
 }
 
 /// Says on stderr what the journal adds to `state.json`: changes done but not yet saved
@@ -148,5 +173,7 @@ fn op_name(op: Op) -> &'static str {
         Op::Create => "create",
         Op::Update => "update",
         Op::Delete => "delete",
+        Op::Move => "move",
+        Op::Forget => "forget",
     }
 }

@@ -3,12 +3,16 @@
 //! The module tree is loaded, its declarations ordered by the item graph (reporting
 //! cycles), then each item is evaluated in that order for every module instance:
 //! variables, locals, module calls (count / for_each), resources (their instances checked
-//! against the schema), outputs and provider blocks.
+//! against the schema), outputs and provider blocks. `moved` and `removed` blocks are
+//! gathered with the module they apply in; the moves also take the attributes of existing
+//! objects (`Inputs::known`) to their new addresses before anything reads them.
 
 mod console;
 mod expr;
 mod items;
 mod operators;
+mod providers;
+mod refactor;
 mod refs;
 mod resource;
 mod special;
@@ -46,11 +50,12 @@ pub fn evaluate_scope(
     let mut diags = Diagnostics::default();
     let tree = Tree::load(root, sources, &mut diags);
     let order = items::evaluation_order(&tree, &mut diags);
+    let (moves, removals) = refactor::collect(&tree);
     let mut run = Run {
         tree: &tree,
         store: Store {
             insts: vec![ModInst::default()],
-            known: inputs.known.clone(),
+            known: refactor::known_after(&inputs.known, &moves),
             plan_time: jiff::Timestamp::now(),
             node_dirs: tree
                 .nodes
@@ -75,8 +80,12 @@ pub fn evaluate_scope(
             run.item(item, inputs);
         }
     }
+    providers::finish(&tree, &mut run.config, &mut run.diags);
     let mut all: Diagnostics = run.diags.into_iter().collect();
     diags.extend(std::mem::take(&mut all));
+    run.config.moves = moves;
+    run.config.removals = removals;
+    refactor::check(&tree, &run.config, &mut diags);
     run.config.redactor = std::mem::take(&mut run.store.redactor);
     (run.config, diags, Scope::new(run.store))
 }
@@ -398,19 +407,6 @@ impl Run<'_> {
 
     fn provider(&mut self, node: usize, inst: usize, index: usize) {
         let decl = &self.tree.module(node).providers[index];
-        let name = decl.name.name.clone();
-        if !resource::PROVIDERS.contains(&name.as_str()) {
-            self.diags.push(Diagnostic::error(
-                decl.name.span,
-                format!("Unknown provider \"{name}\""),
-                format!(
-                    "The providers are {}.{}",
-                    resource::PROVIDERS.join(", "),
-                    suggest::hint(&name, resource::PROVIDERS.iter().copied())
-                ),
-            ));
-            return;
-        }
         let mut ctx = Ctx::new(&self.store, inst);
         let mut settings = std::collections::BTreeMap::new();
         for attr in &decl.body.attributes {
@@ -419,11 +415,12 @@ impl Run<'_> {
             }
         }
         self.diags.append(&mut ctx.diags);
-        let alias = settings
-            .remove("alias")
-            .and_then(|v| v.as_str().map(str::to_string));
+        let Some((alias, settings)) = providers::check_block(decl, settings, &mut self.diags)
+        else {
+            return;
+        };
         self.config.providers.push(ProviderConfig {
-            name,
+            name: decl.name.name.clone(),
             alias,
             settings,
             span: decl.span,

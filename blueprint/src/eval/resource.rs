@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::address::{Address, InstanceKey};
 use crate::ast::{Block, Body, Expr, ExprKind, TraverseOp};
-use crate::config::{Config, Fields, Instance, Lifecycle, Typed};
+use crate::config::{Config, Fields, Instance, Lifecycle, Resource, Typed};
 use crate::conform::{RawAttr, RawBlock, conform};
 use crate::diagnostic::Diagnostic;
 use crate::module::ResourceDecl;
@@ -121,7 +121,17 @@ pub(crate) fn evaluate(
         return empty();
     };
     let lifecycle = lifecycle(decl, kind, diags);
-    let provider = provider(decl, diags);
+    let provider = decl
+        .provider
+        .as_ref()
+        .and_then(|e| super::providers::reference(e, "`provider`", diags));
+    config.resources.push(Resource {
+        module: store.insts[inst].steps.clone(),
+        kind: kind.kind,
+        name: decl.name.name.clone(),
+        lifecycle: lifecycle.clone(),
+        span: decl.block.header_span(),
+    });
     let mut one = |key: Option<InstanceKey>, count: Option<i64>, each: Option<(Value, Value)>| {
         let mut ctx = Ctx::new(store, inst);
         ctx.count = count;
@@ -526,32 +536,4 @@ fn lifecycle(decl: &ResourceDecl, kind: &KindSchema, diags: &mut Vec<Diagnostic>
         create_before_destroy: literal_bool(&block.body, "create_before_destroy", diags),
         ignore_changes,
     }
-}
-
-/// Providers Strata knows.
-pub(crate) const PROVIDERS: &[&str] = &["sim", "libvirt", "vsphere", "kubernetes"];
-
-fn provider(decl: &ResourceDecl, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let expr = decl.provider.as_ref()?;
-    let text = match &expr.kind {
-        ExprKind::Variable(name) => name.clone(),
-        ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
-            (ExprKind::Variable(name), [op]) => match &op.op {
-                TraverseOp::Attr(alias) => format!("{name}.{alias}"),
-                _ => String::new(),
-            },
-            _ => String::new(),
-        },
-        _ => String::new(),
-    };
-    let name = text.split('.').next().unwrap_or_default();
-    if !PROVIDERS.contains(&name) {
-        diags.push(Diagnostic::error(
-            expr.span,
-            "Invalid provider reference",
-            format!("`provider` names a provider, optionally with an alias, without quotes: sim, or sim.fast. The providers are {}.{}", PROVIDERS.join(", "), crate::suggest::hint(name, PROVIDERS.iter().copied())),
-        ));
-        return None;
-    }
-    Some(text)
 }

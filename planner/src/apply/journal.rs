@@ -12,6 +12,8 @@ fn journal_op(kind: OpKind) -> JournalOp {
         OpKind::Create => JournalOp::Create,
         OpKind::Update => JournalOp::Update,
         OpKind::Delete => JournalOp::Delete,
+        OpKind::Move => JournalOp::Move,
+        OpKind::Forget => JournalOp::Forget,
     }
 }
 
@@ -23,6 +25,11 @@ fn entry(phase: Phase, op: &Op, change: &Change) -> Entry {
         id: change.id.clone().filter(|_| op.kind != OpKind::Create),
         sensitive: change.sensitive.clone(),
         dependencies: change.dependencies.clone(),
+        previous_address: change
+            .previous_address
+            .clone()
+            .filter(|_| op.kind == OpKind::Move),
+        prevent_destroy: change.prevent_destroy,
         ..Entry::new(
             phase,
             journal_op(op.kind),

@@ -1,9 +1,9 @@
 //! The apply walk: a plan's changes carried out in dependency order.
 //!
-//! Each change becomes one or two operations (a replacement is a delete and a create, in
-//! the order `create_before_destroy` asks). Operations run on tokio with at most
-//! `parallelism` at once, each as soon as everything it must follow is done: creates and
-//! updates after what they depend on, deletes after the deletes of what depends on them.
+//! Each change becomes one or more operations (a move first when the object changes
+//! address; a replacement is a delete and a create, in the order `create_before_destroy`
+//! asks), ordered by the rules of [`order`](operations). Operations run on tokio with at
+//! most `parallelism` at once, each as soon as everything it must follow is done.
 //! When an operation fails, everything that must follow it is skipped and independent
 //! branches go on. Once [`Walk::stop`] is set (an interrupt), no new operation starts and
 //! those running finish. Every provider call is recorded before it starts and after it
@@ -11,6 +11,7 @@
 
 mod journal;
 mod order;
+mod record;
 mod resolve;
 
 use std::sync::Arc;
@@ -19,12 +20,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_trait::async_trait;
 use blueprint::Diagnostic;
 
-use crate::plan::{Action, Change, Plan};
-use crate::provider::{CreateRequest, DeleteRequest, Providers, UpdateRequest};
-use crate::state::{Object, Retired, State};
+use crate::plan::{Change, Plan};
+use crate::provider::{CreateRequest, DeleteRequest, MoveRequest, Providers, UpdateRequest};
+use crate::state::{Object, State, redirect};
 use std::collections::HashMap;
 
-pub use order::{Op, OpKind, operations};
+pub use order::{Op, OpKind, cycle, force_create_before_destroy, operations, ordering_problem};
+pub use record::{create_key, settle};
+use record::{moved, object, previous, record};
 pub use resolve::{Evaluate, NoEvaluation};
 
 /// Records every provider call before and after it (the journal).
@@ -105,6 +108,7 @@ pub async fn apply(
     }
     let mut ready: Vec<usize> = (0..ops.len()).filter(|i| waiting[*i] == 0).rev().collect();
     let mut blocked = vec![false; ops.len()];
+    let mut done = vec![false; ops.len()];
     let mut started = vec![false; ops.len()];
     let mut outcome = Outcome::default();
     let mut running = tokio::task::JoinSet::<OpResult>::new();
@@ -174,6 +178,7 @@ pub async fn apply(
             Ok(object) => {
                 observer.finished(op, None);
                 outcome.done += 1;
+                done[i] = true;
                 record(&mut state, op, &changes[op.change], object);
                 for &f in &followers[i] {
                     waiting[f] -= 1;
@@ -207,6 +212,8 @@ pub async fn apply(
                 .push((op.clone(), "an ordering cycle".into()));
         }
     }
+    redirect(&mut state.objects, &moved(&ops, &done, &changes));
+    settle(plan, &mut state);
     (state, outcome)
 }
 
@@ -223,7 +230,8 @@ fn resolve_batch(
         .iter()
         .copied()
         .filter(|&i| {
-            ops[i].kind != OpKind::Delete && resolve::needs_resolving(&changes[ops[i].change])
+            matches!(ops[i].kind, OpKind::Create | OpKind::Update)
+                && resolve::needs_resolving(&changes[ops[i].change])
         })
         .collect();
     if needing.is_empty() {
@@ -272,83 +280,6 @@ fn skip_followers(
         observer.skipped(&ops[f], &because);
         outcome.skipped.push((ops[f].clone(), because));
         stack.extend(followers[f].iter().copied());
-    }
-}
-
-/// The idempotency key of a change's create: its address, or for the new object of a
-/// create-before-destroy replacement (which exists beside the old one) `ADDRESS#OLDID`.
-/// That is unambiguous whatever the instance key holds: a `#` in a string key stands
-/// inside its quotes, and nothing can follow a whole address, so only one `#` ends one.
-pub fn create_key(change: &Change) -> String {
-    match (&change.id, change.action, change.create_before_destroy) {
-        (Some(old), Action::Replace, true) => format!("{}#{old}", change.address),
-        _ => change.address.to_string(),
-    }
-}
-
-/// The state object a successful create or update leaves.
-fn object(
-    change: &Change,
-    address: blueprint::Address,
-    id: String,
-    attributes: crate::provider::Attrs,
-    now: u64,
-) -> Object {
-    Object {
-        address,
-        kind: change.kind.clone(),
-        provider: change.provider.clone(),
-        id,
-        attributes,
-        dependencies: change.dependencies.clone(),
-        created_at: now,
-        sensitive: change.sensitive.clone(),
-    }
-}
-
-/// Puts an operation's result into the state.
-fn record(state: &mut State, op: &Op, change: &Change, mut object: Option<Object>) {
-    let address = change.address.clone();
-    let old_id = change.id.clone().unwrap_or_default();
-    // An update changes an object; it was still created when it was (an environment's
-    // time to live counts from then).
-    if op.kind == OpKind::Update
-        && let (Some(updated), Some(old)) = (
-            object.as_mut(),
-            state
-                .objects
-                .iter()
-                .find(|o| o.address == address && o.id == old_id),
-        )
-    {
-        updated.created_at = old.created_at;
-    }
-    match op.kind {
-        // The old object of a create-before-destroy replacement stays until its delete.
-        OpKind::Create if change.action == Action::Replace && change.create_before_destroy => {}
-        OpKind::Create => state.objects.retain(|o| o.address != address),
-        OpKind::Update | OpKind::Delete => state
-            .objects
-            .retain(|o| !(o.address == address && o.id == old_id)),
-    }
-    if let Some(object) = object {
-        state.objects.push(object);
-    }
-    if op.kind == OpKind::Delete
-        && let Some(fingerprint) = &change.retire
-    {
-        state.retired.retain(|r| r.address != change.address);
-        state.retired.push(Retired {
-            address: change.address.clone(),
-            fingerprint: fingerprint.clone(),
-            reason: change
-                .reason
-                .map(|r| r.explain(&change.address))
-                .unwrap_or_default(),
-        });
-    }
-    if op.kind == OpKind::Create {
-        state.retired.retain(|r| r.address != change.address);
     }
 }
 
@@ -417,6 +348,28 @@ async fn run(
                 Err(response.diagnostics)
             } else {
                 Ok(Some(object(change, address, id, response.attrs, now)))
+            }
+        }
+        OpKind::Forget => Ok(None),
+        OpKind::Move => {
+            let Some(from) = previous(change) else {
+                return fail(
+                    format!("{} has no previous address to move from", change.address),
+                    "The plan is damaged; make a new one.".into(),
+                );
+            };
+            let response = provider
+                .moved(MoveRequest {
+                    from,
+                    to: address,
+                    kind: change.kind.clone(),
+                    id: change.id.clone().unwrap_or_default(),
+                })
+                .await;
+            if response.diagnostics.iter().any(Diagnostic::is_error) {
+                Err(response.diagnostics)
+            } else {
+                Ok(None)
             }
         }
         OpKind::Delete => {

@@ -1,11 +1,11 @@
 //! Making a plan: diff the evaluated blueprint against what exists.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use blueprint::{Address, Config, Diagnostic, Instance, InstanceKey};
 
 use super::attrs::{after_update, changed, desired, fingerprint, implied, provider_of, unknown};
-use super::{Action, Change, Drift, Plan, Reason};
+use super::{Action, Change, Drift, Plan, Reason, cascade, moved, protect};
 use crate::provider::{PlanRequest, Providers};
 use crate::state::{Object, State};
 
@@ -70,22 +70,29 @@ pub async fn diff(
             }
         }
     }
+    let (moved_state, previous) = moved::apply(config, &refreshed, &mut diags);
+    let previous_of = |object: &Object| {
+        previous
+            .get(&(object.address.clone(), object.id.clone()))
+            .cloned()
+    };
     // Where an interrupted create-before-destroy left two objects at one address, the newer
     // is the object; the older is deposed and deleted.
     let mut existing: HashMap<&Address, &Object> = HashMap::new();
-    for object in &refreshed.objects {
+    for object in &moved_state.objects {
         let slot = existing.entry(&object.address).or_insert(object);
         if object.created_at >= slot.created_at {
             *slot = object;
         }
     }
-    let retired: HashMap<&Address, &str> = refreshed
+    let retired: HashMap<&Address, &str> = moved_state
         .retired
         .iter()
         .map(|r| (&r.address, r.fingerprint.as_str()))
         .collect();
     let mut changes = Vec::new();
     let mut wanted = BTreeSet::new();
+    let mut replaced = HashSet::new();
     for inst in config.instances.iter().filter(|i| i.managed) {
         wanted.insert(&inst.address);
         let want = desired(inst);
@@ -113,15 +120,19 @@ pub async fn diff(
             sensitive: inst.sensitive.clone(),
             unknown: unknown.clone(),
             implied: implied(&inst.fields),
+            notes: Vec::new(),
+            previous_address: None,
+            prior_dependencies: Vec::new(),
+            prevent_destroy: inst.lifecycle.prevent_destroy,
         };
         if options.destroy {
             if let Some(object) = existing.get(&inst.address) {
                 change.action = Action::Delete;
+                change.previous_address = previous_of(object);
                 change.id = Some(object.id.clone());
                 change.before = Some(object.attributes.clone());
                 change.after = None;
                 change.dependencies = object.dependencies.clone();
-                guard_destroy(inst, &mut diags);
                 changes.push(change);
             }
             continue;
@@ -135,6 +146,8 @@ pub async fn diff(
             continue;
         };
         change.id = Some(object.id.clone());
+        change.previous_address = previous_of(object);
+        change.prior_dependencies = object.dependencies.clone();
         change.before = Some(object.attributes.clone());
         change.after = Some(after_update(
             inst.kind,
@@ -183,6 +196,9 @@ pub async fn diff(
                 Action::Replace
             };
             change.replace_because = response.requires_replace;
+            if change.action == Action::Update {
+                change.notes = response.notes;
+            }
             if change.action == Action::Update && !response.recompute.is_empty() {
                 if let Some(after) = change.after.as_mut() {
                     after.retain(|k, _| !response.recompute.contains(k));
@@ -192,31 +208,53 @@ pub async fn diff(
                 change.unknown.dedup();
             }
         }
+        if matches!(change.action, Action::NoOp | Action::Update)
+            && let (Some(provider), Some(after)) = (providers.get(&change.provider), &change.after)
+            && let Some(attrs) =
+                cascade::forced_by(after, &provider.schema(inst.kind).force_new, &replaced)
+        {
+            change.action = Action::Replace;
+            change.replace_because = attrs;
+            change.reason = Some(Reason::ReplaceBecauseDependencyReplaced);
+        }
         if matches!(change.action, Action::Replace) {
-            guard_destroy(inst, &mut diags);
+            replaced.insert(change.address.to_string());
             // A new object: what the provider computed for the old one is not carried over.
             change.after = Some(want);
         }
         changes.push(change);
     }
-    for object in &refreshed.objects {
+    for object in &moved_state.objects {
         let deposed = existing
             .get(&object.address)
             .is_some_and(|o| o.id != object.id);
         if wanted.contains(&object.address) && !deposed {
             continue;
         }
+        let removal = config
+            .removals
+            .iter()
+            .find(|r| r.from.covers(&object.address))
+            .filter(|_| !deposed);
+        let previous_address = previous_of(object);
         changes.push(Change {
             address: object.address.clone(),
             kind: object.kind.clone(),
             provider: object.provider.clone(),
-            action: Action::Delete,
+            action: match removal {
+                Some(r) if !r.destroy => Action::Forget,
+                _ => Action::Delete,
+            },
             id: Some(object.id.clone()),
             before: Some(object.attributes.clone()),
             after: None,
             replace_because: Vec::new(),
             reason: if deposed {
                 Some(Reason::DeleteBecauseDeposed)
+            } else if removal.is_some_and(|r| !r.destroy) {
+                None
+            } else if previous_address.is_some() && !options.destroy {
+                Some(Reason::DeleteBecauseNoMoveTarget)
             } else {
                 (!options.destroy).then(|| why_gone(config, &object.address))
             },
@@ -226,11 +264,23 @@ pub async fn diff(
             sensitive: object.sensitive.clone(),
             unknown: Vec::new(),
             implied: Vec::new(),
+            notes: Vec::new(),
+            previous_address,
+            prior_dependencies: Vec::new(),
+            prevent_destroy: object.prevent_destroy,
         });
     }
+    crate::apply::force_create_before_destroy(&mut changes);
     if !options.targets.is_empty() {
         restrict(&mut changes, &options.targets);
     }
+    protect::check(
+        &changes,
+        config,
+        &existing,
+        &moved_state.objects,
+        &mut diags,
+    );
     changes.sort_by(|a, b| a.address.cmp(&b.address));
     let plan = Plan {
         format_version: 1,
@@ -241,17 +291,8 @@ pub async fn diff(
         drift,
         output_changes: super::outputs::changes(config, &refreshed, options.destroy),
     };
+    diags.extend(crate::apply::ordering_problem(&plan));
     (plan, refreshed, diags)
-}
-
-fn guard_destroy(inst: &Instance, diags: &mut Vec<Diagnostic>) {
-    if inst.lifecycle.prevent_destroy {
-        diags.push(Diagnostic::error(
-            inst.span,
-            format!("{} cannot be destroyed", inst.address),
-            "Its lifecycle has prevent_destroy = true, and this plan would destroy it. Remove prevent_destroy if destroying it is really meant, or change the plan (the attribute that forces a replacement, -replace, destroy).",
-        ));
-    }
 }
 
 /// An environment past its time to live is destroyed.

@@ -1,6 +1,6 @@
 //! The machine-readable plan (`strata plan -json`), documented in docs/plan-json.md.
 
-use super::{Action, Plan};
+use super::Plan;
 
 /// The plan as JSON: the plan itself plus a summary.
 pub fn to_json(plan: &Plan) -> serde_json::Value {
@@ -8,7 +8,7 @@ pub fn to_json(plan: &Plan) -> serde_json::Value {
     let changes: Vec<super::Change> = plan
         .changes
         .iter()
-        .filter(|c| c.action != Action::NoOp)
+        .filter(|c| c.acts())
         .map(masked)
         .collect();
     let drift: Vec<super::Drift> = plan.drift.iter().map(masked_drift).collect();

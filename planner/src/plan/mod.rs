@@ -6,9 +6,12 @@
 //! long as the state has not moved on (lineage and serial are checked).
 
 pub mod attrs;
+mod cascade;
 mod diff;
 pub mod json;
+mod moved;
 pub mod outputs;
+mod protect;
 mod refresh;
 pub mod render;
 pub mod saved;
@@ -35,6 +38,8 @@ pub enum Action {
     Replace,
     /// Destroy it.
     Delete,
+    /// Stop managing it, leaving it as it is (a `removed` block with `destroy = false`).
+    Forget,
 }
 
 /// Why an object is replaced or destroyed, when its action alone does not say: Terraform's
@@ -58,6 +63,11 @@ pub enum Reason {
     DeleteBecauseTtlExpired,
     /// An older object left at the address by an interrupted create_before_destroy.
     DeleteBecauseDeposed,
+    /// A `moved` block took it to an address the blueprint does not declare.
+    DeleteBecauseNoMoveTarget,
+    /// It names a replaced object in an attribute that forces replacement (Strata's own:
+    /// Terraform gets there through the replaced object's unknown id).
+    ReplaceBecauseDependencyReplaced,
 }
 
 impl Reason {
@@ -93,6 +103,12 @@ impl Reason {
             Reason::DeleteBecauseTtlExpired => "its ttl expired".to_string(),
             Reason::DeleteBecauseDeposed => {
                 "it was left behind by an interrupted create_before_destroy".to_string()
+            }
+            Reason::DeleteBecauseNoMoveTarget => {
+                format!("{address}, where a moved block took it, is not in the blueprint")
+            }
+            Reason::ReplaceBecauseDependencyReplaced => {
+                "an object it names in an attribute that forces replacement is replaced".to_string()
             }
         }
     }
@@ -142,6 +158,35 @@ pub struct Change {
     /// service catalog: the plan does not show them as if the blueprint had written them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implied: Vec<String>,
+    /// What the provider says the change does beyond its attributes (a VM restarted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// For an object that changes address (a `moved` block): where it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_address: Option<Address>,
+    /// For an object that exists and stays (update, replace, no-op): what it depended on
+    /// at its last apply, as the state recorded it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prior_dependencies: Vec<Address>,
+    /// `prevent_destroy` of its block, recorded in the state at apply.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
+}
+
+impl Change {
+    /// True when applying it does something: an action, or a move.
+    pub fn acts(&self) -> bool {
+        self.action != Action::NoOp || self.previous_address.is_some()
+    }
+
+    /// What the object it deletes depended on, as the state recorded it: for a delete
+    /// its dependencies, for a replacement the old object's.
+    pub fn recorded_dependencies(&self) -> &[Address] {
+        match self.action {
+            Action::Delete | Action::Forget => &self.dependencies,
+            _ => &self.prior_dependencies,
+        }
+    }
 }
 
 /// An object changed outside Strata: found different from the state, or gone.
@@ -200,9 +245,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The changes that do something.
+    /// The changes that do something (moves included).
     pub fn actions(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|c| c.action != Action::NoOp)
+        self.changes.iter().filter(|c| c.acts())
     }
 
     /// The output changes that do something.
@@ -230,7 +275,7 @@ impl Plan {
                 Action::Update => (a, c + 1, d),
                 Action::Replace => (a + 1, c, d + 1),
                 Action::Delete => (a, c, d + 1),
-                Action::NoOp => (a, c, d),
+                Action::NoOp | Action::Forget => (a, c, d),
             })
     }
 }

@@ -183,6 +183,10 @@ mod tests {
                 sensitive: inst.sensitive.clone(),
                 unknown: Vec::new(),
                 implied: Vec::new(),
+                notes: Vec::new(),
+                previous_address: None,
+                prior_dependencies: Vec::new(),
+                prevent_destroy: false,
             }],
             drift: Vec::new(),
             output_changes: vec![OutputChange {

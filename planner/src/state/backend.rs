@@ -231,6 +231,7 @@ mod tests {
             dependencies: Vec::new(),
             created_at: 7,
             sensitive: Vec::new(),
+            prevent_destroy: false,
         }
     }
 

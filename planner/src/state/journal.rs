@@ -37,7 +37,7 @@ use blueprint::Address;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{LocalBackend, Object, Protector, State, StateError, sys};
+use super::{LocalBackend, Object, Protector, Rename, State, StateError, redirect, sys};
 use crate::provider::Attrs;
 
 /// Where a provider call stands.
@@ -62,6 +62,10 @@ pub enum Op {
     Update,
     /// `Provider::delete`.
     Delete,
+    /// `Provider::moved`: the object at `previous_address` now lives at `address`.
+    Move,
+    /// No provider call: the object is no longer managed (a `removed` block).
+    Forget,
 }
 
 /// One line of the journal.
@@ -97,6 +101,12 @@ pub struct Entry {
     /// Why the call failed (`Failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For a move: the address the object had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_address: Option<Address>,
+    /// The object's `prevent_destroy`, recorded with it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
     /// Attributes computed from sensitive values: written protected, and sensitive again
     /// in the state the journal is recovered into.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -125,6 +135,8 @@ impl Entry {
             created_at: None,
             key: None,
             error: None,
+            previous_address: None,
+            prevent_destroy: false,
             sensitive: Vec::new(),
         }
     }
@@ -136,6 +148,7 @@ impl Entry {
             attributes: Some(object.attributes.clone()),
             dependencies: object.dependencies.clone(),
             created_at: Some(object.created_at),
+            prevent_destroy: object.prevent_destroy,
             sensitive: object.sensitive.clone(),
             ..Entry::new(
                 Phase::Done,
@@ -418,6 +431,7 @@ impl LocalBackend {
         let mut open: HashMap<(Address, Op), VecDeque<usize>> = HashMap::new();
         let mut intents: Vec<Option<Entry>> = Vec::new();
         let mut objects: Option<Objects> = None;
+        let mut moves = Vec::new();
         for (line, entry) in contents.entries {
             let key = (entry.address.clone(), entry.op);
             if entry.phase == Phase::Intent {
@@ -435,16 +449,19 @@ impl LocalBackend {
                         .map(|o| ((o.address.clone(), o.id.clone()), o))
                         .collect()
                 });
-                apply(objects, entry).map_err(|message| StateError::JournalInvalid {
-                    path: path.clone(),
-                    line,
-                    message,
+                apply(objects, &mut moves, entry).map_err(|message| {
+                    StateError::JournalInvalid {
+                        path: path.clone(),
+                        line,
+                        message,
+                    }
                 })?;
                 recovery.applied += 1;
             }
         }
         if let Some(objects) = objects {
             state.objects = objects.into_values().collect();
+            redirect(&mut state.objects, &moves);
         }
         recovery.pending = intents.into_iter().flatten().collect();
         Ok(recovery)
@@ -468,8 +485,9 @@ impl LocalBackend {
 /// stands beside the old one until the old one is deleted.
 type Objects = BTreeMap<(Address, String), Object>;
 
-/// Applies one `Done` entry to the objects.
-fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
+/// Applies one `Done` entry to the objects; a move renames its object and is added to
+/// `moves`, whose references are redirected once every entry is applied.
+fn apply(objects: &mut Objects, moves: &mut Vec<Rename>, entry: Entry) -> Result<(), String> {
     let at = |objects: &Objects, address: &Address| -> Vec<(Address, String)> {
         objects
             .keys()
@@ -478,7 +496,25 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
             .collect()
     };
     match entry.op {
-        Op::Delete => {
+        Op::Move => {
+            let (Some(id), Some(from)) = (&entry.id, &entry.previous_address) else {
+                return Err(format!(
+                    "the move to {} has no id or previous address",
+                    entry.address
+                ));
+            };
+            let from = from.clone();
+            if let Some(mut object) = objects.remove(&(from.clone(), id.clone())) {
+                object.address = entry.address.clone();
+                objects.insert((entry.address.clone(), id.clone()), object);
+            }
+            moves.push(Rename {
+                id: id.clone(),
+                from,
+                to: entry.address.clone(),
+            });
+        }
+        Op::Delete | Op::Forget => {
             for key in at(objects, &entry.address) {
                 if entry.id.as_ref().is_none_or(|id| *id == key.1) {
                     objects.remove(&key);
@@ -508,6 +544,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                     object.sensitive = entry.sensitive;
                 }
                 object.dependencies = entry.dependencies;
+                object.prevent_destroy = entry.prevent_destroy;
                 if let Some(created_at) = entry.created_at {
                     object.created_at = created_at;
                 }
@@ -536,6 +573,7 @@ fn apply(objects: &mut Objects, entry: Entry) -> Result<(), String> {
                 dependencies: entry.dependencies,
                 created_at: entry.created_at.unwrap_or(0),
                 sensitive: entry.sensitive,
+                prevent_destroy: entry.prevent_destroy,
             };
             objects.insert((entry.address, id), object);
         }
@@ -596,6 +634,68 @@ mod tests {
     }
 
     #[test]
+    fn recover_replays_moves_forgets_and_protection() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = LocalBackend::new(dir.path());
+        let mut state = LocalBackend::new_state();
+        let mut pool = Object {
+            address: address("host_pool.p"),
+            kind: "host_pool".into(),
+            provider: "sim".into(),
+            id: "pool-1".into(),
+            attributes: Attrs::new(),
+            dependencies: Vec::new(),
+            created_at: 5,
+            sensitive: Vec::new(),
+            prevent_destroy: false,
+        };
+        let mut vm = pool.clone();
+        (vm.address, vm.kind, vm.id) = (address("vm.a"), "vm".into(), "vm-1".into());
+        vm.dependencies = vec![address("host_pool.p")];
+        vm.attributes.insert("pool".into(), "host_pool.p".into());
+        pool.prevent_destroy = true;
+        let mut gone = vm.clone();
+        (gone.address, gone.id) = (address("vm.gone"), "vm-2".into());
+        state.objects = vec![pool, vm, gone];
+        let entries = [
+            Entry {
+                id: Some("pool-1".into()),
+                previous_address: Some(address("host_pool.p")),
+                prevent_destroy: true,
+                ..Entry::new(
+                    Phase::Done,
+                    Op::Move,
+                    address("host_pool.q"),
+                    "host_pool",
+                    "sim",
+                )
+            },
+            Entry {
+                id: Some("vm-2".into()),
+                ..Entry::new(Phase::Done, Op::Forget, address("vm.gone"), "vm", "sim")
+            },
+            Entry {
+                prevent_destroy: true,
+                ..done(Op::Create, "vm.new", "vm-3", 1)
+            },
+        ];
+        write_lines(&backend, &entries, "");
+        assert_eq!(backend.recover(&mut state).unwrap().applied, 3);
+        let by: BTreeMap<String, &Object> = state
+            .objects
+            .iter()
+            .map(|o| (o.address.to_string(), o))
+            .collect();
+        assert_eq!(
+            by.keys().collect::<Vec<_>>(),
+            ["host_pool.q", "vm.a", "vm.new"]
+        );
+        assert!(by["host_pool.q"].prevent_destroy && by["vm.new"].prevent_destroy);
+        assert_eq!(by["vm.a"].dependencies, [address("host_pool.q")]);
+        assert_eq!(by["vm.a"].attributes["pool"], "host_pool.q");
+    }
+
+    #[test]
     fn recover_applies_done_entries_and_returns_pending_intents() {
         let dir = tempfile::tempdir().unwrap();
         let backend = LocalBackend::new(dir.path());
@@ -609,6 +709,7 @@ mod tests {
             dependencies: Vec::new(),
             created_at: 5,
             sensitive: Vec::new(),
+            prevent_destroy: false,
         });
         state.objects.push(Object {
             address: address("vm.keep"),

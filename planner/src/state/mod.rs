@@ -6,6 +6,8 @@
 //! every provider call (intent before, outcome after) so that a crashed apply can be
 //! finished, and a `Lock` so that two runs never change the same state at once.
 
+use std::collections::HashMap;
+
 use blueprint::Address;
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +52,87 @@ pub struct Object {
     /// file when a state key is given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitive: Vec<String>,
+    /// `prevent_destroy` as its block said at the last apply: a plan that would destroy
+    /// it is refused even once its block is gone (states written before this field
+    /// read as unprotected).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
+}
+
+/// One object taking a new address (a `moved` block).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rename {
+    /// The object's id.
+    pub id: String,
+    /// Its old address.
+    pub from: Address,
+    /// Its new address.
+    pub to: Address,
+}
+
+/// Gives each object its new address, then points whatever referred to an old address
+/// (dependencies, reference attributes) at the new one: what `moved` blocks do to a state.
+/// One pass over the objects, however many move.
+pub fn rename(objects: &mut [Object], moves: &[Rename]) {
+    let by_object: HashMap<(&Address, &str), &Address> = moves
+        .iter()
+        .map(|m| ((&m.from, m.id.as_str()), &m.to))
+        .collect();
+    let mut renamed: Vec<(usize, Address)> = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        if let Some(&to) = by_object.get(&(&object.address, object.id.as_str())) {
+            renamed.push((i, to.clone()));
+        }
+    }
+    for (i, to) in renamed {
+        objects[i].address = to;
+    }
+    redirect(objects, moves);
+}
+
+/// Points whatever refers to an old address of `moves` (dependencies, reference
+/// attributes) at the new one, leaving the objects' own addresses alone.
+pub fn redirect(objects: &mut [Object], moves: &[Rename]) {
+    if moves.is_empty() {
+        return;
+    }
+    let addresses: HashMap<&Address, &Address> = moves.iter().map(|m| (&m.from, &m.to)).collect();
+    let texts: HashMap<String, String> = moves
+        .iter()
+        .map(|m| (m.from.to_string(), m.to.to_string()))
+        .collect();
+    for object in objects {
+        for dep in &mut object.dependencies {
+            if let Some(&to) = addresses.get(dep) {
+                *dep = to.clone();
+            }
+        }
+        rename_references(&mut object.attributes, &texts);
+    }
+}
+
+/// Points every reference in `attrs` (a value, a list element or a nested block's value
+/// equal to an old address of `moved`, as text) at the new address. True when any was.
+pub fn rename_references(attrs: &mut Attrs, moved: &HashMap<String, String>) -> bool {
+    fn walk(value: &mut serde_json::Value, moved: &HashMap<String, String>) -> bool {
+        match value {
+            serde_json::Value::String(s) => match moved.get(s.as_str()) {
+                Some(to) => {
+                    *s = to.clone();
+                    true
+                }
+                None => false,
+            },
+            serde_json::Value::Array(items) => {
+                items.iter_mut().fold(false, |t, v| walk(v, moved) | t)
+            }
+            serde_json::Value::Object(map) => {
+                map.values_mut().fold(false, |t, v| walk(v, moved) | t)
+            }
+            _ => false,
+        }
+    }
+    attrs.values_mut().fold(false, |t, v| walk(v, moved) | t)
 }
 
 /// Everything Strata manages for one blueprint.

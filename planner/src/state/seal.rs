@@ -289,6 +289,7 @@ mod tests {
             dependencies: Vec::new(),
             created_at: 0,
             sensitive: vec!["password".into()],
+            prevent_destroy: false,
         });
         state
     }

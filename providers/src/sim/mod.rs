@@ -28,6 +28,7 @@ mod nodes;
 mod pool;
 mod provider;
 mod record;
+mod rename;
 mod store;
 mod summary;
 mod vm;

@@ -10,14 +10,16 @@ use async_trait::async_trait;
 use blueprint::Diagnostic;
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    ImportRequest, ImportResponse, KindSchema, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, UpdateRequest, UpdateResponse, blueprint_schema, plan_by_schema,
+    ImportRequest, ImportResponse, KindSchema, MoveRequest, MoveResponse, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse, blueprint_schema,
+    plan_by_schema,
 };
 use planner::{Attrs, Provider};
 
 use super::SimProvider;
 use super::kinds;
 use super::record::{Change, Record};
+use super::rename::rename;
 
 impl SimProvider {
     /// The attributes a call reports for `record`: sensitive ones opened when the state
@@ -207,6 +209,20 @@ impl Provider for SimProvider {
             Some(record) => Ok((Some(kinds::delete(world, record)?), ())),
         });
         match result {
+            Ok(((), seq)) => {
+                self.durable(seq, &mut response.diagnostics).await;
+            }
+            Err(d) => response.diagnostics.push(d),
+        }
+        response
+    }
+
+    async fn moved(&self, request: MoveRequest) -> MoveResponse {
+        let mut response = MoveResponse::default();
+        match self
+            .store
+            .mutate(|world, _| rename(world, &request).map(|change| (change, ())))
+        {
             Ok(((), seq)) => {
                 self.durable(seq, &mut response.diagnostics).await;
             }

@@ -92,9 +92,15 @@ pub(crate) fn update(world: &World, old: &Record, attrs: &Attrs) -> Result<Chang
         .map_err(|s| pool.no_room(&s, &address.to_string(), spec.need, group))?;
     let mut zone = Allocator::new(world, address, "zone", &spec.zone)?;
     let mut wanted = spec.address;
-    if let Some(lease) = lease.as_ref().filter(|l| l.zone == zone.zone()) {
-        zone.free(lease.ip);
-        wanted = wanted.or(Some(lease.ip));
+    match lease {
+        Some(lease) if lease.zone == zone.zone() => {
+            zone.free(lease.ip);
+            wanted = wanted.or(Some(lease.ip));
+        }
+        // A new zone: the address it had in the old one comes along in the attributes
+        // (it was computed), but is no request; the VM gets one of the new zone.
+        Some(lease) if wanted == Some(lease.ip) => wanted = None,
+        _ => {}
     }
     let ip = zone.take(address, wanted)?;
     Ok(Change::put(record(

@@ -70,6 +70,14 @@ struct Session {
     generation: u64,
 }
 
+/// True when the server closed a kept-alive connection as the request went out on it
+/// (hyper's "connection closed before message completed"): the server had not read the
+/// request, so sending it again on a new connection is safe; a create sent twice would
+/// anyway be refused as a duplicate name, never made twice.
+fn stale_connection(e: &VsphereError) -> bool {
+    matches!(e, VsphereError::Unreachable { message, .. } if message.contains("connection closed before message completed"))
+}
+
 /// True for a PropertyCollector response whose properties were refused because the
 /// session had ended: the simulator reports that per property (`missingSet` faults of type
 /// `NotAuthenticated`) where vCenter fails the call.
@@ -173,7 +181,8 @@ impl Client {
 
     /// Calls `method` on `this` with `args` and returns the method's response element
     /// (`<MethodResponse>`, whose `returnval` children are the result). A call refused
-    /// because the session ended logs in again and is made once more.
+    /// because the session ended logs in again and is made once more; so is one whose
+    /// pooled connection the server had closed (see [`stale_connection`]).
     pub async fn call(
         &self,
         method: &str,
@@ -182,19 +191,21 @@ impl Client {
     ) -> Result<Node, VsphereError> {
         let body = write::envelope(method, this, args);
         let (cookie, generation) = self.session();
-        match self.send(method, body.clone(), cookie).await {
-            Err(VsphereError::Fault { fault, .. }) if fault.is_not_authenticated() => {
-                self.relogin(generation).await?;
-                let (cookie, _) = self.session();
-                self.send(method, body, cookie).await.map(|(node, _)| node)
-            }
-            Ok((node, _)) if unauthenticated_read(&node) => {
-                self.relogin(generation).await?;
-                let (cookie, _) = self.session();
-                self.send(method, body, cookie).await.map(|(node, _)| node)
-            }
-            other => other.map(|(node, _)| node),
+        let first = match self.send(method, body.clone(), cookie.clone()).await {
+            Err(e) if stale_connection(&e) => self.send(method, body.clone(), cookie).await,
+            other => other,
+        };
+        let relogin = match &first {
+            Err(VsphereError::Fault { fault, .. }) => fault.is_not_authenticated(),
+            Ok((node, _)) => unauthenticated_read(node),
+            Err(_) => false,
+        };
+        if !relogin {
+            return first.map(|(node, _)| node);
         }
+        self.relogin(generation).await?;
+        let (cookie, _) = self.session();
+        self.send(method, body, cookie).await.map(|(node, _)| node)
     }
 
     /// Ends the session (best effort: a session that already ended is fine).

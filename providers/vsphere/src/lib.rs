@@ -10,12 +10,25 @@
 pub mod client;
 pub mod collector;
 pub mod connection;
+pub mod ctx;
 pub mod error;
+pub mod inventory;
+pub mod names;
+pub mod places;
+mod plan;
+pub mod provider;
+mod refresh;
+pub mod settings;
 pub mod soap;
+pub mod spec;
 pub mod task;
+pub mod vm;
+pub mod zone;
 
 pub use client::Client;
 pub use connection::Connection;
 pub use error::VsphereError;
+pub use provider::VsphereProvider;
+pub use settings::Settings;
 #[cfg(feature = "vcsim")]
 pub mod vcsim;

@@ -1,27 +1,34 @@
-//! The vSphere simulator for tests (feature `vcsim`): where the shared one listens, and how
-//! to start one of a test's own (for a test that stops it, ends its sessions or serves
-//! TLS).
+//! The vSphere simulator for tests (feature `vcsim`): each test starts its own (on a free
+//! port, stopped when dropped), so that tests that stop it, end its sessions or serve TLS
+//! do not disturb others.
 //!
-//! `.ci/run` builds tools/vcsim (tools/vcsim/run.sh), starts one simulator for every test
-//! and exports `STRATA_TEST_VCSIM_URL` (its SDK URL) and `STRATA_TEST_VCSIM_BIN` (the
-//! binary). Without them, the tests that need a simulator skip with a message saying so.
+//! The binary is `STRATA_TEST_VCSIM_BIN` (`.ci/run` builds it with tools/vcsim/run.sh
+//! --build and exports it) or, without it, built here by the same script once per test
+//! process. Only when it cannot be built (no Go, no govmomi sources) do the tests skip,
+//! with a message saying what to install.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 
-/// The shared simulator's SDK URL, or `None` (with a message on stderr naming the test)
-/// when this run has none.
-pub fn shared(test: &str) -> Option<String> {
-    match std::env::var("STRATA_TEST_VCSIM_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            eprintln!(
-                "skipping {test}: STRATA_TEST_VCSIM_URL is not set (run tools/vcsim/run.sh and export the URL it prints, as .ci/run does)"
-            );
-            None
+/// The simulator's binary, or why there is none.
+fn binary() -> &'static Result<PathBuf, String> {
+    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("STRATA_TEST_VCSIM_BIN").filter(|b| !b.is_empty()) {
+            return Ok(PathBuf::from(bin));
         }
-    }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/vcsim/run.sh");
+        let out = Command::new("bash")
+            .args([script, "--build"])
+            .output()
+            .map_err(|e| format!("cannot run {script}: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    })
 }
 
 /// The credentials every simulator started by tools/vcsim/run.sh and [`Vcsim::start`]
@@ -41,14 +48,15 @@ pub struct Vcsim {
 
 impl Vcsim {
     /// Starts the simulator binary with `args` (tools/vcsim/main.go's flags) on a free
-    /// port; `None` (with a message naming the test) when `STRATA_TEST_VCSIM_BIN` is not
-    /// set. `-ca` is given the path [`Vcsim::ca_file`] returns.
+    /// port; `None` (with a message naming the test) when the simulator cannot be built.
+    /// `-ca` is given the path [`Vcsim::ca_file`] returns.
     pub fn start(test: &str, args: &[&str]) -> Option<Vcsim> {
-        let Some(bin) = std::env::var_os("STRATA_TEST_VCSIM_BIN").filter(|b| !b.is_empty()) else {
-            eprintln!(
-                "skipping {test}: STRATA_TEST_VCSIM_BIN is not set (tools/vcsim/run.sh --build prints the simulator's path, as .ci/run exports it)"
-            );
-            return None;
+        let bin = match binary() {
+            Ok(bin) => bin,
+            Err(why) => {
+                eprintln!("skipping {test}: the vSphere simulator cannot be built: {why}");
+                return None;
+            }
         };
         let dir = tempfile::tempdir().expect("a temporary folder");
         let ca = dir.path().join("ca.pem");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use vsphere::collector::{Props, Start};
 use vsphere::soap::{El, Moref};
-use vsphere::vcsim::{self, PASSWORD, USER, Vcsim};
+use vsphere::vcsim::{PASSWORD, USER, Vcsim};
 use vsphere::{Client, Connection, VsphereError};
 
 fn at(url: &str) -> Connection {
@@ -22,10 +22,10 @@ fn at(url: &str) -> Connection {
 
 #[tokio::test]
 async fn logs_in_and_reads_the_service_content() {
-    let Some(url) = vcsim::shared("logs_in_and_reads_the_service_content") else {
+    let Some(sim) = Vcsim::start("logs_in_and_reads_the_service_content", &[]) else {
         return;
     };
-    let client = Client::connect(&at(&url)).await.unwrap();
+    let client = Client::connect(&at(&sim.url)).await.unwrap();
     assert_eq!(client.content().api_type, "VirtualCenter");
     assert!(client.content().full_name.contains("vCenter"));
     assert_eq!(client.calls(), 2, "RetrieveServiceContent and Login");
@@ -35,10 +35,10 @@ async fn logs_in_and_reads_the_service_content() {
 
 #[tokio::test]
 async fn wrong_credentials_name_the_user_not_the_password() {
-    let Some(url) = vcsim::shared("wrong_credentials_name_the_user_not_the_password") else {
+    let Some(sim) = Vcsim::start("wrong_credentials_name_the_user_not_the_password", &[]) else {
         return;
     };
-    let mut c = at(&url);
+    let mut c = at(&sim.url);
     c.password = "not-the-password-4711".into();
     let e = Client::connect(&c).await.unwrap_err();
     assert!(matches!(e, VsphereError::Login { .. }), "{e:?}");
@@ -64,11 +64,11 @@ async fn an_unreachable_vcenter_says_what_to_check() {
 /// in again and succeeds.
 #[tokio::test]
 async fn a_terminated_session_logs_in_again() {
-    let Some(url) = vcsim::shared("a_terminated_session_logs_in_again") else {
+    let Some(sim) = Vcsim::start("a_terminated_session_logs_in_again", &[]) else {
         return;
     };
-    let client = Client::connect(&at(&url)).await.unwrap();
-    let admin = Client::connect(&at(&url)).await.unwrap();
+    let client = Client::connect(&at(&sim.url)).await.unwrap();
+    let admin = Client::connect(&at(&sim.url)).await.unwrap();
     let key = client.session_key();
     admin
         .call(
@@ -108,10 +108,10 @@ async fn an_expired_session_logs_in_again() {
 
 #[tokio::test]
 async fn retrieval_skips_objects_that_are_gone() {
-    let Some(url) = vcsim::shared("retrieval_skips_objects_that_are_gone") else {
+    let Some(sim) = Vcsim::start("retrieval_skips_objects_that_are_gone", &[]) else {
         return;
     };
-    let client = Client::connect(&at(&url)).await.unwrap();
+    let client = Client::connect(&at(&sim.url)).await.unwrap();
     let root = client.content().root_folder.clone();
     let hosts = client
         .contents(
@@ -150,10 +150,10 @@ async fn retrieval_skips_objects_that_are_gone() {
 
 #[tokio::test]
 async fn a_failed_task_carries_vcenters_text() {
-    let Some(url) = vcsim::shared("a_failed_task_carries_vcenters_text") else {
+    let Some(sim) = Vcsim::start("a_failed_task_carries_vcenters_text", &[]) else {
         return;
     };
-    let client = Client::connect(&at(&url)).await.unwrap();
+    let client = Client::connect(&at(&sim.url)).await.unwrap();
     let root = client.content().root_folder.clone();
     let templates = client
         .contents(

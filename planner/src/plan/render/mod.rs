@@ -3,6 +3,7 @@
 //! the changes to outputs.
 
 mod body;
+mod refactor;
 pub mod value;
 
 use std::fmt::Write;
@@ -39,7 +40,8 @@ pub fn render(plan: &Plan) -> String {
         let (add, change, destroy) = plan.counts();
         let _ = writeln!(
             out,
-            "Plan: {add} to add, {change} to change, {destroy} to destroy."
+            "Plan: {add} to add, {change} to change, {destroy} to destroy{}.",
+            refactor::summary_suffix(plan)
         );
     }
     if plan.output_actions().next().is_some() {
@@ -123,7 +125,8 @@ fn render_change(out: &mut String, change: &Change) {
         ),
         Action::Replace => ("must be replaced", "-/+", Mode::Replace),
         Action::Delete => ("will be destroyed", "  -", Mode::Delete),
-        Action::NoOp => return,
+        Action::NoOp => return refactor::moved_only(out, change),
+        Action::Forget => return refactor::forgotten(out, change),
     };
     match (deposed, &change.id) {
         (true, Some(id)) => {
@@ -136,6 +139,10 @@ fn render_change(out: &mut String, change: &Change) {
     if let Some(reason) = change.reason.filter(|r| *r != Reason::ReplaceByRequest) {
         let _ = writeln!(out, "  # (because {})", reason.explain(&change.address));
     }
+    for note in &change.notes {
+        let _ = writeln!(out, "  # ({note})");
+    }
+    refactor::moved_from(out, change);
     let _ = writeln!(out, "{sign} {} {{", header(&change.address));
     let schema = blueprint::schema::kind(&change.kind).map(|k| &k.body);
     let computed = blueprint_schema(&change.kind).computed;

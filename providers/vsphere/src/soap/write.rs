@@ -45,6 +45,13 @@ impl El {
         el
     }
 
+    /// A value of a derived type holding text: `<value xsi:type="xsd:string">v</value>`.
+    pub fn typed_text(name: impl Into<String>, kind: &str, value: impl ToString) -> El {
+        let mut el = El::text(name, value);
+        el.attrs.push(("xsi:type", kind.to_string()));
+        el
+    }
+
     /// A managed object reference: `<name type="VirtualMachine">vm-42</name>`.
     pub fn moref(name: impl Into<String>, moref: &Moref) -> El {
         let mut el = El::text(name, &moref.value);

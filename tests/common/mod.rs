@@ -1,0 +1,102 @@
+//! Helpers shared by end-to-end tests of the binary: run `strata` on a blueprint folder,
+//! read what it printed, write a new version of the blueprint.
+
+#![allow(dead_code)]
+
+pub mod walk;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `strata ARGS DIR` in `dir`.
+pub fn strata(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(args)
+        .arg(dir)
+        .current_dir(dir)
+        .output()
+        .expect("strata runs")
+}
+
+/// Standard output then standard error, as text.
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The exit code (-1 when killed by a signal).
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// A fresh folder holding `main.hcl` with `blueprint`.
+pub fn inline(blueprint: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), blueprint);
+    dir
+}
+
+/// Replaces the blueprint in `dir` (the next version of it).
+pub fn write(dir: &Path, blueprint: &str) {
+    std::fs::write(dir.join("main.hcl"), blueprint).unwrap();
+}
+
+/// Runs `strata apply -auto-approve` and asserts that it succeeded.
+pub fn apply_ok(dir: &Path) -> String {
+    let out = strata(dir, &["apply", "-auto-approve"]);
+    assert_eq!(code(&out), 0, "apply failed:\n{}", text(&out));
+    text(&out)
+}
+
+/// The addresses of the objects in the simulated datacenter, sorted.
+pub fn sim_addresses(dir: &Path) -> Vec<String> {
+    let out = strata(dir, &["sim", "show"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut addresses: Vec<String> = json["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["address"].as_str().map(str::to_string))
+        .collect();
+    addresses.sort();
+    addresses
+}
+
+/// The addresses in the state (`strata state list`).
+pub fn state_addresses(dir: &Path) -> Vec<String> {
+    let out = strata(dir, &["state", "list"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Standard error with the folder's path (as given and canonical) shown as `<dir>`, for
+/// snapshots.
+pub fn stderr_in(dir: &Path, out: &Output) -> String {
+    let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
+    if let Ok(canonical) = dir.canonicalize() {
+        text = text.replace(&canonical.display().to_string(), "<dir>");
+    }
+    text.replace(&dir.display().to_string(), "<dir>")
+}
+
+/// A plan's text with provider ids (`id = "vm-000004"`), which depend on the order of
+/// parallel creates, shown as `"<id>"`, for snapshots.
+pub fn ids_hidden(plan: &str) -> String {
+    plan.lines()
+        .map(|line| match line.trim_start().strip_prefix("id") {
+            Some(rest) if rest.trim_start().starts_with("= \"") => {
+                let cut = line.find("= \"").unwrap_or(line.len());
+                format!("{}= \"<id>\"", &line[..cut])
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,180 @@
+//! End-to-end tests of the binary against VMware's simulator (tools/vcsim; `.ci/run`
+//! builds it and exports STRATA_TEST_VCSIM_BIN): apply, no-change plan, drift made with a
+//! raw SOAP call and corrected, destroy leaving nothing; a strata killed in the middle of
+//! an apply; errors naming what exists.
+
+mod lab;
+
+use std::time::{Duration, Instant};
+
+use lab::{Lab, text};
+use vsphere::soap::El;
+
+const VM: &[&str] = &[
+    "name",
+    "config.hardware.numCPU",
+    "runtime.powerState",
+    "config.extraConfig",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_plan_drift_correct_destroy() {
+    let Some(lab) = Lab::new("apply_plan_drift_correct_destroy") else {
+        return;
+    };
+    lab.blueprint(4);
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let client = lab.client().await;
+    let vms = lab.ours(&client, "VirtualMachine", VM).await;
+    assert_eq!(vms.len(), 4, "{vms:?}");
+    assert!(
+        vms.iter()
+            .all(|v| v.text("runtime.powerState") == Some("poweredOn"))
+    );
+    let pgs = lab
+        .ours(&client, "DistributedVirtualPortgroup", &["name"])
+        .await;
+    let names: Vec<_> = pgs.iter().filter_map(|p| p.text("name")).collect();
+    assert_eq!(names, ["st-network_zone.a", "st-network_zone.b"]);
+    let extra = vms[0]
+        .get("config.extraConfig")
+        .map(|n| format!("{n:?}"))
+        .unwrap_or_default();
+    assert!(
+        extra.contains("strata.lineage") && extra.contains("vm.vm[0]"),
+        "{extra}"
+    );
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Behind Strata's back: vm[1] gets 3 vCPUs and is powered off, with raw SOAP calls.
+    let vm1 = vms
+        .iter()
+        .find(|v| v.text("name") == Some("st-vm.vm[1]"))
+        .unwrap();
+    let vm1 = vm1.obj.clone().unwrap();
+    let spec = El::new("spec").with(El::text("numCPUs", 3));
+    client
+        .run_task("ReconfigVM_Task", &vm1, &[spec], Duration::from_secs(30))
+        .await
+        .unwrap();
+    client
+        .run_task("PowerOffVM_Task", &vm1, &[], Duration::from_secs(30))
+        .await
+        .unwrap();
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("vm.vm[1] has changed"), "{shown}");
+    assert!(shown.contains("cpu") && shown.contains("1 -> 3"), "{shown}");
+    assert!(shown.contains("running = true -> false"), "{shown}");
+
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let vms = lab.ours(&client, "VirtualMachine", VM).await;
+    let again = vms.iter().find(|v| v.obj.as_ref() == Some(&vm1)).unwrap();
+    assert_eq!(again.int("config.hardware.numCPU"), Some(1));
+    assert_eq!(again.text("runtime.powerState"), Some("poweredOn"));
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let out = lab.strata(&["destroy", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        lab.ours(&client, "VirtualMachine", &["name"])
+            .await
+            .is_empty()
+    );
+    assert!(
+        lab.ours(&client, "DistributedVirtualPortgroup", &["name"])
+            .await
+            .is_empty()
+    );
+    // What Strata only read is still there.
+    let root = client.content().root_folder.clone();
+    let clusters = client
+        .contents(
+            &root,
+            &[vsphere::collector::Props {
+                kind: "ClusterComputeResource",
+                paths: &["name"],
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(clusters.len(), 1);
+}
+
+/// strata is killed while it creates VMs; the next apply adopts what the killed one made
+/// (found by the lineage and key in their extraConfig) and creates only the rest.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_apply_is_finished_without_duplicates() {
+    let Some(lab) = Lab::new("a_killed_apply_is_finished_without_duplicates") else {
+        return;
+    };
+    lab.blueprint(24);
+    let client = lab.client().await;
+    let mut child = lab.command(&["apply", "-auto-approve"]).spawn().unwrap();
+    let start = Instant::now();
+    let mut seen = 0;
+    while seen == 0 && start.elapsed() < Duration::from_secs(60) {
+        seen = lab.ours(&client, "VirtualMachine", &["name"]).await.len();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = lab.ours(&client, "VirtualMachine", &["name"]).await.len();
+    assert!(before >= 1, "the killed apply made no VM");
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let vms = lab.ours(&client, "VirtualMachine", &["name"]).await;
+    let mut names: Vec<_> = vms.iter().filter_map(|v| v.text("name")).collect();
+    names.dedup();
+    assert_eq!(vms.len(), 24, "{names:?}");
+    assert_eq!(names.len(), 24, "no duplicates: {names:?}");
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn a_missing_datacenter_lists_those_there_are() {
+    let Some(lab) = Lab::new("a_missing_datacenter_lists_those_there_are") else {
+        return;
+    };
+    let dir = lab.blueprint(1);
+    let main = std::fs::read_to_string(dir.join("main.hcl")).unwrap();
+    let main = main.replace(
+        "name_prefix = \"st-\"",
+        "name_prefix = \"st-\"\n  datacenter = \"DC9\"",
+    );
+    std::fs::write(dir.join("main.hcl"), main).unwrap();
+    let out = lab.strata(&["plan"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("datacenter \"DC9\" does not exist"),
+        "{shown}"
+    );
+    assert!(shown.contains("datacenters there: \"DC0\""), "{shown}");
+}
+
+#[test]
+fn bad_credentials_name_the_user() {
+    let Some(lab) = Lab::new("bad_credentials_name_the_user") else {
+        return;
+    };
+    lab.blueprint(1);
+    let out = lab
+        .command(&["plan"])
+        .env("STRATA_VSPHERE_PASSWORD", "wrong-secret-99")
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("refused the login of user \"user\""),
+        "{shown}"
+    );
+    assert!(!shown.contains("wrong-secret-99"), "{shown}");
+}
