@@ -92,6 +92,23 @@ vm "vm" {{
         self.command(args).output().expect("strata runs")
     }
 
+    /// Runs strata with `args`; its output and the vCenter round trips it made.
+    pub fn counted(&self, args: &[&str]) -> (Output, u64) {
+        let file = self.dir.path().join("calls");
+        let _ = std::fs::remove_file(&file);
+        let out = self
+            .command(args)
+            .env("STRATA_VSPHERE_CALLS_FILE", &file)
+            .output()
+            .expect("strata runs");
+        let calls = std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse::<u64>().ok())
+            .sum();
+        (out, calls)
+    }
+
     /// The command running strata with `args` on the blueprint.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_strata"));

@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 use lab::{Lab, text};
 use vsphere::soap::El;
 
+/// The round trips of a plan, whatever the number of VMs: service content and login (2),
+/// the datacenter and what is in it (two container views, 3 calls each), one retrieval of
+/// every object of the state.
+const PLAN_CALLS: u64 = 9;
+
 const VM: &[&str] = &[
     "name",
     "config.hardware.numCPU",
@@ -45,8 +50,12 @@ async fn apply_plan_drift_correct_destroy() {
         extra.contains("strata.lineage") && extra.contains("vm.vm[0]"),
         "{extra}"
     );
-    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    let (out, calls) = lab.counted(&["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        calls <= PLAN_CALLS,
+        "a plan of 4 VMs made {calls} round trips"
+    );
 
     // Behind Strata's back: vm[1] gets 3 vCPUs and is powered off, with raw SOAP calls.
     let vm1 = vms
@@ -133,8 +142,12 @@ async fn a_killed_apply_is_finished_without_duplicates() {
     names.dedup();
     assert_eq!(vms.len(), 24, "{names:?}");
     assert_eq!(names.len(), 24, "no duplicates: {names:?}");
-    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    let (out, calls) = lab.counted(&["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        calls <= PLAN_CALLS,
+        "a plan of 24 VMs made {calls} round trips"
+    );
 }
 
 #[test]

@@ -138,8 +138,8 @@ pub async fn find(
     Ok(Some((vm.to_string(), attrs)))
 }
 
-/// Creates the VM (or clones it from its template), powers it on when it should run, and
-/// returns its id. A VM this state created for `key` already (a killed apply's) is adopted.
+/// Creates the VM (or clones it from its template), brings CPU, memory and power to the
+/// attributes, and returns its id. A VM this state created for `key` already (a killed apply's) is adopted.
 pub async fn create(
     ctx: &Ctx,
     address: &Address,
@@ -260,9 +260,9 @@ pub async fn create(
             "the create task returned no VM".into(),
         ))
     })?;
-    power(ctx, &vm, shape.running)
-        .await
-        .map_err(|e| ("running".into(), e))?;
+    // A clone keeps what its config spec did not take (the simulator ignores its memory);
+    // bringing the new VM to the attributes also powers it on.
+    update(ctx, address, &vm.to_string(), attrs).await?;
     Ok(vm.to_string())
 }
 
