@@ -150,6 +150,43 @@ async fn a_killed_apply_is_finished_without_duplicates() {
     );
 }
 
+/// The simulator stops in the middle of an apply: the apply fails saying vCenter cannot be
+/// reached, and the state keeps every VM whose creation had completed. (The simulator
+/// keeps its inventory in memory, so the apply that finishes the work after a restart is
+/// the killed-apply test's.)
+#[tokio::test(flavor = "multi_thread")]
+async fn vcenter_stopped_mid_apply_leaves_a_state_of_what_exists() {
+    let Some(mut lab) = Lab::new("vcenter_stopped_mid_apply_leaves_a_state_of_what_exists") else {
+        return;
+    };
+    lab.blueprint(24);
+    let client = lab.client().await;
+    let child = lab
+        .command(&["apply", "-auto-approve"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while lab.ours(&client, "VirtualMachine", &["name"]).await.len() < 2
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    lab.sim.stop();
+    let out = child.wait_with_output().unwrap();
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(shown.contains("cannot reach vCenter"), "{shown}");
+    let list = lab.strata(&["state", "list"]);
+    let listed = String::from_utf8_lossy(&list.stdout).to_string();
+    let vms = listed.lines().filter(|l| l.starts_with("vm.vm[")).count();
+    assert!(
+        (1..24).contains(&vms),
+        "{vms} VMs in the state: {listed}\n{shown}"
+    );
+}
+
 #[test]
 fn a_missing_datacenter_lists_those_there_are() {
     let Some(lab) = Lab::new("a_missing_datacenter_lists_those_there_are") else {
