@@ -24,7 +24,12 @@ pub struct Lab {
 impl Lab {
     /// A simulator for test `name`; `None` (with a message) when none can be started.
     pub fn new(name: &str) -> Option<Lab> {
-        let sim = Vcsim::start(name, &[])?;
+        Lab::with(name, &[])
+    }
+
+    /// A simulator started with `args` (tools/vcsim/main.go's flags, such as `-tls`).
+    pub fn with(name: &str, args: &[&str]) -> Option<Lab> {
+        let sim = Vcsim::start(name, args)?;
         Some(Lab {
             sim,
             dir: tempfile::tempdir().unwrap(),

@@ -217,6 +217,39 @@ fn a_missing_datacenter_lists_those_there_are() {
     assert!(shown.contains("datacenters there: \"DC0\""), "{shown}");
 }
 
+/// A simulator serving HTTPS with a certificate from a CA of its own: refused until the
+/// provider is given that CA (ca_file) or told not to check (insecure), never by default.
+#[test]
+fn certificates_are_verified_unless_a_ca_or_insecure_is_given() {
+    let Some(lab) = Lab::with(
+        "certificates_are_verified_unless_a_ca_or_insecure_is_given",
+        &["-tls"],
+    ) else {
+        return;
+    };
+    lab.blueprint(1);
+    let out = lab.strata(&["plan"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("is not trusted") && shown.contains("ca_file"),
+        "{shown}"
+    );
+    let ca = lab.sim.ca_file();
+    let out = lab
+        .command(&["plan"])
+        .env("STRATA_VSPHERE_CA_FILE", &ca)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = lab
+        .command(&["plan"])
+        .env("STRATA_VSPHERE_INSECURE", "true")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}
+
 #[test]
 fn bad_credentials_name_the_user() {
     let Some(lab) = Lab::new("bad_credentials_name_the_user") else {
