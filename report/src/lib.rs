@@ -5,14 +5,18 @@
 
 pub mod chart;
 mod compare;
+mod migration;
 mod model;
+mod phases;
 mod render;
 
 pub use compare::{Comparison, Delta, ServiceDelta};
+pub use migration::{MigrationRow, MigrationSide};
 pub use model::{
     ConsolidationRow, DomainRow, GrowthSeries, GrowthSummary, Report, ServiceRow, Summary, Totals,
     nines,
 };
+pub use phases::{Phase, Phases};
 pub use render::{Document, Format};
 
 /// Why a report cannot be rendered.

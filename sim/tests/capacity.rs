@@ -2,13 +2,13 @@
 //! Erlang C), the tiered node reservations, and small inline blueprints for N+1 / N+2,
 //! HA admission control, growth, consolidation and latency under failure.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
 use sim::capacity::consolidation::pack;
 use sim::capacity::growth::{Growth, Model, Period, months_to_ceiling};
 use sim::capacity::ha::slots;
 use sim::capacity::queue::erlang_c;
-use sim::capacity::reserve::{Reservations, tiered_cpu, tiered_memory};
+use sim::capacity::reserve::{Allocatable, Reservations, tiered_cpu, tiered_memory};
 use sim::capacity::survive::{Status, Verdict};
 use sim::capacity::{Capacity, Options, Res, analyse};
 
@@ -17,19 +17,7 @@ const MIB: f64 = (1u64 << 20) as f64;
 
 /// Evaluates an inline blueprint (one file) and analyses it.
 fn capacity_of(hcl: &str, k: u8) -> Capacity {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "strata-capacity-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("main.hcl"), hcl).unwrap();
-    let mut sources = blueprint::SourceMap::default();
-    let (config, diags) = blueprint::load(&dir, &Default::default(), &mut sources);
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(!diags.has_errors(), "{}", diags.render(&sources));
-    analyse(&config, &Options { k, scenario: None }).unwrap()
+    analyse(&common::load(hcl), &Options { k, scenario: None }).unwrap()
 }
 
 fn close(actual: f64, expected: f64, tolerance: f64) {
@@ -135,7 +123,7 @@ fn tiered_reservations_follow_the_gke_and_aks_tables() {
     close(tiered_memory(64.0 * GIB) / GIB, 5.48, 1e-12);
     close(tiered_memory(128.0 * GIB) / GIB, 9.32, 1e-12);
     close(tiered_memory(256.0 * GIB) / GIB, 11.88, 1e-12);
-    let node = Reservations::default().allocatable(Res::new(16.0, 64.0 * GIB));
+    let node = Reservations::default().allocatable_res(Res::new(16.0, 64.0 * GIB));
     close(node.cpu, 15.89, 1e-12);
     close(node.memory, 64.0 * GIB - 5.48 * GIB - 100.0 * MIB, 1.0);
 }

@@ -5,29 +5,54 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use ::report::{Comparison, Document, Format, Report};
+use ::report::{Comparison, Document, Format, Phase, Phases, Report};
 use ::sim::capacity::{self, Options};
 use ::sim::failover::Scenario;
 use ::sim::{Failover, RunConfig, Topology};
 
-use crate::cli::{ReportArgs, ReportFormat};
+use crate::cli::{ReportArgs, ReportFormat, VarArgs};
 use crate::printer::Printer;
 
 pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let Some(base) = build(&args.dir, args, args.scenario.as_deref(), printer) else {
+    let Some(base) = build(
+        &args.dir,
+        &args.vars,
+        args,
+        args.scenario.as_deref(),
+        printer,
+    ) else {
         return Ok(1);
     };
-    let document = match &args.compare {
-        None => Document::Single(Box::new(base)),
-        Some(other_dir) => {
-            // The same scenario name in both, even when the first was implied.
-            let name = base.scenario.clone();
-            let Some(other) = build(other_dir, args, Some(&name), printer) else {
-                return Ok(1);
-            };
-            Document::Compare(Box::new(Comparison::new(base, other)))
-        }
-    };
+    // The same scenario name in every phase, even when the first was implied.
+    let name = base.scenario.clone();
+    let mut phases = vec![Phase {
+        name: base.blueprint.clone(),
+        report: base,
+    }];
+    for dir in &args.compare {
+        let Some(report) = build(dir, &args.vars, args, Some(&name), printer) else {
+            return Ok(1);
+        };
+        phases.push(Phase {
+            name: report.blueprint.clone(),
+            report,
+        });
+    }
+    for file in &args.phase_var_file {
+        let mut vars = args.vars.clone();
+        vars.var_files.push(file.clone());
+        let Some(report) = build(&args.dir, &vars, args, Some(&name), printer) else {
+            return Ok(1);
+        };
+        phases.push(Phase {
+            name: file.file_stem().map_or_else(
+                || file.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            ),
+            report,
+        });
+    }
+    let document = document(phases, args.phase_var_file.is_empty());
     let format = match args.format {
         ReportFormat::Html => Format::Html,
         ReportFormat::Md => Format::Markdown,
@@ -54,14 +79,28 @@ pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// One phase: the report alone; two blueprints: side by side with their deltas; more, or
+/// phases of one blueprint's variable files: the phases side by side.
+fn document(mut phases: Vec<Phase>, blueprints_only: bool) -> Document {
+    match phases.len() {
+        1 => Document::Single(Box::new(phases.remove(0).report)),
+        2 if blueprints_only => {
+            let other = phases.remove(1).report;
+            Document::Compare(Box::new(Comparison::new(phases.remove(0).report, other)))
+        }
+        _ => Document::Phases(Box::new(Phases { phases })),
+    }
+}
+
 /// The report of one blueprint, or `None` once the reason has been printed.
 fn build(
     dir: &Path,
+    vars: &VarArgs,
     args: &ReportArgs,
     scenario_name: Option<&str>,
     printer: &mut Printer,
 ) -> Option<Report> {
-    let (config, diags, sources) = super::load(dir, &args.vars, printer);
+    let (config, diags, sources) = super::load(dir, vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         let (errors, _) = diags.counts();
@@ -83,6 +122,7 @@ fn build(
         Ok(s) => s,
         Err(e) => return fail(printer, e.to_string()),
     };
+    printer.diagnostics(&scenario.warnings.iter().cloned().collect(), &sources);
     if let Some(n) = args.replications {
         scenario.replications = n;
     }
@@ -104,14 +144,13 @@ fn build(
         scenario.horizon,
     );
     let label = format!("{} scenario {}", name_of(dir), run_config.scenario);
+    let migrations = topology.migrations();
     let simulation = Failover::new(topology, scenario);
     let outcome = super::sim_run::run(&run_config, &simulation, &label, args.force, printer)?;
-    Some(Report::new(
-        &name_of(dir),
-        &outcome,
-        &capacity,
-        &targets(&config),
-    ))
+    Some(
+        Report::new(&name_of(dir), &outcome, &capacity, &targets(&config))
+            .with_migrations(&migrations),
+    )
 }
 
 /// The blueprint's name: its folder's name.
