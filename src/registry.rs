@@ -1,6 +1,6 @@
 //! The providers this build of Strata has, and how each real one is connected from its
-//! resolved configuration. `sim` is always there; `libvirt` links libvirt's C library and
-//! is built with `--features libvirt`.
+//! resolved configuration. `sim` and `vsphere` (pure Rust) are always there; `libvirt`
+//! links libvirt's C library and is built with `--features libvirt`.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use planner::Provider;
 pub fn available(name: &str) -> Result<(), String> {
     let provider = name.split('.').next().unwrap_or(name);
     match provider {
-        "sim" => Ok(()),
+        "sim" | "vsphere" => Ok(()),
         "libvirt" if cfg!(feature = "libvirt") => Ok(()),
         "libvirt" => Err(
             "this build of strata has no libvirt provider: rebuild with `cargo build --release --features libvirt` (it needs libvirt's development files: apt-get install libvirt-dev pkg-config)"
@@ -51,8 +51,15 @@ pub async fn connect(resolved: &Resolved, lineage: &str) -> anyhow::Result<Arc<d
                 .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
             Ok(Arc::new(provider))
         }
+        "vsphere" => {
+            let settings = vsphere::Settings::from_resolved(resolved, lineage)
+                .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
+            let provider = vsphere::VsphereProvider::connect(settings)
+                .await
+                .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
+            Ok(Arc::new(provider))
+        }
         other => {
-            let _ = lineage;
             anyhow::bail!("provider {}: no real provider \"{other}\"", resolved.key())
         }
     }

@@ -113,9 +113,32 @@ pub fn providers() -> &'static [ProviderSchema] {
             },
             ProviderSchema {
                 name: "vsphere",
-                doc: "VMware vSphere (not in Strata yet).",
-                available: false,
-                settings: Vec::new(),
+                doc: "VMware vSphere through vCenter's SOAP API: virtual machines, port groups, and existing clusters and datastores read.",
+                available: true,
+                settings: vec![
+                    setting("url", AttrType::String, "vCenter's address: vcenter.example.com (HTTPS and /sdk implied) or a full SDK URL such as http://127.0.0.1:8989/sdk.")
+                        .env(&["VSPHERE_SERVER", "GOVC_URL"]),
+                    setting("user", AttrType::String, "The user name, such as administrator@vsphere.local.")
+                        .env(&["VSPHERE_USER", "GOVC_USERNAME"]),
+                    setting("password", AttrType::String, "The password.")
+                        .env(&["VSPHERE_PASSWORD", "GOVC_PASSWORD"])
+                        .sensitive(),
+                    setting("datacenter", AttrType::String, "The datacenter; the only one when unset."),
+                    setting("cluster", AttrType::String, "The cluster VMs run on and host pools read; the only one in the datacenter when unset."),
+                    setting("datastore", AttrType::String, "The datastore of VMs whose storage is unset; the first of the cluster's when unset."),
+                    setting("folder", AttrType::String, "The VM folder, as a path below the datacenter's VM folder (strata/lab); the VM folder itself when unset."),
+                    setting("template", AttrType::String, "The template VMs whose image is unset are cloned from; a new empty VM when unset."),
+                    setting("insecure", AttrType::Bool, "Accept any certificate (a lab with a self-signed one; never in production).")
+                        .default("false")
+                        .env(&["VSPHERE_ALLOW_UNVERIFIED_SSL", "GOVC_INSECURE"]),
+                    setting("ca_file", AttrType::String, "A PEM file of the CA certificates that issued vCenter's (its VMCA root), trusted besides the system's."),
+                    setting("name_prefix", AttrType::String, "Prefix of the name of every VM and port group Strata creates.")
+                        .default("strata-"),
+                    setting("task_timeout", AttrType::Duration, "How long one vCenter task (a create, clone, reconfigure, power change) may take.")
+                        .default("10m"),
+                    setting("max_concurrent", AttrType::Integer, "vCenter calls in flight at once, at most.")
+                        .default("8"),
+                ],
             },
             ProviderSchema {
                 name: "kubernetes",

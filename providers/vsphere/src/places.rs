@@ -1,0 +1,102 @@
+//! `host_pool` and `storage` as what vSphere already has: the cluster read for its hosts,
+//! CPU, memory and HA admission control; a datastore read for its capacity and free space.
+//! Strata creates and deletes neither; their figures join the attributes, so that the
+//! state shows them and a change in vCenter shows as drift.
+
+use blueprint::Address;
+use blueprint::units::format_size;
+use planner::Attrs;
+
+use crate::collector::{Object, Props};
+use crate::ctx::{Ctx, DATASTORE};
+use crate::error::VsphereError;
+
+/// What a cluster's figures are read from.
+pub const CLUSTER: Props<'static> = Props {
+    kind: "ClusterComputeResource",
+    paths: &[
+        "name",
+        "summary.numHosts",
+        "summary.numCpuCores",
+        "summary.totalCpu",
+        "summary.totalMemory",
+        "configurationEx",
+    ],
+};
+
+/// What a datastore's figures are read from.
+pub const STORE: Props<'static> = Props {
+    kind: "Datastore",
+    paths: DATASTORE,
+};
+
+/// `attrs` with the cluster's figures: `cluster`, `cluster_hosts`, `cluster_cpu_cores`,
+/// `cluster_cpu_mhz`, `cluster_memory`, `ha_enabled`, `ha_admission_control` (the
+/// policy's type: `failover_level`, `resource_percentage`, `failover_hosts`, or `disabled`)
+/// and `ha_failover_level` (host failures tolerated, for the failover-level policy).
+pub fn cluster_into(attrs: &Attrs, c: &Object) -> Attrs {
+    let mut out = attrs.clone();
+    let das = c.get("configurationEx").and_then(|n| n.child("dasConfig"));
+    let flag = |name: &str| das.and_then(|d| d.text_at(&[name])) == Some("true");
+    let policy = das.and_then(|d| d.child("admissionControlPolicy"));
+    let kind = match policy.and_then(|p| p.xsi_type.as_deref()) {
+        _ if !flag("admissionControlEnabled") => "disabled",
+        Some("ClusterFailoverLevelAdmissionControlPolicy") => "failover_level",
+        Some("ClusterFailoverResourcesAdmissionControlPolicy") => "resource_percentage",
+        Some("ClusterFailoverHostAdmissionControlPolicy") => "failover_hosts",
+        _ => "other",
+    };
+    out.insert("cluster".into(), c.text("name").unwrap_or_default().into());
+    for (attr, path) in [
+        ("cluster_hosts", "summary.numHosts"),
+        ("cluster_cpu_cores", "summary.numCpuCores"),
+        ("cluster_cpu_mhz", "summary.totalCpu"),
+    ] {
+        out.insert(attr.into(), c.int(path).unwrap_or(0).into());
+    }
+    let memory = c.int("summary.totalMemory").unwrap_or(0).max(0) as u64;
+    out.insert("cluster_memory".into(), format_size(memory).into());
+    out.insert("ha_enabled".into(), flag("enabled").into());
+    out.insert("ha_admission_control".into(), kind.into());
+    if let Some(level) = policy.and_then(|p| p.int_at(&["failoverLevel"])) {
+        out.insert("ha_failover_level".into(), level.into());
+    }
+    out
+}
+
+/// `attrs` with the datastore's figures: `datastore`, `datastore_type`,
+/// `datastore_capacity` and `datastore_free`.
+pub fn datastore_into(attrs: &Attrs, d: &Object) -> Attrs {
+    let mut out = attrs.clone();
+    let size = |path: &str| format_size(d.int(path).unwrap_or(0).max(0) as u64);
+    out.insert(
+        "datastore".into(),
+        d.text("name").unwrap_or_default().into(),
+    );
+    out.insert(
+        "datastore_type".into(),
+        d.text("summary.type").unwrap_or_default().into(),
+    );
+    out.insert("datastore_capacity".into(), size("summary.capacity").into());
+    out.insert("datastore_free".into(), size("summary.freeSpace").into());
+    out
+}
+
+/// The host pool's cluster, read: its id and attributes.
+pub async fn cluster(ctx: &Ctx, attrs: &Attrs) -> Result<(String, Attrs), VsphereError> {
+    let start = crate::collector::Start::object(ctx.inventory.cluster.clone());
+    let got = ctx.client.retrieve(&[start], &[CLUSTER]).await?;
+    let c = got.into_iter().next().unwrap_or_default();
+    Ok((ctx.inventory.cluster.to_string(), cluster_into(attrs, &c)))
+}
+
+/// The storage's datastore (called like the `storage` block), read: its id and attributes.
+pub async fn datastore(
+    ctx: &Ctx,
+    address: &Address,
+    attrs: &Attrs,
+) -> Result<(String, Attrs), VsphereError> {
+    let d = ctx.datastore(&address.name).await?;
+    let id = d.obj.as_ref().map(ToString::to_string).unwrap_or_default();
+    Ok((id, datastore_into(attrs, &d)))
+}
