@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::cli_state::*;
+
 /// Strata: describe an on-premises platform as a blueprint, plan and apply it, and
 /// simulate its failures and capacity.
 #[derive(Debug, Parser)]
@@ -30,9 +32,15 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Destroy everything the blueprint manages, in reverse dependency order.
     Destroy(ApplyArgs),
+    /// Set up the blueprint's backend, where its state is kept (and move the states there
+    /// when it changed).
+    Init(InitArgs),
     /// Inspect and edit the state.
     #[command(subcommand)]
     State(StateCommand),
+    /// Workspaces: one state per workspace (dev, test, prod) for the same blueprint.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Print the root outputs of the last apply.
     Output(OutputArgs),
     /// Take an existing object under management.
@@ -57,7 +65,8 @@ pub enum Command {
 /// Where the state lives and how long to wait for its lock.
 #[derive(Debug, Args, Default, Clone)]
 pub struct StateArgs {
-    /// The state folder (default: DIR/.strata).
+    /// The local state folder (default: DIR/.strata): the local backend's states and the
+    /// simulated datacenter.
     #[arg(long = "state-dir", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
     /// How long to wait for the state lock, such as 10s.
@@ -114,64 +123,6 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation.
     #[arg(long = "auto-approve")]
     pub auto_approve: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum StateCommand {
-    /// List the addresses of every object in the state.
-    List(StateDirArgs),
-    /// Show one object's attributes.
-    Show(StateAddressArgs),
-    /// Forget an object without destroying it.
-    Rm(StateAddressArgs),
-    /// Move an object to a new address (after renaming a block).
-    Mv(StateMoveArgs),
-    /// Remove a lock left by a run that cannot release it.
-    Unlock(StateUnlockArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct StateDirArgs {
-    /// The blueprint folder.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    #[command(flatten)]
-    pub state: StateArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct StateAddressArgs {
-    /// The object's address.
-    pub address: String,
-    /// The blueprint folder.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    #[command(flatten)]
-    pub state: StateArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct StateMoveArgs {
-    /// The current address.
-    pub from: String,
-    /// The new address.
-    pub to: String,
-    /// The blueprint folder.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    #[command(flatten)]
-    pub state: StateArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct StateUnlockArgs {
-    /// The lock id, as the error about the held lock shows it.
-    pub id: String,
-    /// The blueprint folder.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    #[command(flatten)]
-    pub state: StateArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,10 +3,13 @@
 //! `commands/`; everything printed goes through the [`printer::Printer`].
 
 mod args;
+mod backend;
 mod cli;
+mod cli_state;
 mod commands;
 mod interrupt;
 mod printer;
+mod reading;
 mod registry;
 mod session;
 mod table;

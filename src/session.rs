@@ -11,23 +11,28 @@ use anyhow::{Context, bail};
 use blueprint::{Config, Diagnostics, Known, SourceMap};
 use planner::Providers;
 use planner::provider::FindRequest;
-use planner::state::{LocalBackend, Lock, Object, Protector, State};
+use planner::state::{Backend, LocalBackend, Lock, Object, Protector, State, Write};
 use providers::{SimConfig, SimProvider};
 
+use crate::backend::Target;
 use crate::cli::{StateArgs, VarArgs};
 use crate::printer::Printer;
 
 /// An open, locked state with its blueprint and providers.
 pub struct Session {
     pub dir: PathBuf,
-    pub backend: LocalBackend,
+    pub backend: Arc<dyn Backend>,
+    /// The workspace whose state this is.
+    pub workspace: String,
+    sim_dir: PathBuf,
+    operation: String,
     pub state: State,
     /// How sensitive values are written to the state folder's files.
     pub protector: Protector,
     pub providers: Providers,
     sim: Option<Arc<SimProvider>>,
     recovery: Option<planner::state::Recovery>,
-    _lock: Lock,
+    pub lock: Lock,
 }
 
 /// Seconds since the Unix epoch; `STRATA_NOW` (seconds) sets the clock for trying out
@@ -52,14 +57,7 @@ pub fn state_key() -> Option<planner::state::StateKey> {
         .map(|k| planner::state::StateKey::new(&k))
 }
 
-/// The state folder of a blueprint.
-pub fn state_dir(dir: &Path, args: &StateArgs) -> PathBuf {
-    args.state_dir
-        .clone()
-        .unwrap_or_else(|| dir.join(".strata"))
-}
-
-fn lock_timeout(args: &StateArgs) -> anyhow::Result<Duration> {
+pub fn lock_timeout(args: &StateArgs) -> anyhow::Result<Duration> {
     blueprint::units::parse_duration(&args.lock_timeout)
         .map(Duration::from_millis)
         .map_err(|e| anyhow::anyhow!("-lock-timeout: {}. {}", e.message, e.help))
@@ -156,35 +154,60 @@ fn sim_config(config: Option<&Config>) -> anyhow::Result<SimConfig> {
 impl Session {
     /// Locks and loads the state of the blueprint in `dir`, with the changes a crashed run
     /// recorded in the journal. Call [`Session::connect`] next.
-    pub fn open(
+    pub async fn open(
         dir: &Path,
         args: &StateArgs,
         operation: &str,
         printer: &mut Printer,
     ) -> anyhow::Result<Session> {
-        let backend = LocalBackend::new(state_dir(dir, args));
+        let Target {
+            backend,
+            workspace,
+            sim_dir,
+        } = Target::open(dir, args, printer).await?;
         let lock = backend
-            .lock_unless(operation, lock_timeout(args)?, crate::interrupt::flag())
+            .lock(
+                &workspace,
+                operation,
+                lock_timeout(args)?,
+                crate::interrupt::flag(),
+            )
+            .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if let Some(stale) = &lock.broken_stale {
             printer.warning(&format!(
-                "removed a stale state lock held by process {} ({}), which no longer runs",
-                stale.pid, stale.who
+                "took over a stale state lock held by {} (process {} on {}) for \"{}\", whose {}",
+                stale.who,
+                stale.pid,
+                stale.host,
+                stale.operation,
+                if stale.expires.is_some() {
+                    "lease ended"
+                } else {
+                    "process no longer runs"
+                }
             ));
         }
-        let mut state = match backend.load().map_err(|e| anyhow::anyhow!("{e}"))? {
+        let write = Write::under(&lock, operation);
+        let loaded = backend
+            .load(&workspace)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut state = match loaded {
             Some(state) => state,
             // A new state is written at once, so that its lineage is fixed from the first plan.
             None => {
                 let mut state = LocalBackend::new_state();
                 backend
-                    .save(&mut state)
+                    .save(&workspace, &mut state, &write)
+                    .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 state
             }
         };
         let recovery = backend
-            .recover(&mut state)
+            .recover(&workspace, &mut state)
+            .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         planner::state::unseal(&mut state, state_key().as_ref())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -193,12 +216,15 @@ impl Session {
         Ok(Session {
             dir: dir.to_path_buf(),
             backend,
+            workspace,
+            sim_dir,
+            operation: operation.to_string(),
             state,
             protector,
             providers: Providers::default(),
             sim: None,
             recovery: Some(recovery),
-            _lock: lock,
+            lock,
         })
     }
 
@@ -214,8 +240,7 @@ impl Session {
             ..sim_config(config)?
         };
         let sim = Arc::new(
-            SimProvider::open(&self.backend.dir().join("sim"), settings)
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            SimProvider::open(&self.sim_dir, settings).map_err(|e| anyhow::anyhow!("{e}"))?,
         );
         self.providers.insert("sim", sim.clone());
         self.sim = Some(sim);
@@ -225,7 +250,7 @@ impl Session {
         };
         if recovery.applied > 0 || !recovery.pending.is_empty() {
             let adopted = self.adopt(&recovery.pending).await;
-            self.save()?;
+            self.save().await?;
             printer.warning(&format!(
                 "the previous run stopped before it finished: {} recorded change(s) were restored from the journal, and {adopted} object(s) it was creating were found and adopted",
                 recovery.applied
@@ -314,18 +339,21 @@ impl Session {
         adopted
     }
 
-    /// Writes the state, its sensitive values protected, and empties the journal it now
-    /// contains.
-    pub fn save(&mut self) -> anyhow::Result<()> {
+    /// Writes the state, its sensitive values protected, as the workspace's next version
+    /// (which empties the journal it now contains).
+    pub async fn save(&mut self) -> anyhow::Result<()> {
         let mut protected = planner::state::protect(&self.state, &self.protector);
         self.backend
-            .save(&mut protected)
+            .save(
+                &self.workspace,
+                &mut protected,
+                &Write::under(&self.lock, &self.operation),
+            )
+            .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         self.state.serial = protected.serial;
         self.state.version = protected.version;
-        self.backend
-            .clear_journal()
-            .map_err(|e| anyhow::anyhow!("{e}"))
+        Ok(())
     }
 }
 
@@ -348,66 +376,10 @@ fn evaluate(dir: &Path, vars: &VarArgs, known: Arc<Known>) -> (Config, Diagnosti
     let mut diags = Diagnostics::default();
     let mut inputs = crate::vars::inputs(vars, &mut sources, &mut diags);
     inputs.known = known;
+    // A bad selection is reported by the commands that open the state.
+    inputs.workspace = crate::backend::workspace(dir).unwrap_or_default();
     let (config, more) = blueprint::load(dir, &inputs, &mut sources);
     diags.extend(more);
     diags.normalize(&sources);
     (config, diags, sources)
-}
-
-/// Reads the state without locking (for read-only commands); its sensitive values that a
-/// state key opens are masked in everything `printer` prints.
-pub fn read_state(dir: &Path, args: &StateArgs, printer: &mut Printer) -> anyhow::Result<State> {
-    let mut state = load_state(&LocalBackend::new(state_dir(dir, args)))?;
-    open_state(&mut state, printer)?;
-    Ok(state)
-}
-
-/// `state.json` as it is, or a new state when there is none.
-fn load_state(backend: &LocalBackend) -> anyhow::Result<State> {
-    Ok(backend
-        .load()
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("reading the state")?
-        .unwrap_or_else(LocalBackend::new_state))
-}
-
-/// Opens what the state key sealed, and masks it in everything `printer` prints.
-fn open_state(state: &mut State, printer: &mut Printer) -> anyhow::Result<()> {
-    planner::state::unseal(state, state_key().as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    printer.protect_state(state);
-    Ok(())
-}
-
-/// What the journal adds to the state as `state.json` holds it, for read-only commands.
-pub struct Journaled {
-    /// The state with every change the journal records as done applied to it.
-    pub state: State,
-    /// What was applied, and the changes started with no recorded outcome.
-    pub recovery: planner::state::Recovery,
-    /// Who holds the lock, if anyone: a run that may still be going.
-    pub holder: Option<planner::state::LockInfo>,
-}
-
-/// Reads the state without locking, with what the journal records since `state.json` was
-/// last saved: the changes of a run that stopped before saving (a second interrupt, a
-/// crash) or of one still running. The journal is only read; the next locked run
-/// finishes it.
-pub fn read_state_with_journal(
-    dir: &Path,
-    args: &StateArgs,
-    printer: &mut Printer,
-) -> anyhow::Result<Journaled> {
-    let backend = LocalBackend::new(state_dir(dir, args));
-    let mut state = load_state(&backend)?;
-    let recovery = backend
-        .recover(&mut state)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    // The journal's lines are sealed as the state is.
-    open_state(&mut state, printer)?;
-    let holder = backend.holder().ok().flatten();
-    Ok(Journaled {
-        state,
-        recovery,
-        holder,
-    })
 }

@@ -17,6 +17,7 @@
 
 pub mod address;
 pub mod ast;
+pub mod backend;
 pub mod checks;
 pub mod config;
 mod conform;

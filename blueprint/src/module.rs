@@ -126,12 +126,15 @@ pub struct Module {
     pub calls: IndexMap<String, ModuleCallDecl>,
     /// Provider configurations.
     pub providers: Vec<ProviderDecl>,
-    /// The `strata { ... }` settings blocks (`default_provider`).
+    /// The `strata { ... }` settings blocks (`default_provider`; their `backend` is read
+    /// into [`Module::backend`]).
     pub settings: Vec<Block>,
     /// `moved` blocks, relative to this module.
     pub moved: Vec<Move>,
     /// `removed` blocks, relative to this module.
     pub removed: Vec<Removal>,
+    /// The `strata { backend "KIND" { ... } }` block's backend (see [`crate::backend`]).
+    pub backend: Option<crate::backend::BackendBlock>,
 }
 
 const LANGUAGE_BLOCKS: &[&str] = &[
@@ -244,8 +247,9 @@ impl Module {
         }
     }
 
-    /// `strata { default_provider { KIND = PROVIDER } }`: blueprint-wide settings, read
-    /// once the providers are known (`eval::providers`).
+    /// `strata { default_provider { KIND = PROVIDER } backend "KIND" { ... } }`:
+    /// blueprint-wide settings. The backend is read at once (it is needed before anything
+    /// is evaluated); the rest once the providers are known (`eval::providers`).
     fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
         if !block.labels.is_empty() {
             diags.push(Diagnostic::error(
@@ -255,6 +259,7 @@ impl Module {
             ));
             return;
         }
+        self.declare_backend(&block, diags);
         self.settings.push(block);
     }
 

@@ -23,7 +23,7 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
     session.state = planned.refreshed;
     if planned.plan.is_empty() {
         apply::settle(&planned.plan, &mut session.state);
-        session.save()?;
+        session.save().await?;
         return Ok(0);
     }
     if !args.auto_approve {
@@ -36,7 +36,7 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
             "\nDo you want to {what}? Only 'yes' will be accepted: "
         ));
         if answer.as_deref() != Some("yes") {
-            session.save()?;
+            session.save().await?;
             printer.line(if answer.is_some() {
                 "Apply cancelled."
             } else {
@@ -52,7 +52,7 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
 /// when a sensitive value it holds as a digest is no longer the blueprint's.
 async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let mut saved = super::plan::load(&args.flags.dir)?;
-    let mut session = Session::open(&saved.blueprint, &args.flags.state, "apply", printer)?;
+    let mut session = Session::open(&saved.blueprint, &args.flags.state, "apply", printer).await?;
     let (config, diags, sources) = load_blueprint(
         &saved.blueprint,
         &args.flags.vars,
@@ -87,7 +87,8 @@ async fn carry_out(
     let journal: Arc<dyn apply::Recorder> = Arc::new(
         session
             .backend
-            .journal(session.protector.clone())
+            .journal(&session.workspace, &session.lock, session.protector.clone())
+            .await
             .map_err(|e| anyhow::anyhow!("{e}"))?,
     );
     let ops = apply::operations(plan);
@@ -121,7 +122,7 @@ async fn carry_out(
     let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state), printer);
     session.state.outputs =
         plan::outputs::after_apply(&config, &session.state.outputs, plan.destroy);
-    session.save()?;
+    session.save().await?;
     let code = report(plan, &outcome, printer);
     if code == 0 && !plan.destroy && !session.state.outputs.is_empty() {
         printer.line("\nOutputs:\n");

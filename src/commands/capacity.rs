@@ -23,7 +23,8 @@ pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         ));
         return Ok(1);
     }
-    let state = crate::session::read_state(&args.dir, &args.state, printer)?;
+    let state =
+        super::runtime()?.block_on(crate::reading::read_state(&args.dir, &args.state, printer))?;
     let options = Options {
         k: args.k,
         scenario: args.scenario.clone(),

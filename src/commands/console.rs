@@ -19,7 +19,8 @@ use blueprint::{Diagnostics, SourceMap};
 
 use crate::cli::{ConsoleArgs, StateArgs};
 use crate::printer::Printer;
-use crate::session::{known, read_state};
+use crate::reading::read_state;
+use crate::session::known;
 
 /// What `help` prints.
 const HELP: &str = "\
@@ -38,11 +39,12 @@ pub fn run(args: &ConsoleArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         state_dir: args.state_dir.clone(),
         ..StateArgs::default()
     };
-    let state = read_state(&args.dir, &state_args, printer)?;
+    let state = super::runtime()?.block_on(read_state(&args.dir, &state_args, printer))?;
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut inputs = crate::vars::inputs(&args.vars, &mut sources, &mut diags);
     inputs.known = known(&state);
+    inputs.workspace = crate::backend::workspace(&args.dir)?;
     let (config, more, scope) = blueprint::load_scope(&args.dir, &inputs, &mut sources);
     printer.protect(&config.redactor);
     diags.extend(more);

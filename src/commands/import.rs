@@ -10,7 +10,7 @@ use crate::session::{Session, known, load_blueprint, now};
 
 pub async fn run(args: &ImportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let address: Address = args.address.parse()?;
-    let mut session = Session::open(&args.flags.dir, &args.flags.state, "import", printer)?;
+    let mut session = Session::open(&args.flags.dir, &args.flags.state, "import", printer).await?;
     let (config, diags, sources) = load_blueprint(
         &args.flags.dir,
         &args.flags.vars,
@@ -70,7 +70,7 @@ pub async fn run(args: &ImportArgs, printer: &mut Printer) -> anyhow::Result<u8>
         sensitive: inst.sensitive.clone(),
         prevent_destroy: inst.lifecycle.prevent_destroy,
     });
-    session.save()?;
+    session.save().await?;
     printer.line(&format!(
         "Imported {} into {address}. Run `strata plan` to see how it differs from the blueprint.",
         args.id

@@ -6,6 +6,7 @@ mod console;
 mod fmt;
 mod graph;
 mod import;
+mod init;
 mod output;
 mod plan;
 mod providers;
@@ -14,7 +15,9 @@ mod sim;
 mod sim_run;
 mod simulate;
 mod state;
+mod state_versions;
 mod validate;
+mod workspace;
 
 use crate::cli::Command;
 use crate::interrupt::{self, Stopping};
@@ -38,7 +41,9 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
             interrupt::install(Stopping::Apply)?;
             runtime()?.block_on(apply::run(&args, true, printer))
         }
-        Command::State(command) => state::run(&command, printer),
+        Command::Init(args) => runtime()?.block_on(init::run(&args, printer)),
+        Command::State(command) => runtime()?.block_on(state::run(&command, printer)),
+        Command::Workspace(command) => runtime()?.block_on(workspace::run(&command, printer)),
         Command::Output(args) => output::run(&args, printer),
         Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),

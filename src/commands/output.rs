@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::OutputArgs;
 use crate::printer::Printer;
-use crate::session::read_state;
+use crate::reading::read_state;
 
 /// (output name, blueprint folder) from `[NAME] [DIR]`.
 fn name_and_dir(args: &[String]) -> (Option<String>, PathBuf) {
@@ -22,7 +22,7 @@ pub const SENSITIVE: &str = "<sensitive>";
 
 pub fn run(args: &OutputArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let (name, dir) = name_and_dir(&args.args);
-    let state = read_state(&dir, &args.state, printer)?;
+    let state = super::runtime()?.block_on(read_state(&dir, &args.state, printer))?;
     let sensitive = |entry: &serde_json::Value| entry["sensitive"] == serde_json::Value::Bool(true);
     if let Some(name) = &name {
         let Some(entry) = state.outputs.get(name) else {

@@ -80,7 +80,7 @@ pub async fn make(
     operation: &str,
     printer: &mut Printer,
 ) -> anyhow::Result<Option<Planned>> {
-    let mut session = Session::open(&flags.dir, &flags.state, operation, printer)?;
+    let mut session = Session::open(&flags.dir, &flags.state, operation, printer).await?;
     let (config, diags, sources) =
         load_blueprint(&flags.dir, &flags.vars, known(&session.state), printer);
     if diags.has_errors() {

@@ -23,7 +23,8 @@ pub fn run(args: &ProvidersArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if diags.has_errors() {
         return Ok(1);
     }
-    let state = crate::session::read_state(&args.dir, &args.state, printer)?;
+    let state =
+        super::runtime()?.block_on(crate::reading::read_state(&args.dir, &args.state, printer))?;
     let mut by_provider: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for inst in config.instances.iter().filter(|i| i.managed) {
         by_provider

@@ -10,7 +10,7 @@ use crate::session::Session;
 pub async fn run(command: &SimCommand, printer: &mut Printer) -> anyhow::Result<u8> {
     match command {
         SimCommand::Drift(args) => {
-            let mut session = Session::open(&args.dir, &args.state, "sim drift", printer)?;
+            let mut session = Session::open(&args.dir, &args.state, "sim drift", printer).await?;
             session.connect(None, printer).await?;
             let address: Address = args.address.parse()?;
             let Some((attr, raw)) = args.change.split_once('=') else {
@@ -28,7 +28,7 @@ pub async fn run(command: &SimCommand, printer: &mut Printer) -> anyhow::Result<
             Ok(0)
         }
         SimCommand::Delete(args) => {
-            let mut session = Session::open(&args.dir, &args.state, "sim delete", printer)?;
+            let mut session = Session::open(&args.dir, &args.state, "sim delete", printer).await?;
             session.connect(None, printer).await?;
             let address: Address = args.address.parse()?;
             session
@@ -39,7 +39,7 @@ pub async fn run(command: &SimCommand, printer: &mut Printer) -> anyhow::Result<
             Ok(0)
         }
         SimCommand::Show(args) => {
-            let mut session = Session::open(&args.dir, &args.state, "sim show", printer)?;
+            let mut session = Session::open(&args.dir, &args.state, "sim show", printer).await?;
             session.connect(None, printer).await?;
             let sim = session.sim()?;
             let objects: Vec<serde_json::Value> = sim.objects().into_iter().map(|(address, kind, id)| serde_json::json!({ "address": address.to_string(), "kind": kind, "id": id })).collect();

@@ -1,17 +1,19 @@
-//! `strata state list|show|rm|mv|unlock`: inspect and edit the state by hand.
+//! `strata state list|show|rm|mv`: inspect and edit the state by hand; the versions and
+//! locks are in `state_versions`.
 
 use blueprint::Address;
 use planner::provider::MoveRequest;
-use planner::state::{LocalBackend, Op, Rename, rename};
+use planner::state::{Op, Rename, rename};
 
 use crate::cli::StateCommand;
 use crate::printer::Printer;
-use crate::session::{Journaled, Session, read_state_with_journal, state_dir};
+use crate::reading::{Journaled, read_state_with_journal};
+use crate::session::Session;
 
-pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> {
+pub async fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> {
     match command {
         StateCommand::List(args) => {
-            let read = read_state_with_journal(&args.dir, &args.state, printer)?;
+            let read = read_state_with_journal(&args.dir, &args.state, printer).await?;
             for object in &read.state.objects {
                 printer.line(&object.address.to_string());
             }
@@ -19,7 +21,7 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
             Ok(0)
         }
         StateCommand::Show(args) => {
-            let read = read_state_with_journal(&args.dir, &args.state, printer)?;
+            let read = read_state_with_journal(&args.dir, &args.state, printer).await?;
             let address: Address = args.address.parse()?;
             let state = &read.state;
             let Some(object) = state.objects.iter().find(|o| o.address == address) else {
@@ -51,7 +53,7 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
             Ok(0)
         }
         StateCommand::Rm(args) => {
-            let mut session = Session::open(&args.dir, &args.state, "state rm", printer)?;
+            let mut session = Session::open(&args.dir, &args.state, "state rm", printer).await?;
             let address: Address = args.address.parse()?;
             let before = session.state.objects.len();
             session
@@ -63,22 +65,16 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
                 printer.failure(&format!("no object {address} in the state"));
                 return Ok(1);
             }
-            session.save()?;
+            session.save().await?;
             printer.line(&format!("Removed {removed} object(s) from the state; they still exist and are no longer managed."));
             Ok(0)
         }
-        StateCommand::Mv(args) => super::runtime()?.block_on(mv(args, printer)),
-        StateCommand::Unlock(args) => {
-            let backend = LocalBackend::new(state_dir(&args.dir, &args.state));
-            let info = backend
-                .unlock(&args.id)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            printer.line(&format!(
-                "Removed the lock held by {} (process {}) for {}.",
-                info.who, info.pid, info.operation
-            ));
-            Ok(0)
-        }
+        StateCommand::Mv(args) => mv(args, printer).await,
+        StateCommand::Unlock(args) => super::state_versions::unlock(args, printer).await,
+        StateCommand::Locks(args) => super::state_versions::locks(args, printer).await,
+        StateCommand::History(args) => super::state_versions::history(args, printer).await,
+        StateCommand::Pull(args) => super::state_versions::pull(args, printer).await,
+        StateCommand::Push(args) => super::state_versions::push(args, printer).await,
     }
 }
 
@@ -86,7 +82,7 @@ pub fn run(command: &StateCommand, printer: &mut Printer) -> anyhow::Result<u8> 
 /// told (the simulated datacenter keeps addresses), then the state, with one rule for
 /// both: the one a `moved` block follows.
 async fn mv(args: &crate::cli::StateMoveArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let mut session = Session::open(&args.dir, &args.state, "state mv", printer)?;
+    let mut session = Session::open(&args.dir, &args.state, "state mv", printer).await?;
     let (from, to): (Address, Address) = (args.from.parse()?, args.to.parse()?);
     if from.kind != to.kind {
         printer.failure(&format!(
@@ -129,7 +125,7 @@ async fn mv(args: &crate::cli::StateMoveArgs, printer: &mut Printer) -> anyhow::
         to: to.clone(),
     };
     rename(&mut session.state.objects, &[moved]);
-    session.save()?;
+    session.save().await?;
     printer.line(&format!("Moved {from} to {to}."));
     Ok(0)
 }
@@ -142,9 +138,9 @@ fn journal_notes(read: &Journaled, printer: &mut Printer) {
         return;
     }
     let who = match &read.holder {
-        Some(holder) if !holder.is_stale() => format!(
+        Some(held) if !held.stale => format!(
             "{} by {} (process {}) is still running",
-            holder.operation, holder.who, holder.pid
+            held.info.operation, held.info.who, held.info.pid
         ),
         _ => "a run stopped before saving the state".to_string(),
     };

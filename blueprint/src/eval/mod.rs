@@ -56,6 +56,11 @@ pub fn evaluate_scope(
         store: Store {
             insts: vec![ModInst::default()],
             known: refactor::known_after(&inputs.known, &moves),
+            workspace: if inputs.workspace.is_empty() {
+                "default".to_string()
+            } else {
+                inputs.workspace.clone()
+            },
             plan_time: jiff::Timestamp::now(),
             node_dirs: tree
                 .nodes

@@ -205,17 +205,22 @@ fn defaults(block: &Block, config: &mut Config, diags: &mut Vec<Diagnostic>) {
         diags.push(Diagnostic::error(
             attr.name.span,
             format!("Unknown strata setting \"{}\"", attr.name.name),
-            "A strata block holds a `default_provider { KIND = PROVIDER }` block.",
+            "A strata block holds a `default_provider { KIND = PROVIDER }` block and a \
+             `backend \"KIND\" { ... }` block.",
         ));
     }
     for inner in &block.body.blocks {
+        if inner.kind.name == "backend" {
+            // Read with the module (`Module::backend`), before evaluation.
+            continue;
+        }
         if inner.kind.name != "default_provider" {
             diags.push(Diagnostic::error(
                 inner.kind.span,
                 format!("Unknown block \"{}\" in strata", inner.kind.name),
                 format!(
-                    "A strata block holds a `default_provider {{ KIND = PROVIDER }}` block.{}",
-                    suggest::hint(&inner.kind.name, ["default_provider"])
+                    "A strata block holds a `default_provider {{ KIND = PROVIDER }}` block and a `backend \"KIND\" {{ ... }}` block.{}",
+                    suggest::hint(&inner.kind.name, ["default_provider", "backend"])
                 ),
             ));
             continue;

@@ -65,6 +65,8 @@ pub(crate) struct Store {
     pub known: std::sync::Arc<super::Known>,
     /// The sensitive values met so far, for masking wherever they could show.
     pub redactor: crate::redact::Redactor,
+    /// The current workspace: what `strata.workspace` gives.
+    pub workspace: String,
     /// When this run started: what `plantimestamp()` gives.
     pub plan_time: jiff::Timestamp,
 }

@@ -135,10 +135,30 @@ impl Ctx<'_> {
                 };
                 self.apply_ops(Value::string(value), rest)
             }
+            ("strata", Some((attr, s))) => match attr {
+                "workspace" => {
+                    let workspace = Value::string(self.store.workspace.clone());
+                    self.apply_ops(workspace, rest)
+                }
+                _ => self.fail(
+                    s,
+                    format!("Unknown attribute strata.{attr}"),
+                    "strata has `strata.workspace`, the name of the current workspace.",
+                ),
+            },
+            ("terraform", Some((attr, s))) => self.fail(
+                span.to(s),
+                format!("Unknown reference terraform.{attr}"),
+                if attr == "workspace" {
+                    "Strata's name for it is strata.workspace: the name of the current workspace."
+                } else {
+                    "Strata has no `terraform` object; strata.workspace names the current workspace."
+                },
+            ),
             (kind, Some((attr, s))) if schema::kind(kind).is_some() => {
                 self.resource_ref(kind, attr, span.to(s), rest)
             }
-            ("count" | "each" | "var" | "local" | "module" | "path", None) => self.fail(
+            ("count" | "each" | "var" | "local" | "module" | "path" | "strata", None) => self.fail(
                 span,
                 format!("Incomplete reference \"{name}\""),
                 format!(
@@ -153,7 +173,7 @@ impl Ctx<'_> {
             ),
             _ => {
                 let mut candidates: Vec<String> =
-                    ["var", "local", "module", "count", "each", "path"]
+                    ["var", "local", "module", "count", "each", "path", "strata"]
                         .iter()
                         .map(|s| s.to_string())
                         .collect();
@@ -423,6 +443,7 @@ fn example_attr(name: &str) -> &'static str {
         "count" => "index",
         "each" => "key",
         "path" => "module",
+        "strata" => "workspace",
         _ => "NAME",
     }
 }

@@ -45,6 +45,8 @@ pub struct Inputs {
     /// Attributes of existing objects: computed attributes (an `id`, a given `address`)
     /// read as their real values instead of unknown.
     pub known: std::sync::Arc<Known>,
+    /// The current workspace, `strata.workspace` in expressions (`default` when empty).
+    pub workspace: String,
 }
 
 impl Inputs {

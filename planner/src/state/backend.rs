@@ -1,374 +1,287 @@
-//! The local backend: the state as files in a folder.
+//! The [`Backend`] trait: where the states of a blueprint's workspaces live, and the rules
+//! every backend keeps.
 //!
-//! A [`LocalBackend`] keeps, in its folder (created on first write):
-//! - `state.json`: the current [`State`], pretty JSON, replaced atomically by [`save`]
-//!   (temporary file, fsync, rename, fsync of the folder), so a crash leaves either the old
-//!   or the new version, never a mix;
-//! - `state.json.backup`: the version before the last save;
-//! - `journal.jsonl`: the [`Journal`](super::Journal) of provider calls of a running apply;
-//! - `lock.json`: the [`Lock`](super::Lock) held by the run that may change the state.
+//! A backend stores one state per workspace, each with its versions, a lock and a
+//! journal. [`LocalBackend`](super::LocalBackend) keeps them in folders,
+//! [`PostgresBackend`](super::PostgresBackend) in a database schema. The session and the
+//! commands use only this trait, so they work the same on both.
 //!
-//! ```no_run
-//! # fn main() -> Result<(), planner::state::StateError> {
-//! use planner::state::LocalBackend;
-//! let backend = LocalBackend::new(".strata");
-//! let mut state = backend.load()?.unwrap_or_else(LocalBackend::new_state);
-//! backend.save(&mut state)?; // serial 1
-//! # Ok(()) }
-//! ```
-//!
-//! [`save`]: LocalBackend::save
+//! The rules that are the same everywhere live here: a save must follow the state stored
+//! ([`follows`]), a workspace is named by [`check_workspace_name`], and `default` always
+//! exists.
 
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
-use serde::Deserialize;
+use async_trait::async_trait;
 
-use super::sys;
-use super::{FORMAT_VERSION, State, StateError};
+use super::{HeldLock, Journal, Lock, LockError, Protector, Recovery, State, StateError};
 
-const STATE_FILE: &str = "state.json";
-const BACKUP_FILE: &str = "state.json.backup";
-const JOURNAL_FILE: &str = "journal.jsonl";
-const LOCK_FILE: &str = "lock.json";
+/// The workspace every backend has, which cannot be deleted.
+pub const DEFAULT_WORKSPACE: &str = "default";
 
-/// The state stored as files in a folder. See the module documentation.
-#[derive(Clone, Debug)]
-pub struct LocalBackend {
-    dir: PathBuf,
+/// Who writes a state version and under which lock.
+#[derive(Clone, Debug, Default)]
+pub struct Write {
+    /// The command (`apply`, `state push`, `init -migrate-state` …).
+    pub operation: String,
+    /// The id of the lock the write is made under: the write is refused once that lock
+    /// is no longer held (forced open, or its lease ended and another run took it).
+    pub lock: Option<String>,
 }
 
-/// The first thing read from a state file, so that a newer format is refused before its
-/// other fields are judged.
-#[derive(Deserialize)]
-struct VersionProbe {
-    version: u64,
+impl Write {
+    /// A write by `operation` under `lock`.
+    pub fn under(lock: &Lock, operation: &str) -> Write {
+        Write {
+            operation: operation.to_string(),
+            lock: Some(lock.id().to_string()),
+        }
+    }
 }
 
-impl LocalBackend {
-    /// A backend storing its files in `dir`, which is created when first written.
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        LocalBackend { dir: dir.into() }
-    }
+/// One stored version of a workspace's state.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Version {
+    /// Its serial.
+    pub serial: u64,
+    /// Its lineage.
+    pub lineage: String,
+    /// When it was written, in seconds since the Unix epoch.
+    pub written: u64,
+    /// `user@host` of the writer, when recorded.
+    pub who: Option<String>,
+    /// The command that wrote it, when recorded.
+    pub operation: Option<String>,
+    /// How many objects it holds.
+    pub objects: usize,
+}
 
-    /// The folder holding the files.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
+/// Where the states of a blueprint's workspaces are kept. See the module documentation.
+///
+/// Every method names the workspace it acts on; [`DEFAULT_WORKSPACE`] always exists, the
+/// others once created (or once a state was saved in them).
+#[async_trait]
+pub trait Backend: Send + Sync + std::fmt::Debug {
+    /// Where the states are, for messages: a folder, or a database and schema (never
+    /// with a password).
+    fn describe(&self) -> String;
 
-    /// `state.json`: the current state.
-    pub fn state_path(&self) -> PathBuf {
-        self.dir.join(STATE_FILE)
-    }
+    /// Where one workspace's state is, for messages.
+    fn place(&self, workspace: &str) -> String;
 
-    /// `state.json.backup`: the state before the last save.
-    pub fn backup_path(&self) -> PathBuf {
-        self.dir.join(BACKUP_FILE)
-    }
+    /// The workspaces, `default` first, then the others sorted by name.
+    async fn workspaces(&self) -> Result<Vec<String>, StateError>;
 
-    /// `journal.jsonl`: the journal of the running (or interrupted) apply.
-    pub fn journal_path(&self) -> PathBuf {
-        self.dir.join(JOURNAL_FILE)
-    }
+    /// Creates an empty workspace; refused if it exists.
+    async fn create_workspace(&self, workspace: &str) -> Result<(), StateError>;
 
-    /// `lock.json`: who holds the lock.
-    pub fn lock_path(&self) -> PathBuf {
-        self.dir.join(LOCK_FILE)
-    }
+    /// Deletes a workspace with every version of its state, its journal and its lock;
+    /// refused for `default` and while the workspace is locked by a live holder.
+    async fn delete_workspace(&self, workspace: &str) -> Result<(), StateError>;
 
-    /// A new, empty state: a fresh lineage, serial 0, this build's format version.
-    pub fn new_state() -> State {
-        State {
-            version: FORMAT_VERSION,
-            lineage: sys::random_hex(),
-            serial: 0,
-            objects: Vec::new(),
-            outputs: serde_json::Map::new(),
-            retired: Vec::new(),
-        }
-    }
+    /// The current state of a workspace; `None` when it has none yet.
+    async fn load(&self, workspace: &str) -> Result<Option<State>, StateError>;
 
-    /// Reads the current state; `None` when there is none yet.
-    ///
-    /// A file that cannot be read or parsed is an error that names it, says what is wrong
-    /// (with line and column) and how to go back to the backup. A file written in a newer
-    /// format version is refused.
-    pub fn load(&self) -> Result<Option<State>, StateError> {
-        let path = self.state_path();
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(StateError::Unreadable {
-                    hint: self.recovery_hint(),
-                    path,
-                    source,
-                });
+    /// Writes `state` as the workspace's next version and empties its journal (whose
+    /// changes the state now holds). The serial is raised by one (and the format version
+    /// set, objects sorted); the write is refused unless it [`follows`] what is stored,
+    /// and unless `write.lock` is still held. On failure `state` keeps its serial.
+    async fn save(
+        &self,
+        workspace: &str,
+        state: &mut State,
+        write: &Write,
+    ) -> Result<(), StateError>;
+
+    /// Writes `state` unchanged (its lineage and serial kept) as the workspace's current
+    /// version: a migration from another backend. Refused unless [`may_import`] allows it.
+    async fn import(&self, workspace: &str, state: &State, write: &Write)
+    -> Result<(), StateError>;
+
+    /// The versions kept, oldest first.
+    async fn history(&self, workspace: &str) -> Result<Vec<Version>, StateError>;
+
+    /// The document of one kept version, exactly as stored; `None` when not kept.
+    async fn version(&self, workspace: &str, serial: u64) -> Result<Option<Vec<u8>>, StateError>;
+
+    /// Takes the workspace's lock for `operation`, waiting up to `timeout` while a live
+    /// holder has it, giving up when `stop` is set. A lock whose holder is gone is broken
+    /// and taken over ([`Lock::broken_stale`]).
+    async fn lock(
+        &self,
+        workspace: &str,
+        operation: &str,
+        timeout: Duration,
+        stop: &AtomicBool,
+    ) -> Result<Lock, LockError>;
+
+    /// Every lock held, in any workspace.
+    async fn locks(&self) -> Result<Vec<HeldLock>, LockError>;
+
+    /// Forces open the lock with this id, in whichever workspace; returns it.
+    async fn unlock(&self, id: &str) -> Result<HeldLock, LockError>;
+
+    /// Opens the workspace's journal for an apply made under `lock`; sensitive values are
+    /// written protected by `protector`. Entries already there are kept: recover them and
+    /// save first.
+    async fn journal(
+        &self,
+        workspace: &str,
+        lock: &Lock,
+        protector: Protector,
+    ) -> Result<Journal, StateError>;
+
+    /// Applies the workspace's journal to `state` (the last saved state): see
+    /// [`Recovery`]. Reads only; the next save empties the journal.
+    async fn recover(&self, workspace: &str, state: &mut State) -> Result<Recovery, StateError>;
+}
+
+/// The rule of every save: the state written must be the next version of the one stored.
+/// `stored` is the (lineage, serial) of the current version, `None` when there is none;
+/// `state` is the state as loaded and changed, before its serial is raised.
+///
+/// A state of another lineage is refused (it is another state, not a version of this one),
+/// and so is a serial other than the stored one: a lower one means someone saved since it
+/// was read (the write would repeat their serial), a higher one would skip serials.
+pub fn follows(place: &str, stored: Option<(&str, u64)>, state: &State) -> Result<(), StateError> {
+    let conflict = |message: String| StateError::Conflict {
+        place: place.to_string(),
+        message,
+    };
+    match stored {
+        None if state.serial == 0 => Ok(()),
+        None => Err(conflict(format!(
+            "there is no state here, and the one written is at serial {}: a new state starts \
+             at serial 0 (a state moved from elsewhere keeps its serial through `strata init \
+             -migrate-state`)",
+            state.serial
+        ))),
+        Some((lineage, _)) if lineage != state.lineage => Err(conflict(format!(
+            "the state stored has lineage {lineage}, and the one written has lineage {}: it \
+             is another state, not a version of this one",
+            state.lineage
+        ))),
+        Some((_, serial)) if serial != state.serial => Err(conflict(format!(
+            "the state stored is at serial {serial}, and the one written follows serial {}: \
+             {}",
+            state.serial,
+            if state.serial < serial {
+                "the state changed since it was read; read it again and redo the change"
+            } else {
+                "writing it would skip serials"
             }
-        };
-        let corrupt = |source: serde_json::Error| StateError::Corrupt {
-            path: path.clone(),
-            line: source.line(),
-            column: source.column(),
-            source,
-            hint: self.recovery_hint(),
-        };
-        let probe: VersionProbe = serde_json::from_slice(&bytes).map_err(corrupt)?;
-        if probe.version > u64::from(FORMAT_VERSION) {
-            return Err(StateError::TooNew {
-                path,
-                found: probe.version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        serde_json::from_slice(&bytes).map(Some).map_err(corrupt)
+        ))),
+        Some(_) => Ok(()),
     }
+}
 
-    /// How to get a usable state back when `state.json` is damaged.
-    fn recovery_hint(&self) -> String {
-        let state = self.state_path();
-        let backup = self.backup_path();
-        if backup.is_file() {
-            format!(
-                "the previous version is kept in {}: copy it over {} to go back to it (what \
-                 the last run recorded is then lost), or repair the file by hand",
-                backup.display(),
-                state.display()
-            )
-        } else {
-            format!(
-                "there is no backup ({} does not exist): repair the file by hand or restore \
-                 it from a copy",
-                backup.display()
-            )
-        }
+/// The rule of an import (a state moved from another backend, its lineage and serial
+/// kept): into a workspace with no state, or over an older version of the same state (a
+/// copy left by an earlier migration, behind the one moved). Anything else would lose a
+/// version that is not in the state moved.
+pub fn may_import(
+    place: &str,
+    stored: Option<(&str, u64)>,
+    state: &State,
+) -> Result<(), StateError> {
+    match stored {
+        None => Ok(()),
+        Some((lineage, serial)) if lineage == state.lineage && serial < state.serial => Ok(()),
+        Some((lineage, serial)) => Err(StateError::Conflict {
+            place: place.to_string(),
+            message: format!(
+                "there is a state here already (serial {serial}, lineage {lineage}), and the \
+                 one moved (serial {}, lineage {}) is not a later version of it; move it into \
+                 a workspace that has none, or delete this one first",
+                state.serial, state.lineage
+            ),
+        }),
     }
+}
 
-    /// Writes `state` as the current state: raises its serial by one, sorts its objects by
-    /// address and sets this build's format version, then replaces `state.json` atomically
-    /// and durably, keeping the version it replaces as `state.json.backup`.
-    ///
-    /// On failure `state` keeps its old serial and version, and `state.json` is unchanged.
-    pub fn save(&self, state: &mut State) -> Result<(), StateError> {
-        let (old_serial, old_version) = (state.serial, state.version);
-        state.serial = state.serial.saturating_add(1);
-        state.version = FORMAT_VERSION;
-        state.objects.sort_by(|a, b| a.address.cmp(&b.address));
-        let written = self.write_state(state);
-        if written.is_err() {
-            state.serial = old_serial;
-            state.version = old_version;
-        }
-        written
-    }
-
-    fn write_state(&self, state: &State) -> Result<(), StateError> {
-        let path = self.state_path();
-        fs::create_dir_all(&self.dir).map_err(StateError::io("create the folder", &self.dir))?;
-        let mut bytes = serde_json::to_vec_pretty(state).map_err(|source| StateError::Encode {
-            path: path.clone(),
-            source,
-        })?;
-        bytes.push(b'\n');
-
-        let temp = sys::temp_path(&path, "tmp");
-        if let Err(e) = sys::write_synced(&temp, &bytes) {
-            let _ = fs::remove_file(&temp);
-            return Err(StateError::io("write", temp)(e));
-        }
-        if let Err(e) = self.keep_backup(&path) {
-            let _ = fs::remove_file(&temp);
-            return Err(e);
-        }
-        if let Err(e) = fs::rename(&temp, &path) {
-            let _ = fs::remove_file(&temp);
-            return Err(StateError::io("replace", path)(e));
-        }
-        sys::sync_dir(&self.dir).map_err(StateError::io("sync the folder", &self.dir))?;
-        sys::remove_stale_temps(&path, "tmp");
-        sys::remove_stale_temps(&self.backup_path(), "tmp");
+/// Checks a workspace name: 1 to 64 characters, letters, digits, `-` and `_`, starting with
+/// a letter or digit; it names a folder and appears in commands and expressions.
+pub fn check_workspace_name(name: &str) -> Result<(), StateError> {
+    let fine = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if fine {
         Ok(())
+    } else {
+        Err(StateError::Workspace(format!(
+            "\"{}\" is not a workspace name: use 1 to 64 letters, digits, `-` and `_`, \
+             starting with a letter or digit (for example dev, test or prod)",
+            name.escape_debug()
+        )))
     }
+}
 
-    /// Copies the current `state.json`, if any, to `state.json.backup` (through a synced
-    /// temporary file and a rename, so the backup too is always whole).
-    fn keep_backup(&self, path: &Path) -> Result<(), StateError> {
-        let backup = self.backup_path();
-        let temp = sys::temp_path(&backup, "tmp");
-        match fs::copy(path, &temp) {
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let _ = fs::remove_file(&temp);
-                return Ok(());
-            }
-            Err(e) => {
-                let _ = fs::remove_file(&temp);
-                return Err(StateError::io("copy the state to", backup)(e));
-            }
-        }
-        let synced = fs::File::open(&temp).and_then(|f| f.sync_all());
-        if let Err(e) = synced.and_then(|()| fs::rename(&temp, &backup)) {
-            let _ = fs::remove_file(&temp);
-            return Err(StateError::io("write", backup)(e));
-        }
-        Ok(())
-    }
+/// Sorts workspace names as [`Backend::workspaces`] lists them: `default` first.
+pub(crate) fn sort_workspaces(mut names: Vec<String>) -> Vec<String> {
+    names.retain(|n| n != DEFAULT_WORKSPACE);
+    names.sort();
+    names.dedup();
+    names.insert(0, DEFAULT_WORKSPACE.to_string());
+    names
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::Object;
+    use crate::state::LocalBackend;
 
-    fn object(address: &str, id: &str) -> Object {
-        Object {
-            address: address.parse().unwrap(),
-            kind: "vm".into(),
-            provider: "sim".into(),
-            id: id.into(),
-            attributes: serde_json::Map::new(),
-            dependencies: Vec::new(),
-            created_at: 7,
-            sensitive: Vec::new(),
-            prevent_destroy: false,
+    #[test]
+    fn a_save_must_follow_the_stored_version() {
+        let mut state = LocalBackend::new_state();
+        assert!(follows("here", None, &state).is_ok());
+        state.serial = 3;
+        let lineage = state.lineage.clone();
+        assert!(follows("here", Some((&lineage, 3)), &state).is_ok());
+        let err = follows("here", None, &state).unwrap_err().to_string();
+        assert!(err.contains("starts at serial 0"), "{err}");
+        let err = follows("here", Some((&lineage, 4)), &state)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("changed since it was read"), "{err}");
+        let err = follows("here", Some((&lineage, 2)), &state)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("skip serials"), "{err}");
+        let err = follows("here", Some(("other", 3)), &state)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("here: the state stored has lineage other"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn workspace_names() {
+        for good in ["default", "dev", "prod-eu_1", "7", &"a".repeat(64)] {
+            assert!(check_workspace_name(good).is_ok(), "{good}");
         }
-    }
-
-    #[test]
-    fn absent_state_loads_as_none_and_the_folder_is_not_created() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path().join("nested"));
-        assert!(backend.load().unwrap().is_none());
-        assert!(!backend.dir().exists());
-    }
-
-    #[test]
-    fn new_state_has_a_fresh_lineage() {
-        let a = LocalBackend::new_state();
-        let b = LocalBackend::new_state();
-        assert_eq!(a.lineage.len(), 32);
-        assert_ne!(a.lineage, b.lineage);
-        assert_eq!((a.serial, a.version), (0, FORMAT_VERSION));
-    }
-
-    #[test]
-    fn save_raises_the_serial_sorts_objects_and_keeps_a_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path().join("s"));
-        let mut state = LocalBackend::new_state();
-        state.objects = vec![object("vm.b", "2"), object("vm.a", "1")];
-        backend.save(&mut state).unwrap();
-        assert_eq!(state.serial, 1);
-        assert_eq!(state.objects[0].address.to_string(), "vm.a");
-        assert!(
-            !backend.backup_path().exists(),
-            "no backup before there was a state"
-        );
-        let first = fs::read_to_string(backend.state_path()).unwrap();
-        assert!(
-            first.ends_with("}\n") && first.contains("\n  \"serial\": 1"),
-            "{first}"
-        );
-
-        state.objects.push(object("vm.c", "3"));
-        backend.save(&mut state).unwrap();
-        assert_eq!(state.serial, 2);
-        assert_eq!(fs::read_to_string(backend.backup_path()).unwrap(), first);
-        assert_eq!(backend.load().unwrap().unwrap(), state);
-        let leftovers: Vec<_> = fs::read_dir(backend.dir())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.contains(".tmp."))
-            .collect();
-        assert!(leftovers.is_empty(), "{leftovers:?}");
-    }
-
-    #[test]
-    fn corrupt_state_names_file_position_and_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        let mut state = LocalBackend::new_state();
-        backend.save(&mut state).unwrap();
-        backend.save(&mut state).unwrap();
-        fs::write(
-            backend.state_path(),
-            "{\n  \"version\": 1,\n  \"lineage\": \n}",
-        )
-        .unwrap();
-        let err = backend.load().unwrap_err();
-        let StateError::Corrupt { line, column, .. } = &err else {
-            panic!("{err:?}")
-        };
-        assert_eq!((*line, *column), (4, 1));
-        let text = err.to_string();
-        assert!(
-            text.contains(&backend.state_path().display().to_string()),
-            "{text}"
-        );
-        assert!(text.contains("line 4 column 1"), "{text}");
-        assert!(
-            text.contains(&format!("kept in {}", backend.backup_path().display())),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn corrupt_state_without_backup_says_so() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        fs::write(backend.state_path(), [0xff, 0x00, 0x12]).unwrap();
-        let text = backend.load().unwrap_err().to_string();
-        assert!(text.contains("there is no backup"), "{text}");
-    }
-
-    #[test]
-    fn wrong_shape_is_corrupt_not_a_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        for text in [
+        for bad in [
             "",
-            "[]",
-            "{\"version\": 1}",
-            "{\"version\": -1}",
-            "{\"version\":1,\"lineage\":\"x\",\"serial\":1,\"objects\":[{\"address\":\"not an address\"}],\"outputs\":{}}",
+            "-x",
+            "_x",
+            "a/b",
+            "..",
+            "a b",
+            "é",
+            &"a".repeat(65),
+            "a\n",
         ] {
-            fs::write(backend.state_path(), text).unwrap();
-            let err = backend.load().unwrap_err();
-            assert!(matches!(err, StateError::Corrupt { .. }), "{text}: {err}");
+            let err = check_workspace_name(bad).unwrap_err().to_string();
+            assert!(err.contains("is not a workspace name"), "{bad}: {err}");
         }
-    }
-
-    #[test]
-    fn newer_format_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        fs::write(backend.state_path(), "{\"version\": 99, \"anything\": [1]}").unwrap();
-        let err = backend.load().unwrap_err();
-        assert!(
-            matches!(err, StateError::TooNew { found: 99, .. }),
-            "{err:?}"
+        assert_eq!(
+            sort_workspaces(vec!["prod".into(), "default".into(), "dev".into()]),
+            ["default", "dev", "prod"]
         );
-        assert!(err.to_string().contains("format version 99"), "{err}");
-    }
-
-    #[test]
-    fn unreadable_state_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        fs::create_dir(backend.state_path()).unwrap();
-        let err = backend.load().unwrap_err();
-        assert!(matches!(err, StateError::Unreadable { .. }), "{err:?}");
-    }
-
-    #[test]
-    fn failed_save_keeps_the_serial() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("file");
-        fs::write(&file, "").unwrap();
-        let backend = LocalBackend::new(&file); // a file, not a folder
-        let mut state = LocalBackend::new_state();
-        assert!(backend.save(&mut state).is_err());
-        assert_eq!(state.serial, 0);
     }
 }

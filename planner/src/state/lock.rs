@@ -1,39 +1,23 @@
-//! The state lock: at most one run changes a state at a time.
+//! State locks, whatever the backend: at most one run changes a workspace's state at a time.
 //!
-//! [`LocalBackend::lock`] creates `lock.json` exclusively, holding a [`LockInfo`] that says
-//! who took it, when, for what and from which process. A run that finds the lock taken
-//! waits for it up to a timeout, then reports who holds it. A lock left by a process that
-//! no longer exists on this host is stale: it is broken and taken over, and the [`Lock`]
-//! says so in [`Lock::broken_stale`] so the caller can warn. [`LocalBackend::unlock`]
-//! forces a lock open given its id (`strata state unlock ID`).
-//!
-//! The file is written whole before it appears: the lock is written to a temporary file
-//! that is then hard-linked to `lock.json`, which, like `O_EXCL`, fails if `lock.json`
-//! exists, so a reader never sees a half-written lock. Where the file system has no hard
-//! links, `lock.json` is created with `O_EXCL` directly.
-//!
-//! ```no_run
-//! # fn main() -> Result<(), planner::state::LockError> {
-//! use std::time::Duration;
-//! let backend = planner::state::LocalBackend::new(".strata");
-//! let lock = backend.lock("apply", Duration::from_secs(10))?;
-//! // … change the state …
-//! drop(lock); // released
-//! # Ok(()) }
-//! ```
+//! A [`Lock`] records who took it ([`LockInfo`]: id, user and host, process, operation,
+//! time) and is released when dropped. How a lock is held and when it is broken is the
+//! backend's: the local backend's lock is a file, broken when its process no longer runs
+//! on this host; the PostgreSQL backend's is a row with a lease that a heartbeat renews,
+//! broken once the lease has ended. Both wait for a held lock the same way ([`Waiting`]):
+//! until a timeout, then [`LockError::Held`] names the holder; an interrupt stops the wait.
 
 use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::fs::{self, OpenOptions};
 use std::hash::{BuildHasher, Hasher};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{LocalBackend, sys};
+use super::sys;
 
 /// Who holds a lock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,11 +34,29 @@ pub struct LockInfo {
     pub pid: u32,
     /// The holder's host name.
     pub host: String,
+    /// When its lease ends unless renewed, in seconds since the Unix epoch (by the
+    /// database server's clock); `None` for a lock without a lease (the local backend's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<u64>,
 }
 
 impl LockInfo {
-    /// Whether the holder is a process of this host that no longer exists: the lock is
-    /// stale, and the next run breaks it.
+    /// A lock for `operation` by this process, with a fresh id.
+    pub fn new(operation: &str) -> LockInfo {
+        let host = sys::hostname();
+        LockInfo {
+            id: sys::random_hex(),
+            who: format!("{}@{host}", sys::username()),
+            operation: operation.to_string(),
+            created: sys::now_secs(),
+            pid: std::process::id(),
+            host,
+            expires: None,
+        }
+    }
+
+    /// Whether the holder is a process of this host that no longer exists: a local lock
+    /// is then stale, and the next run breaks it.
     pub fn is_stale(&self) -> bool {
         self.host == sys::hostname() && !sys::pid_alive(self.pid)
     }
@@ -64,15 +66,30 @@ impl fmt::Display for LockInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} (pid {} on {}) for \"{}\" since {}, lock id {}",
+            "{} (pid {} on {}) for \"{}\" since {}",
             self.who,
             self.pid,
             self.host,
             self.operation,
             sys::format_utc(self.created),
-            self.id
-        )
+        )?;
+        if let Some(expires) = self.expires {
+            write!(f, ", lease until {}", sys::format_utc(expires))?;
+        }
+        write!(f, ", lock id {}", self.id)
     }
+}
+
+/// A lock as a listing shows it: its workspace, and whether its holder is gone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldLock {
+    /// The workspace it locks.
+    pub workspace: String,
+    /// Who holds it.
+    pub info: LockInfo,
+    /// The holder is gone (its process ended, or its lease ended): the next run that
+    /// wants the lock breaks it.
+    pub stale: bool,
 }
 
 /// Why a lock could not be taken, read or forced open.
@@ -97,10 +114,10 @@ pub enum LockError {
         source: serde_json::Error,
     },
     /// There is no lock to force open.
-    #[error("the state is not locked (there is no {})", .path.display())]
+    #[error("the state is not locked ({place} holds no lock)")]
     NotLocked {
-        /// The lock file.
-        path: PathBuf,
+        /// Where the lock would be.
+        place: String,
     },
     /// The id given to force the lock open is not the lock's.
     #[error("lock id {given} is not the id of the lock held, which is {}: held by {holder}", .holder.id)]
@@ -109,6 +126,12 @@ pub enum LockError {
         given: String,
         /// The lock actually held.
         holder: Box<LockInfo>,
+    },
+    /// No lock has this id.
+    #[error("no lock has the id {given}; `strata state locks` lists the locks held")]
+    NoSuchId {
+        /// The id given.
+        given: String,
     },
     /// The run was interrupted while it waited for the lock.
     #[error("interrupted while waiting for the state lock, which {0} holds")]
@@ -123,9 +146,19 @@ pub enum LockError {
         /// Why.
         source: io::Error,
     },
+    /// The database could not be reached or refused a statement.
+    #[error("could not {action} in {place}: {message}")]
+    Database {
+        /// What was being done.
+        action: &'static str,
+        /// The database and schema.
+        place: String,
+        /// Why.
+        message: String,
+    },
 }
 
-fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> LockError {
+pub(crate) fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> LockError {
     let path = path.to_path_buf();
     move |source| LockError::Io {
         action,
@@ -134,18 +167,41 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Lock
     }
 }
 
+/// How a backend holds a lock: releasing it, and telling whether it was lost.
+pub(crate) trait Hold: Send + Sync + fmt::Debug {
+    /// Releases the lock, unless it was forced open meanwhile and is someone else's.
+    fn release(&mut self) -> Result<(), LockError>;
+    /// Why the lock is no longer held, if it is not (its lease could not be renewed).
+    fn lost(&self) -> Option<String>;
+}
+
 /// A held lock; released when dropped (or by [`release`](Lock::release)).
 #[derive(Debug)]
 pub struct Lock {
     info: LockInfo,
-    path: PathBuf,
-    held: bool,
-    /// The stale lock of a process that no longer exists, broken to take this one.
+    workspace: String,
+    hold: Option<Box<dyn Hold>>,
+    /// The lock of a holder that is gone (a process that no longer runs, a lease that
+    /// ended), broken to take this one.
     pub broken_stale: Option<LockInfo>,
 }
 
 impl Lock {
-    /// The lock as recorded in `lock.json`.
+    pub(crate) fn new(
+        info: LockInfo,
+        workspace: &str,
+        hold: Box<dyn Hold>,
+        broken_stale: Option<LockInfo>,
+    ) -> Lock {
+        Lock {
+            info,
+            workspace: workspace.to_string(),
+            hold: Some(hold),
+            broken_stale,
+        }
+    }
+
+    /// The lock as recorded.
     pub fn info(&self) -> &LockInfo {
         &self.info
     }
@@ -155,398 +211,96 @@ impl Lock {
         &self.info.id
     }
 
-    /// Releases the lock, reporting a failure to remove the file (dropping ignores it).
-    /// A lock that was forced open meanwhile is left to its new holder.
+    /// The workspace it locks.
+    pub fn workspace(&self) -> &str {
+        &self.workspace
+    }
+
+    /// Why the lock is no longer held, if it is not: its lease could not be renewed and
+    /// ended, or it was forced open.
+    pub fn lost(&self) -> Option<String> {
+        self.hold.as_ref().and_then(|h| h.lost())
+    }
+
+    /// Releases the lock, reporting a failure (dropping ignores it). A lock that was
+    /// forced open meanwhile is left to its new holder.
     pub fn release(mut self) -> Result<(), LockError> {
-        self.held = false;
-        remove_if_id(&self.path, &self.info.id)
-            .map(|_| ())
-            .map_err(io_error("remove", &self.path))
+        match self.hold.take() {
+            Some(mut hold) => hold.release(),
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        if self.held {
-            let _ = remove_if_id(&self.path, &self.info.id);
+        if let Some(mut hold) = self.hold.take() {
+            let _ = hold.release();
         }
     }
 }
 
-/// Reads `lock.json`: `None` when there is none.
-fn read_holder(path: &Path) -> Result<Option<LockInfo>, LockError> {
-    match fs::read(path) {
-        Ok(bytes) => {
-            serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|source| LockError::Unreadable {
-                    path: path.to_path_buf(),
-                    source,
-                })
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_error("read", path)(e)),
-    }
+/// The rule of waiting for a held lock, shared by every backend: retry until `timeout`,
+/// then fail naming the holder; give up at once when `stop` is set (an interrupt).
+pub(crate) struct Waiting<'a> {
+    deadline: Option<Instant>,
+    stop: &'a AtomicBool,
 }
 
-/// Creates `path` holding `bytes` if it does not exist; `false` if it does.
-fn create_exclusive(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    let temp = sys::temp_path(path, "tmp");
-    if let Err(e) = sys::write_synced(&temp, bytes) {
-        let _ = fs::remove_file(&temp);
-        return Err(e);
+impl<'a> Waiting<'a> {
+    pub fn new(timeout: Duration, stop: &'a AtomicBool) -> Waiting<'a> {
+        Waiting {
+            deadline: Instant::now().checked_add(timeout),
+            stop,
+        }
     }
-    let linked = fs::hard_link(&temp, path);
-    let _ = fs::remove_file(&temp);
-    match linked {
-        Ok(()) => return Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
-        Err(_) => {} // no hard links on this file system
-    }
-    match OpenOptions::new().write(true).create_new(true).open(path) {
-        Ok(mut file) => match file.write_all(bytes).and_then(|()| file.sync_all()) {
-            Ok(()) => Ok(true),
-            Err(e) => {
-                let _ = fs::remove_file(path);
-                Err(e)
-            }
-        },
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(e),
-    }
-}
 
-/// Removes the lock at `path` if its id is `id`; `false` if there is none or it is another.
-///
-/// The file is first renamed aside and checked there, so a lock taken by someone else
-/// between the check and the removal is never removed: if the file renamed aside turns out
-/// to be another lock, it is put back (unless yet another lock was taken meanwhile).
-fn remove_if_id(path: &Path, id: &str) -> io::Result<bool> {
-    let aside = sys::temp_path(path, "breaking");
-    match fs::rename(path, &aside) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
+    /// After a refused attempt: how long to pause before the next, or the error to
+    /// return (the refusal itself once the time is up, [`LockError::Interrupted`] after an
+    /// interrupt).
+    pub fn pause_or_fail(&self, refusal: LockError) -> Result<Duration, LockError> {
+        let now = Instant::now();
+        let left = self
+            .deadline
+            .map_or(Duration::MAX, |d| d.saturating_duration_since(now));
+        if left.is_zero() {
+            return Err(refusal);
+        }
+        if self.stop.load(Ordering::SeqCst) {
+            return Err(match refusal {
+                LockError::Held(holder) => LockError::Interrupted(holder),
+                other => other,
+            });
+        }
+        Ok(retry_pause().min(left))
     }
-    let taken = fs::read(&aside)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<LockInfo>(&b).ok());
-    if taken.is_some_and(|info| info.id == id) {
-        let _ = fs::remove_file(&aside);
-        if let Some(dir) = path.parent() {
-            let _ = sys::sync_dir(dir);
-        }
-        return Ok(true);
-    }
-    match fs::hard_link(&aside, path) {
-        Ok(()) => {
-            let _ = fs::remove_file(&aside);
-        }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let _ = fs::remove_file(&aside);
-        }
-        Err(_) => {
-            if !path.exists() {
-                let _ = fs::rename(&aside, path);
-            }
-        }
-    }
-    Ok(false)
 }
 
 /// A pause between 100 and 250 ms, so waiting runs do not retry in step.
 fn retry_pause() -> Duration {
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u32(std::process::id());
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
     Duration::from_millis(100 + hasher.finish() % 151)
 }
 
-impl LocalBackend {
-    /// Takes the lock for `operation`, waiting up to `timeout` while another run holds it.
-    ///
-    /// A lock held by a process of this host that no longer exists is broken and taken
-    /// over ([`Lock::broken_stale`]). After `timeout`, [`LockError::Held`] says who holds it.
-    pub fn lock(&self, operation: &str, timeout: Duration) -> Result<Lock, LockError> {
-        self.lock_unless(operation, timeout, &AtomicBool::new(false))
-    }
-
-    /// [`lock`](Self::lock), giving up with [`LockError::Interrupted`] as soon as `stop` is
-    /// set while waiting (an interrupt; checked between attempts, at most 250 ms apart).
-    pub fn lock_unless(
-        &self,
-        operation: &str,
-        timeout: Duration,
-        stop: &AtomicBool,
-    ) -> Result<Lock, LockError> {
-        let path = self.lock_path();
-        fs::create_dir_all(self.dir()).map_err(io_error("create the folder", self.dir()))?;
-        sys::remove_stale_temps(&path, "tmp");
-        sys::remove_stale_temps(&path, "breaking");
-        let host = sys::hostname();
-        let who = format!("{}@{host}", sys::username());
-        let id = sys::random_hex();
-        let deadline = Instant::now().checked_add(timeout);
-        let mut broken_stale = None;
-        loop {
-            let info = LockInfo {
-                id: id.clone(),
-                who: who.clone(),
-                operation: operation.to_string(),
-                created: sys::now_secs(),
-                pid: std::process::id(),
-                host: host.clone(),
-            };
-            let mut bytes = serde_json::to_vec_pretty(&info).map_err(|e| {
-                io_error("encode", &path)(io::Error::new(io::ErrorKind::InvalidData, e))
-            })?;
-            bytes.push(b'\n');
-            if create_exclusive(&path, &bytes).map_err(io_error("create", &path))? {
-                sys::sync_dir(self.dir()).map_err(io_error("sync the folder", self.dir()))?;
-                return Ok(Lock {
-                    info,
-                    path,
-                    held: true,
-                    broken_stale,
-                });
-            }
-            let refusal = match read_holder(&path) {
-                Ok(None) => continue, // released meanwhile
-                Ok(Some(holder)) if holder.is_stale() => {
-                    if remove_if_id(&path, &holder.id)
-                        .map_err(io_error("remove the stale lock", &path))?
-                    {
-                        broken_stale = Some(holder);
-                    }
-                    continue;
-                }
-                Ok(Some(holder)) => LockError::Held(Box::new(holder)),
-                // Possibly being written where the lock is created in place: wait too.
-                Err(e) => e,
-            };
-            let now = Instant::now();
-            let left = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(now));
-            if left.is_zero() {
-                return Err(refusal);
-            }
-            if stop.load(Ordering::SeqCst) {
-                return Err(match refusal {
-                    LockError::Held(holder) => LockError::Interrupted(holder),
-                    other => other,
-                });
-            }
-            std::thread::sleep(retry_pause().min(left));
-        }
-    }
-
-    /// Forces the lock open: removes it if its id is `id`, returning who held it.
-    pub fn unlock(&self, id: &str) -> Result<LockInfo, LockError> {
-        let path = self.lock_path();
-        let not_locked = || LockError::NotLocked { path: path.clone() };
-        let holder = self.holder()?.ok_or_else(not_locked)?;
-        if holder.id != id {
-            return Err(LockError::WrongId {
-                given: id.to_string(),
-                holder: Box::new(holder),
-            });
-        }
-        if remove_if_id(&path, id).map_err(io_error("remove", &path))? {
-            return Ok(holder);
-        }
-        // Released or replaced between reading and removing.
-        match self.holder()? {
-            None => Err(not_locked()),
-            Some(holder) => Err(LockError::WrongId {
-                given: id.to_string(),
-                holder: Box::new(holder),
-            }),
-        }
-    }
-
-    /// Who holds the lock now, if anyone.
-    pub fn holder(&self) -> Result<Option<LockInfo>, LockError> {
-        read_holder(&self.lock_path())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dead_pid() -> u32 {
-        let mut child = std::process::Command::new("true").spawn().unwrap();
-        let pid = child.id();
-        child.wait().unwrap();
-        pid
-    }
-
-    fn write_lock(backend: &LocalBackend, info: &LockInfo) {
-        fs::create_dir_all(backend.dir()).unwrap();
-        fs::write(backend.lock_path(), serde_json::to_vec(info).unwrap()).unwrap();
-    }
-
-    fn foreign(pid: u32, host: &str) -> LockInfo {
-        LockInfo {
-            id: "0123abcd".into(),
-            who: "alice@elsewhere".into(),
-            operation: "destroy".into(),
-            created: 1_700_000_000,
-            pid,
-            host: host.into(),
-        }
-    }
-
-    #[test]
-    fn lock_is_recorded_and_released_on_drop() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path().join("state"));
-        assert!(backend.holder().unwrap().is_none());
-        let lock = backend.lock("apply", Duration::ZERO).unwrap();
-        let holder = backend.holder().unwrap().unwrap();
-        assert_eq!(&holder, lock.info());
-        assert_eq!(holder.pid, std::process::id());
-        assert_eq!(holder.operation, "apply");
-        assert_eq!(holder.id.len(), 32);
-        assert!(
-            holder.who.ends_with(&format!("@{}", holder.host)),
-            "{}",
-            holder.who
-        );
-        assert!(lock.broken_stale.is_none());
-        drop(lock);
-        assert!(backend.holder().unwrap().is_none());
-        let names: Vec<_> = fs::read_dir(backend.dir())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert!(names.is_empty(), "{names:?}");
-    }
-
-    #[test]
-    fn a_second_lock_waits_then_reports_the_holder() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        let first = backend.lock("apply", Duration::ZERO).unwrap();
-        let start = Instant::now();
-        let err = backend
-            .lock("plan", Duration::from_millis(300))
-            .unwrap_err();
-        assert!(start.elapsed() >= Duration::from_millis(300));
-        let LockError::Held(holder) = &err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(&**holder, first.info());
-        let text = err.to_string();
-        for part in [
-            format!("locked by {}", holder.who),
-            format!("pid {}", holder.pid),
-            "for \"apply\" since ".to_string(),
-            format!("strata state unlock {}", holder.id),
-        ] {
-            assert!(text.contains(&part), "{part:?} missing from {text}");
-        }
-        first.release().unwrap();
-        backend.lock("plan", Duration::ZERO).unwrap();
-    }
-
-    #[test]
-    fn waiting_for_a_lock_stops_when_interrupted() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        let first = backend.lock("apply", Duration::ZERO).unwrap();
-        let stop = AtomicBool::new(false);
-        let start = Instant::now();
-        let err = std::thread::scope(|scope| {
-            scope.spawn(|| {
-                std::thread::sleep(Duration::from_millis(200));
-                stop.store(true, Ordering::SeqCst);
-            });
-            backend
-                .lock_unless("plan", Duration::from_secs(60), &stop)
-                .unwrap_err()
-        });
-        let waited = start.elapsed();
-        assert!(
-            waited >= Duration::from_millis(200) && waited < Duration::from_secs(5),
-            "{waited:?}"
-        );
-        let LockError::Interrupted(holder) = &err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(&**holder, first.info());
-        assert!(
-            err.to_string()
-                .starts_with("interrupted while waiting for the state lock, which "),
-            "{err}"
-        );
-        assert_eq!(backend.holder().unwrap().as_ref(), Some(first.info()));
-        // A stop set before a free lock is tried does not refuse it: nothing waits.
-        drop(first);
-        backend.lock_unless("plan", Duration::ZERO, &stop).unwrap();
-    }
-
-    #[test]
-    fn a_lock_of_a_dead_process_on_this_host_is_broken() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        let stale = foreign(dead_pid(), &sys::hostname());
-        write_lock(&backend, &stale);
-        let lock = backend.lock("apply", Duration::ZERO).unwrap();
-        assert_eq!(lock.broken_stale.as_ref(), Some(&stale));
-        assert_eq!(backend.holder().unwrap().as_ref(), Some(lock.info()));
-    }
-
-    #[test]
-    fn a_lock_of_another_host_is_never_broken() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        let other = foreign(dead_pid(), "some-other-host.invalid");
-        write_lock(&backend, &other);
-        let err = backend.lock("apply", Duration::ZERO).unwrap_err();
-        assert!(
-            matches!(&err, LockError::Held(h) if **h == other),
-            "{err:?}"
-        );
-        let text = err.to_string();
-        assert!(text.contains("since 2023-11-14 22:13:20 UTC"), "{text}");
-        assert!(text.contains("strata state unlock 0123abcd"), "{text}");
-    }
-
-    #[test]
-    fn unlock_needs_the_right_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        let err = backend.unlock("nope").unwrap_err();
-        assert!(matches!(err, LockError::NotLocked { .. }), "{err:?}");
-        assert!(err.to_string().contains("not locked"), "{err}");
-
-        let lock = backend.lock("apply", Duration::ZERO).unwrap();
-        let err = backend.unlock("nope").unwrap_err();
-        assert!(
-            err.to_string().contains(&format!("which is {}", lock.id())),
-            "{err}"
-        );
-        assert_eq!(backend.holder().unwrap().as_ref(), Some(lock.info()));
-
-        assert_eq!(&backend.unlock(lock.id()).unwrap(), lock.info());
-        assert!(backend.holder().unwrap().is_none());
-        // The old holder's drop must not remove a lock that someone else took since.
-        let next = LocalBackend::new(dir.path())
-            .lock("plan", Duration::ZERO)
-            .unwrap();
-        drop(lock);
-        assert_eq!(backend.holder().unwrap().as_ref(), Some(next.info()));
-    }
-
-    #[test]
-    fn a_damaged_lock_file_is_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let backend = LocalBackend::new(dir.path());
-        fs::write(backend.lock_path(), "{\"id\": ").unwrap();
-        let err = backend.holder().unwrap_err();
-        assert!(err.to_string().contains("lock.json is damaged"), "{err}");
-        let err = backend
-            .lock("apply", Duration::from_millis(150))
-            .unwrap_err();
-        assert!(matches!(err, LockError::Unreadable { .. }), "{err:?}");
+/// The error for `strata state unlock ID` when no lock held has that id: not locked at
+/// all, the one lock held (so its id can be checked), or no such id among several.
+pub(crate) fn unknown_id(given: &str, held: Vec<HeldLock>, place: &str) -> LockError {
+    match <[HeldLock; 1]>::try_from(held) {
+        Ok([only]) => LockError::WrongId {
+            given: given.to_string(),
+            holder: Box::new(only.info),
+        },
+        Err(held) if held.is_empty() => LockError::NotLocked {
+            place: place.to_string(),
+        },
+        Err(_) => LockError::NoSuchId {
+            given: given.to_string(),
+        },
     }
 }

@@ -1,10 +1,11 @@
 //! State: what Strata has created, as a versioned JSON document.
 //!
 //! A [`State`] has a lineage (fixed when the state is first created), a serial (raised by
-//! every write) and the [`Object`]s that exist. Backends store it: `LocalBackend` in a
-//! folder, written atomically with the previous version kept as a backup, a `Journal` of
-//! every provider call (intent before, outcome after) so that a crashed apply can be
-//! finished, and a `Lock` so that two runs never change the same state at once.
+//! every write) and the [`Object`]s that exist. A [`Backend`] stores the state of each
+//! workspace: [`LocalBackend`] in folders, written atomically with the previous version kept
+//! as a backup; [`PostgresBackend`] in a database schema, every version kept. Both keep a
+//! [`Journal`] of every provider call (intent before, outcome after) so that a crashed apply
+//! can be finished, and a [`Lock`] so that two runs never change the same state at once.
 
 use std::collections::HashMap;
 
@@ -15,18 +16,28 @@ use crate::provider::Attrs;
 
 mod backend;
 mod digest;
+mod document;
 mod error;
 mod journal;
+mod local;
 mod lock;
+mod postgres;
 mod seal;
 mod sys;
 
-pub use backend::LocalBackend;
+pub use backend::{Backend, DEFAULT_WORKSPACE, Version, Write, check_workspace_name, follows};
 pub use digest::{restore, stands_for};
+pub use document::read as read_document;
 pub use error::StateError;
 pub use journal::{Entry, Journal, Op, Phase, Recovery};
-pub use lock::{Lock, LockError, LockInfo};
+pub use local::LocalBackend;
+pub use lock::{HeldLock, Lock, LockError, LockInfo};
+pub use postgres::{
+    DEFAULT_LEASE, DEFAULT_SCHEMA, MIN_LEASE, PgConfig, PostgresBackend, check_schema, mask,
+    password,
+};
 pub use seal::{Protector, SealError, StateKey, is_protected, is_sealed, protect, unseal};
+pub use sys::format_utc;
 
 /// The state format version this build writes.
 pub const FORMAT_VERSION: u32 = 1;

@@ -166,7 +166,7 @@ pub(crate) fn username() -> String {
 }
 
 /// `2024-05-01 12:34:56 UTC` for seconds since the Unix epoch.
-pub(crate) fn format_utc(secs: u64) -> String {
+pub fn format_utc(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Howard Hinnant's civil_from_days.
