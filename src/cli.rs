@@ -32,6 +32,8 @@ pub enum Command {
     State(StateCommand),
     /// Print the root outputs of the last apply.
     Output(OutputArgs),
+    /// Show a saved plan, or the state, for people or as JSON.
+    Show(ShowArgs),
     /// Take an existing object under management.
     Import(ImportArgs),
     /// Act on the simulated datacenter behind Strata's back, as an operator would.
@@ -96,12 +98,73 @@ pub struct PlanArgs {
     /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on errors.
     #[arg(long = "detailed-exitcode")]
     pub detailed_exitcode: bool,
-    /// Print the plan as JSON (see docs/plan-json.md).
-    #[arg(long)]
+    /// Print the plan as JSON: Terraform's plan representation (see docs/plan-json.md).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// With -json: `terraform` (the default), or `strata` for Strata's own format_version 1.
+    #[arg(long = "json-format", value_enum, default_value_t, requires = "json")]
+    pub json_format: JsonFormat,
+    /// How the plan is printed: `text` for a terminal, `markdown` for a merge-request comment.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: PlanFormat,
     /// Plan the destruction of everything.
     #[arg(long)]
     pub destroy: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub impact: ImpactArgs,
+}
+
+/// The JSON plan's format.
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum JsonFormat {
+    /// Terraform's plan representation, format_version "1.2".
+    #[default]
+    Terraform,
+    /// Strata's own earlier format, format_version 1.
+    Strata,
+}
+
+/// How `strata plan` prints the plan.
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum PlanFormat {
+    /// As Terraform draws it, for a terminal.
+    #[default]
+    Text,
+    /// Markdown for a merge-request comment, long parts folded.
+    Markdown,
+}
+
+/// Policies checked against the plan (docs/policy.md).
+#[derive(Debug, Args, Default, Clone)]
+pub struct PolicyArgs {
+    /// A folder of Rego policies (Conftest's conventions) to check the plan against;
+    /// repeatable. Added to the blueprint's `policy` blocks.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// The packages whose `deny` and `warn` rules count (default: main); repeatable.
+    #[arg(long = "policy-namespace", value_name = "PACKAGE")]
+    pub namespaces: Vec<String>,
+}
+
+/// What a plan does to capacity, availability and cost (docs/impact.md).
+#[derive(Debug, Args, Default, Clone)]
+pub struct ImpactArgs {
+    /// Compare the blueprint before and after the change: capacity, N+1, simulated
+    /// availability and cost.
+    #[arg(long)]
+    pub impact: bool,
+    /// The blueprint before the change: this git revision (default: the configuration
+    /// of the last apply, kept in the state).
+    #[arg(long, value_name = "REF", requires = "impact")]
+    pub base: Option<String>,
+    /// The scenario simulated (default: the blueprint's only one, or the first by name).
+    #[arg(long = "impact-scenario", value_name = "NAME", requires = "impact")]
+    pub scenario: Option<String>,
+    /// Replications of the availability run (default 200, a fast run).
+    #[arg(long = "impact-replications", value_name = "N", value_parser = clap::value_parser!(u64).range(1..), requires = "impact")]
+    pub replications: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +174,21 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation.
     #[arg(long = "auto-approve")]
     pub auto_approve: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// `strata show [PLANFILE | DIR] [-json]`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved with `strata plan -out`, or a blueprint folder whose state to show.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// Print as JSON: Terraform's plan or state representation (docs/plan-json.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

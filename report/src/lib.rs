@@ -5,10 +5,12 @@
 
 pub mod chart;
 mod compare;
+pub mod impact;
 mod model;
 mod render;
 
 pub use compare::{Comparison, Delta, ServiceDelta};
+pub use impact::Impact;
 pub use model::{
     ConsolidationRow, DomainRow, GrowthSeries, GrowthSummary, Report, ServiceRow, Summary, Totals,
     nines,

@@ -5,10 +5,14 @@ mod capacity;
 mod console;
 mod fmt;
 mod graph;
+mod impact;
 mod import;
+mod markdown;
 mod output;
 mod plan;
+mod policy;
 mod report;
+mod show;
 mod sim;
 mod sim_run;
 mod simulate;
@@ -38,6 +42,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         }
         Command::State(command) => state::run(&command, printer),
         Command::Output(args) => output::run(&args, printer),
+        Command::Show(args) => show::run(&args, printer),
         Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
         Command::Capacity(args) => capacity::run(&args, printer),

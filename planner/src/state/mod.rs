@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::provider::Attrs;
 
+mod applied;
 mod backend;
 mod digest;
 mod error;
@@ -21,6 +22,7 @@ mod lock;
 mod seal;
 mod sys;
 
+pub use applied::{Applied, AppliedError};
 pub use backend::LocalBackend;
 pub use digest::{restore, stands_for};
 pub use error::StateError;
@@ -152,6 +154,9 @@ pub struct State {
     /// fingerprint of their definition: they are not created again unless it changes.
     #[serde(default)]
     pub retired: Vec<Retired>,
+    /// The blueprint's files at the last successful apply (for `strata plan -impact`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<Applied>,
 }
 
 /// A temporary object that has ended and must not come back while its definition stays.
