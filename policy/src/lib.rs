@@ -114,9 +114,9 @@ fn rule_kind(name: &str) -> Option<bool> {
     }
 }
 
-/// The `.rego` files of a folder and its subfolders (tests, `*_test.rego`, left out), or
-/// the file itself, sorted.
-fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+/// The `.rego` files of a folder and its subfolders, or the file itself, sorted; with
+/// `tests` false, test files (`*_test.rego`) are left out.
+fn rego_files(path: &Path, tests: bool) -> Result<Vec<PathBuf>, Error> {
     let read = |p: &Path| {
         std::fs::read_dir(p).map_err(|source| Error::Read {
             path: p.to_path_buf(),
@@ -138,7 +138,7 @@ fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
             let name = entry.file_name().to_string_lossy().into_owned();
             if p.is_dir() && !name.starts_with('.') {
                 folders.push(p);
-            } else if name.ends_with(".rego") && !name.ends_with("_test.rego") {
+            } else if name.ends_with(".rego") && (tests || !name.ends_with("_test.rego")) {
                 files.push(p);
             }
         }
@@ -148,12 +148,17 @@ fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 impl Policies {
-    /// Loads every `.rego` file of `paths` (folders, searched recursively, or files).
+    /// Loads every `.rego` file of `paths` (folders, searched recursively, or files),
+    /// test files (`*_test.rego`) left out.
     pub fn load(paths: &[PathBuf]) -> Result<Policies, Error> {
+        Policies::load_files(paths, false)
+    }
+
+    fn load_files(paths: &[PathBuf], tests: bool) -> Result<Policies, Error> {
         let mut engine = regorus::Engine::new();
         let mut files = Vec::new();
         for path in paths {
-            let found = rego_files(path)?;
+            let found = rego_files(path, tests)?;
             if found.is_empty() {
                 return Err(Error::Empty { path: path.clone() });
             }
@@ -237,6 +242,61 @@ impl Policies {
         }
         Ok(results)
     }
+}
+
+/// One test rule's outcome (`strata`'s counterpart of `opa test` / `conftest verify`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TestOutcome {
+    /// `data.main.test_denies_x`.
+    pub rule: String,
+    /// True when the rule holds.
+    pub passed: bool,
+}
+
+/// Runs the test rules (rules named `test_*`, in the packages of `*_test.rego` files) of
+/// the policies at `paths`, as `opa test` does: each passes when it evaluates to true.
+pub fn verify(paths: &[PathBuf]) -> Result<Vec<TestOutcome>, Error> {
+    let policies = Policies::load_files(paths, true)?;
+    let mut engine = policies.engine.clone();
+    let mut outcomes = Vec::new();
+    for file in policies
+        .files
+        .iter()
+        .filter(|f| f.to_string_lossy().ends_with("_test.rego"))
+    {
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let package = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("package "))
+            .map(str::trim)
+            .unwrap_or("main")
+            .to_string();
+        let mut names: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("test_"))
+            .map(|rest| {
+                rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+            })
+            .collect();
+        names.dedup();
+        for name in names {
+            let rule = format!("data.{package}.test_{name}");
+            let value = engine.eval_rule(rule.clone()).map_err(|e| Error::Eval {
+                namespace: package.clone(),
+                message: e.to_string(),
+            })?;
+            outcomes.push(TestOutcome {
+                rule,
+                passed: value == regorus::Value::from(true),
+            });
+        }
+    }
+    Ok(outcomes)
 }
 
 /// Adds one file, as Rego v1, else as v0; the v1 error is the one reported.

@@ -25,6 +25,11 @@ use values::{Masks, masked};
 /// The `format_version` of the plan representation, as Terraform 1.11 writes it.
 pub const FORMAT_VERSION: &str = "1.2";
 
+/// `terraform_version`: the Terraform release whose plan representation this one follows.
+/// Tools refuse a plan without it (Checkov looks for it to tell a plan from other JSON);
+/// Strata's own version is in `strata_version`.
+pub const TERRAFORM_VERSION: &str = "1.11.0";
+
 /// The `format_version` of the state representation inside it (`prior_state`).
 pub const STATE_FORMAT_VERSION: &str = "1.0";
 
@@ -35,6 +40,7 @@ pub fn to_json(plan: &Plan, configuration: &Value) -> Value {
     let (add, change, destroy) = plan.counts();
     let mut document = json!({
         "format_version": FORMAT_VERSION,
+        "terraform_version": TERRAFORM_VERSION,
         "strata_version": env!("CARGO_PKG_VERSION"),
         "planned_values": planned_values(plan),
         "resource_changes": plan.changes.iter().map(resource_change).collect::<Vec<_>>(),
@@ -92,6 +98,7 @@ pub fn state_to_json(state: &crate::State) -> Value {
         .collect();
     json!({
         "format_version": STATE_FORMAT_VERSION,
+        "terraform_version": TERRAFORM_VERSION,
         "strata_version": env!("CARGO_PKG_VERSION"),
         "values": { "outputs": outputs, "root_module": module_tree(&resources) },
         "strata": { "lineage": state.lineage, "serial": state.serial },
@@ -266,7 +273,7 @@ fn prior_state(plan: &Plan) -> Value {
         .collect();
     json!({
         "format_version": STATE_FORMAT_VERSION,
-        "strata_version": env!("CARGO_PKG_VERSION"),
+        "terraform_version": TERRAFORM_VERSION,
         "values": { "outputs": outputs, "root_module": module_tree(&resources) },
     })
 }
