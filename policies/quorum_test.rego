@@ -13,6 +13,16 @@ test_a_quorum_short_of_a_majority_is_denied if {
 	contains(msg, "service.db is stateful with a quorum of 2 of 4 replicas")
 }
 
+test_needing_every_replica_is_denied if {
+	some msg in deny with input as service(3, 3)
+	contains(msg, "service.db is stateful with a quorum of all its 3 replicas")
+}
+
+test_an_independent_pair_is_only_warned_about if {
+	count(deny) == 0 with input as service(2, 1)
+	count(warn) == 1 with input as service(2, 1)
+}
+
 test_a_majority_passes if {
 	count(deny) == 0 with input as service(3, 2)
 	count(warn) == 0 with input as service(3, 2)

@@ -24,11 +24,14 @@ all_resources contains r if {
 }
 
 all_resources contains r if {
-	some r in input.planned_values.root_module.child_modules[_].resources
+	some m in input.planned_values.root_module.child_modules
+	some r in m.resources
 }
 
 all_resources contains r if {
-	some r in input.planned_values.root_module.child_modules[_].child_modules[_].resources
+	some m in input.planned_values.root_module.child_modules
+	some inner in m.child_modules
+	some r in inner.resources
 }
 
 # The list of addresses an attribute holds (one reference or a list).

@@ -222,11 +222,18 @@ impl Policies {
             let Some(rules) = package.as_object() else {
                 continue;
             };
-            for (rule, value) in rules {
+            for rule in rules.keys() {
                 let Some(denies) = rule_kind(rule) else {
                     continue;
                 };
-                for message in messages(value) {
+                // Each rule evaluated on its own: regorus 0.14 can leave out the
+                // definitions of a rule spread over several files when it evaluates the
+                // whole package at once.
+                let value = engine
+                    .eval_rule(format!("data.{namespace}.{rule}"))
+                    .map_err(|e| fail(&e))?;
+                let value = serde_json::to_value(&value).map_err(|e| fail(&e))?;
+                for message in messages(&value) {
                     let finding = Finding {
                         namespace: namespace.clone(),
                         rule: rule.clone(),
