@@ -3,7 +3,8 @@
 //! and every regression flagged (docs/impact.md).
 //!
 //! Flagged: a failure domain whose loss the platform survived (or survived degraded) and
-//! now does not; a pool that met N+1 and no longer does; an availability target met
+//! now does not, or one the change adds whose loss fails; a pool that met N+1 and no
+//! longer does, or one the change adds that does not; an availability target met
 //! before and missed after; an availability whose 95% interval after lies wholly below
 //! its interval before; a pool or cluster whose headroom becomes negative.
 
@@ -107,10 +108,12 @@ fn rank(verdict: &str) -> u8 {
     }
 }
 
-/// True when `after` fails and `before` did not.
+/// True when `after` fails and `before` did not, or did not exist (a pool or domain the
+/// change adds, and whose loss fails).
 fn now_fails(verdict: &Pair<String>) -> bool {
     match verdict {
         [Some(b), Some(a)] => rank(a) == 2 && rank(b) < 2,
+        [None, Some(a)] => rank(a) == 2,
         _ => false,
     }
 }
@@ -147,20 +150,20 @@ impl Impact {
     fn sentences(&self) -> Vec<String> {
         let mut flags = Vec::new();
         for row in self.domains.iter().filter(|r| r.flagged) {
-            flags.push(format!(
-                "losing {} no longer {}: it now fails",
-                row.name,
-                match row.verdict[0].as_deref() {
-                    Some("survives") => "is survived",
-                    _ => "is survived even degraded",
-                }
-            ));
+            flags.push(match row.verdict[0].as_deref() {
+                Some("survives") => format!("losing {} was survived; it now fails", row.name),
+                Some(_) => format!("losing {} was survived degraded; it now fails", row.name),
+                None => format!("losing {} fails (added by this change)", row.name),
+            });
         }
         for row in self.n_plus_one.iter().filter(|r| r.flagged) {
-            flags.push(format!(
-                "{} no longer survives the loss of one host (N+1)",
-                row.name
-            ));
+            flags.push(match row.verdict[0] {
+                Some(_) => format!("{} no longer survives the loss of one host (N+1)", row.name),
+                None => format!(
+                    "{} does not survive the loss of one host (N+1; added by this change)",
+                    row.name
+                ),
+            });
         }
         for row in self.availability.iter().filter(|r| r.flagged) {
             let target_missed = row.met == [Some(true), Some(false)];
