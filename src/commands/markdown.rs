@@ -218,3 +218,102 @@ fn policy_section(results: &Results) -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use planner::plan::{Action, Change, Plan};
+
+    fn change(address: &str, kind: &str, action: Action, description: &str) -> Change {
+        let attrs: planner::Attrs = [
+            ("cpu".to_string(), serde_json::json!(2)),
+            ("description".to_string(), serde_json::json!(description)),
+        ]
+        .into_iter()
+        .collect();
+        let exists = action != Action::Create;
+        Change {
+            address: address.parse().unwrap(),
+            kind: kind.into(),
+            provider: "sim".into(),
+            action,
+            id: exists.then(|| "x-1".to_string()),
+            before: exists.then(|| attrs.clone()),
+            after: (action != Action::Delete).then_some(attrs),
+            replace_because: Vec::new(),
+            reason: None,
+            dependencies: Vec::new(),
+            create_before_destroy: false,
+            retire: None,
+            sensitive: Vec::new(),
+            unknown: Vec::new(),
+            implied: Vec::new(),
+            previous_address: None,
+            prior_dependencies: Vec::new(),
+            prevent_destroy: false,
+            prior_prevent_destroy: false,
+        }
+    }
+
+    fn plan(changes: Vec<Change>) -> Plan {
+        Plan {
+            format_version: 1,
+            lineage: "l".into(),
+            serial: 1,
+            destroy: false,
+            changes,
+            drift: Vec::new(),
+            output_changes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_long_plan_is_folded_within_the_limit_and_keeps_every_address() {
+        let long = "x".repeat(2_000);
+        let mut changes: Vec<Change> = (0..60)
+            .map(|i| change(&format!("vm.web[{i}]"), "vm", Action::Create, &long))
+            .collect();
+        changes.push(change(
+            "storage.ceph",
+            "storage",
+            Action::Delete,
+            "kept data",
+        ));
+        let limit = 30_000;
+        let text = super::plan(&plan(changes), None, None, limit);
+        assert!(
+            text.chars().count() <= limit,
+            "{} chars",
+            text.chars().count()
+        );
+        for i in 0..60 {
+            assert!(
+                text.contains(&format!("`vm.web[{i}]`")),
+                "vm.web[{i}] missing"
+            );
+        }
+        // The destroyed storage comes first, with its diff; later diffs are left out.
+        let storage = text
+            .find("### Stateful objects destroyed or replaced (1)")
+            .unwrap();
+        assert!(storage < text.find("### Created (60)").unwrap());
+        assert!(text.contains("<details><summary>`storage.ceph`</summary>"));
+        assert!(text.contains("diff(s) were left out to keep this comment within GitLab's limit"));
+        assert!(text.contains("- `vm.web[59]`"));
+        // With GitLab's real limit, every diff fits.
+        let whole = super::plan(
+            &plan(vec![change("vm.a", "vm", Action::Create, &long)]),
+            None,
+            None,
+            super::GITLAB_NOTE_LIMIT,
+        );
+        assert!(!whole.contains("left out"));
+        assert_eq!(whole.matches("<details>").count(), 1);
+    }
+
+    #[test]
+    fn backticks_in_a_diff_cannot_close_its_fence() {
+        let fenced = super::fenced("a\n```\nb", "diff");
+        assert!(fenced.starts_with("````diff\n"), "{fenced}");
+        assert!(fenced.ends_with("\n````\n"), "{fenced}");
+    }
+}
