@@ -174,3 +174,46 @@ fn without_impact_the_comment_has_no_impact_section() {
     // Every object is in a folded diff.
     assert_eq!(comment.matches("<details>").count(), 6, "{comment}");
 }
+
+#[test]
+fn the_base_can_be_a_git_revision() {
+    let dir = inline(BEFORE);
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "main.hcl"]);
+    git(&["commit", "-q", "-m", "before"]);
+    // Nothing applied: the base comes from git alone.
+    write(
+        dir.path(),
+        &format!(
+            "{}{EDGE}",
+            BEFORE.replace(
+                "cluster  = kubernetes_cluster.k\n",
+                "cluster  = kubernetes_cluster.edge\n"
+            )
+        ),
+    );
+    let out = strata(dir.path(), &["plan", "-impact", "-base", "HEAD"]);
+    let shown = text(&out);
+    assert_eq!(code(&out), 0, "{shown}");
+    assert!(shown.contains("before: git revision HEAD"), "{shown}");
+    assert!(
+        shown.contains("service.kafka misses its availability target 99.90%"),
+        "{shown}"
+    );
+    // A revision that does not exist is an error that says so.
+    let out = strata(dir.path(), &["plan", "-impact", "-base", "no-such-ref"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("-base no-such-ref"), "{}", text(&out));
+}
