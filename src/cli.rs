@@ -21,6 +21,9 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Print the dependency graph of a blueprint's resource instances.
     Graph(GraphArgs),
+    /// List the provider configurations a blueprint uses, their settings (sensitive ones
+    /// hidden) and which resources each manages.
+    Providers(ProvidersArgs),
     /// Show what an apply would change, and what changed outside Strata.
     Plan(PlanArgs),
     /// Make the platform match the blueprint (or carry out a saved plan).
@@ -363,6 +366,20 @@ pub enum GraphFormat {
     Dot,
     /// JSON.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ProvidersArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
+    #[command(flatten)]
+    pub vars: VarArgs,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod interrupt;
 mod printer;
+mod registry;
 mod session;
 mod table;
 mod vars;

@@ -219,6 +219,7 @@ impl Session {
         );
         self.providers.insert("sim", sim.clone());
         self.sim = Some(sim);
+        self.connect_real(config, printer).await?;
         let Some(recovery) = self.recovery.take() else {
             return Ok(());
         };
@@ -229,6 +230,37 @@ impl Session {
                 "the previous run stopped before it finished: {} recorded change(s) were restored from the journal, and {adopted} object(s) it was creating were found and adopted",
                 recovery.applied
             ));
+        }
+        Ok(())
+    }
+
+    /// Connects every real provider configuration the blueprint's resources or the state's
+    /// objects use, with settings from the blueprint, the environment and the defaults.
+    /// Commands without a blueprint (`strata sim`) need none.
+    async fn connect_real(
+        &mut self,
+        config: Option<&Config>,
+        printer: &mut Printer,
+    ) -> anyhow::Result<()> {
+        let Some(config) = config else {
+            return Ok(());
+        };
+        let in_state = self.state.objects.iter().map(|o| o.provider.clone());
+        let env = |var: &str| std::env::var(var).ok();
+        for name in blueprint::providers::used(config, in_state) {
+            if name == "sim" {
+                continue;
+            }
+            if name.starts_with("sim.") {
+                bail!(
+                    "provider {name}: the simulated datacenter has one configuration only; use `provider = sim`"
+                );
+            }
+            let resolved = blueprint::providers::resolve(config, &name, &env)
+                .map_err(|e| anyhow::anyhow!("provider {name}: {e}"))?;
+            printer.protect(&crate::registry::secrets(&resolved));
+            let provider = crate::registry::connect(&resolved, &self.state.lineage).await?;
+            self.providers.insert(name, provider);
         }
         Ok(())
     }

@@ -274,7 +274,8 @@ pub struct Instance {
     pub deps: Vec<usize>,
     /// Its lifecycle settings.
     pub lifecycle: Lifecycle,
-    /// The provider configuration it uses (`sim` when unset).
+    /// The provider configuration it uses: its `provider`, else the blueprint's default
+    /// for its kind; `sim` when unset.
     pub provider: Option<String>,
     /// The block header.
     pub span: Span,
@@ -334,6 +335,9 @@ pub struct Config {
     pub outputs: Vec<Output>,
     /// Provider configurations.
     pub providers: Vec<ProviderConfig>,
+    /// The root `strata { default_provider { KIND = NAME } }`: the provider of each kind's
+    /// resources that name none (`sim` for kinds it does not list).
+    pub default_providers: BTreeMap<String, String>,
     /// Every resource block in every module instance, even those with no instances.
     pub resources: Vec<Resource>,
     /// `moved` blocks of every module, and the moves inferred where `count` was added

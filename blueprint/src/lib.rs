@@ -28,6 +28,7 @@ pub mod literal;
 pub mod module;
 pub mod number;
 pub mod parse;
+pub mod providers;
 pub mod quote;
 pub mod redact;
 pub mod refactor;

@@ -126,6 +126,8 @@ pub struct Module {
     pub calls: IndexMap<String, ModuleCallDecl>,
     /// Provider configurations.
     pub providers: Vec<ProviderDecl>,
+    /// The `strata { ... }` settings blocks (`default_provider`).
+    pub settings: Vec<Block>,
     /// `moved` blocks, relative to this module.
     pub moved: Vec<Move>,
     /// `removed` blocks, relative to this module.
@@ -138,6 +140,7 @@ const LANGUAGE_BLOCKS: &[&str] = &[
     "output",
     "module",
     "provider",
+    "strata",
     "moved",
     "removed",
     "terraform",
@@ -170,6 +173,7 @@ impl Module {
         let kind = block.kind.name.clone();
         match kind.as_str() {
             "locals" => return self.declare_locals(block, seen, diags),
+            "strata" => return self.declare_settings(block, diags),
             "moved" => return self.moved.extend(refactor::moved_block(&block, diags)),
             "removed" => return self.removed.extend(refactor::removed_block(&block, diags)),
             "terraform" => {
@@ -188,7 +192,7 @@ impl Module {
                 format!("Unknown block type \"{kind}\""),
                 format!(
                     "A blueprint may hold {} and the resource kinds {}.{}",
-                    "variable, locals, output, module, provider, moved and removed blocks",
+                    "variable, locals, output, module, provider, moved, removed and strata blocks",
                     schema::kind_names().collect::<Vec<_>>().join(", "),
                     suggest::hint(&kind, candidates)
                 ),
@@ -238,6 +242,20 @@ impl Module {
             }),
             _ => self.declare_resource(name, block, diags),
         }
+    }
+
+    /// `strata { default_provider { KIND = PROVIDER } }`: blueprint-wide settings, read
+    /// once the providers are known (`eval::providers`).
+    fn declare_settings(&mut self, block: Block, diags: &mut Diagnostics) {
+        if !block.labels.is_empty() {
+            diags.push(Diagnostic::error(
+                block.header_span(),
+                "A strata block has no name",
+                "Write it as `strata { default_provider { vm = libvirt } }`.",
+            ));
+            return;
+        }
+        self.settings.push(block);
     }
 
     fn declare_locals(

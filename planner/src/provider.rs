@@ -79,6 +79,9 @@ pub struct ReadRequest {
     pub kind: String,
     /// The provider's id for it.
     pub id: String,
+    /// Its attributes as the state records them (Terraform's prior state): a provider
+    /// overlays what it reads on them, and keeps what it cannot read back.
+    pub prior: Attrs,
 }
 
 /// The object as it is now.
@@ -135,6 +138,9 @@ pub struct PlanResponse {
     pub recompute: Vec<String>,
     /// Problems the provider can see before applying (a quota, an unknown image).
     pub diagnostics: Vec<Diagnostic>,
+    /// What the change does beyond its attributes, for the plan to say: "the domain
+    /// restarts: memory above its maximum cannot be added while it runs".
+    pub notes: Vec<String>,
 }
 
 /// Create an object.
@@ -270,6 +276,17 @@ pub trait Provider: Send + Sync {
     /// The object as it is now.
     async fn read(&self, request: ReadRequest) -> ReadResponse;
 
+    /// Many objects as they are now, one response per request in the same order: what a
+    /// refresh calls. By default `read` for each, at most `parallelism` at once; a provider
+    /// whose server lists objects in bulk (libvirt, vSphere) reads each kind once instead.
+    async fn read_many(&self, requests: Vec<ReadRequest>, parallelism: usize) -> Vec<ReadResponse> {
+        use futures_util::StreamExt;
+        futures_util::stream::iter(requests.into_iter().map(|r| self.read(r)))
+            .buffered(parallelism.max(1))
+            .collect()
+            .await
+    }
+
     /// An object created for an address, if there is one.
     async fn find(&self, request: FindRequest) -> FindResponse;
 
@@ -311,5 +328,10 @@ impl Providers {
     /// The provider registered under `name`.
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Provider>> {
         self.by_name.get(name)
+    }
+
+    /// The names registered, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
     }
 }

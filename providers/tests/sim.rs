@@ -67,6 +67,7 @@ async fn read(sim: &SimProvider, address: &str, id: &str) -> Option<Attrs> {
             kind: address.kind.clone(),
             address,
             id: id.to_string(),
+            prior: Attrs::new(),
         })
         .await;
     assert!(

@@ -247,6 +247,7 @@ mod tests {
             sensitive: Vec::new(),
             unknown: Vec::new(),
             implied: Vec::new(),
+            notes: Vec::new(),
             previous_address: None,
             prior_dependencies: Vec::new(),
             prevent_destroy: false,

@@ -11,6 +11,7 @@ mod markdown;
 mod output;
 mod plan;
 mod policy;
+mod providers;
 mod report;
 mod show;
 mod sim;
@@ -28,6 +29,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::Validate(args) => validate::run(&args, printer),
         Command::Fmt(args) => fmt::run(&args, printer),
         Command::Graph(args) => graph::run(&args, printer),
+        Command::Providers(args) => providers::run(&args, printer),
         Command::Plan(args) => {
             interrupt::install(Stopping::Plan)?;
             runtime()?.block_on(plan::run(&args, printer))

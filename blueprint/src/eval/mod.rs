@@ -11,6 +11,7 @@ mod console;
 mod expr;
 mod items;
 mod operators;
+mod providers;
 mod refactor;
 mod refs;
 mod resource;
@@ -79,6 +80,7 @@ pub fn evaluate_scope(
             run.item(item, inputs);
         }
     }
+    providers::finish(&tree, &mut run.config, &mut run.diags);
     let mut all: Diagnostics = run.diags.into_iter().collect();
     diags.extend(std::mem::take(&mut all));
     run.config.moves = moves;
@@ -405,19 +407,6 @@ impl Run<'_> {
 
     fn provider(&mut self, node: usize, inst: usize, index: usize) {
         let decl = &self.tree.module(node).providers[index];
-        let name = decl.name.name.clone();
-        if !resource::PROVIDERS.contains(&name.as_str()) {
-            self.diags.push(Diagnostic::error(
-                decl.name.span,
-                format!("Unknown provider \"{name}\""),
-                format!(
-                    "The providers are {}.{}",
-                    resource::PROVIDERS.join(", "),
-                    suggest::hint(&name, resource::PROVIDERS.iter().copied())
-                ),
-            ));
-            return;
-        }
         let mut ctx = Ctx::new(&self.store, inst);
         let mut settings = std::collections::BTreeMap::new();
         for attr in &decl.body.attributes {
@@ -426,11 +415,12 @@ impl Run<'_> {
             }
         }
         self.diags.append(&mut ctx.diags);
-        let alias = settings
-            .remove("alias")
-            .and_then(|v| v.as_str().map(str::to_string));
+        let Some((alias, settings)) = providers::check_block(decl, settings, &mut self.diags)
+        else {
+            return;
+        };
         self.config.providers.push(ProviderConfig {
-            name,
+            name: decl.name.name.clone(),
             alias,
             settings,
             span: decl.span,

@@ -121,7 +121,10 @@ pub(crate) fn evaluate(
         return empty();
     };
     let lifecycle = lifecycle(decl, kind, diags);
-    let provider = provider(decl, diags);
+    let provider = decl
+        .provider
+        .as_ref()
+        .and_then(|e| super::providers::reference(e, "`provider`", diags));
     config.resources.push(Resource {
         module: store.insts[inst].steps.clone(),
         kind: kind.kind,
@@ -533,32 +536,4 @@ fn lifecycle(decl: &ResourceDecl, kind: &KindSchema, diags: &mut Vec<Diagnostic>
         create_before_destroy: literal_bool(&block.body, "create_before_destroy", diags),
         ignore_changes,
     }
-}
-
-/// Providers Strata knows.
-pub(crate) const PROVIDERS: &[&str] = &["sim", "libvirt", "vsphere", "kubernetes"];
-
-fn provider(decl: &ResourceDecl, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let expr = decl.provider.as_ref()?;
-    let text = match &expr.kind {
-        ExprKind::Variable(name) => name.clone(),
-        ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
-            (ExprKind::Variable(name), [op]) => match &op.op {
-                TraverseOp::Attr(alias) => format!("{name}.{alias}"),
-                _ => String::new(),
-            },
-            _ => String::new(),
-        },
-        _ => String::new(),
-    };
-    let name = text.split('.').next().unwrap_or_default();
-    if !PROVIDERS.contains(&name) {
-        diags.push(Diagnostic::error(
-            expr.span,
-            "Invalid provider reference",
-            format!("`provider` names a provider, optionally with an alias, without quotes: sim, or sim.fast. The providers are {}.{}", PROVIDERS.join(", "), crate::suggest::hint(name, PROVIDERS.iter().copied())),
-        ));
-        return None;
-    }
-    Some(text)
 }

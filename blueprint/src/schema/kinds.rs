@@ -198,6 +198,11 @@ fn network_zone() -> KindSchema {
                 "The site the segment is in, if only one.",
             ))
             .with(attr("vlan", Integer, "VLAN id.").min(1.0).max(4094.0))
+            .with(attr(
+                "forward",
+                Enum(&["nat", "isolated"]),
+                "Traffic to other networks: nat (through the host's address) or isolated (none); isolated when unset.",
+            ))
             .with(description()),
     )
 }
@@ -296,7 +301,31 @@ fn vm() -> KindSchema {
                     .max(768.0),
             )
             .with(attr("memory", Size, "Memory.").required().min(1.0))
+            .with(
+                attr(
+                    "max_cpu",
+                    Integer,
+                    "The most vCPUs it can be given while it runs (hot-plug); its cpu when unset.",
+                )
+                .min(1.0)
+                .max(768.0)
+                .computed(),
+            )
             .with(attr("disk", Size, "System disk.").default("50GiB").min(1.0))
+            .with(attr(
+                "storage",
+                Ref(&["storage"]),
+                "The storage its disk is kept in; the provider's choice when unset.",
+            ))
+            .with(
+                attr(
+                    "image",
+                    String,
+                    "The base image its disk starts from (copy-on-write); a blank disk when unset.",
+                )
+                .force_new(),
+            )
+            .with(attr("running", Bool, "Whether it is powered on.").default(true))
             .with(
                 attr(
                     "zone",

@@ -7,6 +7,7 @@
 
 mod catalog;
 mod kinds;
+pub mod providers;
 
 use std::sync::LazyLock;
 

@@ -23,6 +23,7 @@ fn replacement(address: Address, old_id: &str) -> Change {
         sensitive: Vec::new(),
         unknown: Vec::new(),
         implied: Vec::new(),
+        notes: Vec::new(),
         previous_address: None,
         prior_dependencies: Vec::new(),
         prevent_destroy: false,

@@ -120,6 +120,7 @@ pub async fn diff(
             sensitive: inst.sensitive.clone(),
             unknown: unknown.clone(),
             implied: implied(&inst.fields),
+            notes: Vec::new(),
             previous_address: None,
             prior_dependencies: Vec::new(),
             prevent_destroy: inst.lifecycle.prevent_destroy,
@@ -196,6 +197,9 @@ pub async fn diff(
                 Action::Replace
             };
             change.replace_because = response.requires_replace;
+            if change.action == Action::Update {
+                change.notes = response.notes;
+            }
             if change.action == Action::Update && !response.recompute.is_empty() {
                 if let Some(after) = change.after.as_mut() {
                     after.retain(|k, _| !response.recompute.contains(k));
@@ -261,6 +265,7 @@ pub async fn diff(
             sensitive: object.sensitive.clone(),
             unknown: Vec::new(),
             implied: Vec::new(),
+            notes: Vec::new(),
             previous_address,
             prior_dependencies: Vec::new(),
             prevent_destroy: object.prevent_destroy,

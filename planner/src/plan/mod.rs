@@ -158,6 +158,9 @@ pub struct Change {
     /// service catalog: the plan does not show them as if the blueprint had written them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implied: Vec<String>,
+    /// What the provider says the change does beyond its attributes (a VM restarted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// For an object that changes address (a `moved` block): where it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_address: Option<Address>,

@@ -4,14 +4,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use blueprint::Diagnostic;
-use tokio::sync::Semaphore;
 
 use super::Drift;
 use super::attrs::changed;
-use crate::provider::{Attrs, Providers, ReadRequest};
+use crate::provider::{Attrs, Provider, Providers, ReadRequest};
 use crate::state::{Object, State};
 
-/// Reads every object of `state` from its provider, at most `parallelism` reads at once.
+/// One provider's objects: the provider, the objects' indexes in the state, their reads.
+type Group = (Arc<dyn Provider>, Vec<usize>, Vec<ReadRequest>);
+
+/// Reads every object of `state` from its provider: each provider gets its objects in one
+/// `read_many` call (at most `parallelism` reads at once where it reads one by one; a
+/// provider with bulk listing reads each kind once), the providers at the same time.
 /// Returns the refreshed state (objects found gone are dropped, the others carry what the
 /// provider reports), the drift found (only attributes the blueprint describes count), and
 /// problems (a provider this run does not have, a failed read).
@@ -21,8 +25,7 @@ pub async fn refresh(
     parallelism: usize,
 ) -> (State, Vec<Drift>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let limit = Arc::new(Semaphore::new(parallelism.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
+    let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for (i, object) in state.objects.iter().enumerate() {
         let Some(provider) = providers.get(&object.provider).cloned() else {
             diags.push(Diagnostic::error(
@@ -32,20 +35,27 @@ pub async fn refresh(
             ));
             continue;
         };
-        let request = ReadRequest {
+        let group = groups
+            .entry(object.provider.as_str())
+            .or_insert_with(|| (provider, Vec::new(), Vec::new()));
+        group.1.push(i);
+        group.2.push(ReadRequest {
             address: object.address.clone(),
             kind: object.kind.clone(),
             id: object.id.clone(),
-        };
-        let limit = limit.clone();
+            prior: object.attributes.clone(),
+        });
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (_, (provider, indexes, requests)) in groups {
         tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            (i, provider.read(request).await)
+            let responses = provider.read_many(requests, parallelism).await;
+            indexes.into_iter().zip(responses).collect::<Vec<_>>()
         });
     }
     let mut read: BTreeMap<usize, Option<Attrs>> = BTreeMap::new();
     while let Some(done) = tasks.join_next().await {
-        if let Ok((i, response)) = done {
+        for (i, response) in done.into_iter().flatten() {
             diags.extend(response.diagnostics);
             read.insert(i, response.attrs);
         }

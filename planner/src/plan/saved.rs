@@ -183,6 +183,7 @@ mod tests {
                 sensitive: inst.sensitive.clone(),
                 unknown: Vec::new(),
                 implied: Vec::new(),
+                notes: Vec::new(),
                 previous_address: None,
                 prior_dependencies: Vec::new(),
                 prevent_destroy: false,

@@ -24,6 +24,7 @@ fn change(address: &str, action: Action, deps: &[&str], prior: &[&str]) -> Chang
         sensitive: Vec::new(),
         unknown: Vec::new(),
         implied: Vec::new(),
+        notes: Vec::new(),
         previous_address: None,
         prior_dependencies: list(prior),
         prevent_destroy: false,

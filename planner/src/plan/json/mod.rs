@@ -148,6 +148,9 @@ fn resource_change(change: &Change) -> Value {
         "prior_prevent_destroy": change.prior_prevent_destroy,
         "create_before_destroy": change.create_before_destroy,
     });
+    if !change.notes.is_empty() {
+        entry["strata"]["notes"] = change.notes.clone().into();
+    }
     entry
 }
 

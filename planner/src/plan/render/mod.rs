@@ -168,6 +168,9 @@ fn render_change(out: &mut String, change: &Change) {
     if let Some(reason) = change.reason.filter(|r| *r != Reason::ReplaceByRequest) {
         let _ = writeln!(out, "  # (because {})", reason.explain(&change.address));
     }
+    for note in &change.notes {
+        let _ = writeln!(out, "  # ({note})");
+    }
     refactor::moved_from(out, change);
     let _ = writeln!(out, "{sign} {} {{", header(&change.address));
     let schema = blueprint::schema::kind(&change.kind).map(|k| &k.body);

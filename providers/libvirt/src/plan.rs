@@ -1,0 +1,78 @@
+//! What a change does on libvirt: which attributes force a new object, and what an
+//! in-place update does to a running domain (said in the plan).
+
+use planner::provider::{PlanRequest, PlanResponse, blueprint_schema, plan_by_schema};
+
+use crate::spec::VmSpec;
+use crate::vm::{Live, effective, live_change};
+
+/// Attributes libvirt cannot change in place, beyond the schema's: a VM's zone (its NIC's
+/// network) and storage (its volume's pool), a zone's forward mode (the network is
+/// redefined), a policy's endpoints are edited in place.
+fn replaced_here(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "vm" => &["zone", "storage"],
+        "network_zone" => &["forward"],
+        "storage" => &["server"],
+        _ => &[],
+    }
+}
+
+/// The plan of a change.
+pub fn plan(request: &PlanRequest) -> PlanResponse {
+    let mut schema = blueprint_schema(&request.kind);
+    schema.force_new.extend(replaced_here(&request.kind));
+    let mut response = plan_by_schema(&schema, request);
+    let Some(prior) = &request.prior else {
+        return response;
+    };
+    if request.kind != "vm" || !response.requires_replace.is_empty() {
+        return response;
+    }
+    let (Ok(old), Ok(new)) = (
+        VmSpec::read(&request.address, prior),
+        VmSpec::read(&request.address, &request.desired),
+    ) else {
+        return response;
+    };
+    if new.disk < old.disk {
+        response.requires_replace.push("disk".into());
+        return response;
+    }
+    let new = effective(&old, new, &request.desired);
+    if new.max_cpu != old.max_cpu && !request.desired.contains_key("max_cpu") {
+        response.recompute.push("max_cpu".into());
+    }
+    let running = prior
+        .get("running")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(true);
+    if running && new.running {
+        match live_change(&old, &new) {
+            Live::Nothing => {}
+            Live::HotPlug => response.notes.push(format!(
+                "vCPUs {} → {} are added while the domain runs",
+                old.cpu, new.cpu
+            )),
+            Live::Restart => response.notes.push(format!(
+                "the domain restarts: {}",
+                restart_reason(&old, &new)
+            )),
+        }
+    }
+    response
+}
+
+fn restart_reason(old: &VmSpec, new: &VmSpec) -> String {
+    if old.memory_kib != new.memory_kib {
+        "memory changes take effect at boot (a blank or balloon-less guest cannot take them live)"
+            .into()
+    } else if new.max_cpu != old.max_cpu {
+        format!(
+            "the vCPU maximum goes from {} to {}",
+            old.max_cpu, new.max_cpu
+        )
+    } else {
+        "vCPUs are removed at boot (hot-unplug needs the guest's cooperation)".into()
+    }
+}

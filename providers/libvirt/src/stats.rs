@@ -1,0 +1,100 @@
+//! One call for the figures of every domain of a connection (virConnectGetAllDomainStats).
+//!
+//! The bindings hand its records out as raw pointers only, so this module reads them
+//! itself: the one place in Strata with unsafe code, allowed here alone (see Cargo.toml).
+
+use std::ffi::CStr;
+
+use virt::connect::Connect;
+use virt::sys;
+
+/// A domain's state and size, as libvirt reports them in bulk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DomainStats {
+    /// Its UUID.
+    pub uuid: String,
+    /// Its name.
+    pub name: String,
+    /// libvirt's state number (1 running, 3 paused, 5 shut off, ...).
+    pub state: i64,
+    /// vCPUs now.
+    pub vcpus: Option<u64>,
+    /// vCPUs at most.
+    pub max_vcpus: Option<u64>,
+    /// Memory in KiB (the balloon's maximum: without a balloon, what it was given).
+    pub memory_kib: Option<u64>,
+    /// The first disk's capacity in bytes (running domains only).
+    pub disk: Option<u64>,
+}
+
+/// Reads the stats of every domain: one round trip. `Err` carries libvirt's last error.
+pub fn all(conn: &Connect) -> Result<Vec<DomainStats>, virt::error::Error> {
+    let wanted = sys::VIR_DOMAIN_STATS_STATE
+        | sys::VIR_DOMAIN_STATS_VCPU
+        | sys::VIR_DOMAIN_STATS_BALLOON
+        | sys::VIR_DOMAIN_STATS_BLOCK;
+    let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
+    // SAFETY: the connection pointer is valid while `conn` lives; libvirt fills `records`
+    // with a NULL-terminated array it allocated, freed below with its own function.
+    let n = unsafe { sys::virConnectGetAllDomainStats(conn.as_ptr(), wanted, &mut records, 0) };
+    if n < 0 {
+        return Err(virt::error::Error::last_error());
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n as usize {
+        // SAFETY: `records` holds `n` valid record pointers.
+        let record = unsafe { &**records.add(i) };
+        out.push(read(record));
+    }
+    if !records.is_null() {
+        // SAFETY: `records` came from virConnectGetAllDomainStats and is freed once.
+        unsafe { sys::virDomainStatsRecordListFree(records) };
+    }
+    Ok(out)
+}
+
+fn read(record: &sys::_virDomainStatsRecord) -> DomainStats {
+    let mut stats = DomainStats::default();
+    let mut uuid = [0 as std::os::raw::c_char; 37];
+    // SAFETY: the record's domain is valid while the record is; the buffer holds
+    // VIR_UUID_STRING_BUFLEN (37) bytes; the name is a NUL-terminated string owned by it.
+    unsafe {
+        if sys::virDomainGetUUIDString(record.dom, uuid.as_mut_ptr()) == 0 {
+            stats.uuid = CStr::from_ptr(uuid.as_ptr()).to_string_lossy().into_owned();
+        }
+        let name = sys::virDomainGetName(record.dom);
+        if !name.is_null() {
+            stats.name = CStr::from_ptr(name).to_string_lossy().into_owned();
+        }
+    }
+    let params: &[sys::virTypedParameter] = if record.params.is_null() || record.nparams <= 0 {
+        &[]
+    } else {
+        // SAFETY: libvirt gives `nparams` parameters at `params`.
+        unsafe { std::slice::from_raw_parts(record.params, record.nparams as usize) }
+    };
+    for p in params {
+        // SAFETY: `field` is a NUL-terminated array of VIR_TYPED_PARAM_FIELD_LENGTH bytes.
+        let field = unsafe { CStr::from_ptr(p.field.as_ptr()) }.to_string_lossy();
+        // SAFETY: the union member read is the one `type_` names.
+        let number = unsafe {
+            match p.type_ as u32 {
+                sys::VIR_TYPED_PARAM_INT => Some(p.value.i as i64),
+                sys::VIR_TYPED_PARAM_UINT => Some(p.value.ui as i64),
+                sys::VIR_TYPED_PARAM_LLONG => Some(p.value.l),
+                sys::VIR_TYPED_PARAM_ULLONG => Some(p.value.ul as i64),
+                _ => None,
+            }
+        };
+        let Some(number) = number else { continue };
+        match field.as_ref() {
+            "state.state" => stats.state = number,
+            "vcpu.current" => stats.vcpus = Some(number as u64),
+            "vcpu.maximum" => stats.max_vcpus = Some(number as u64),
+            "balloon.maximum" => stats.memory_kib = Some(number as u64),
+            "block.0.capacity" => stats.disk = Some(number as u64),
+            _ => {}
+        }
+    }
+    stats
+}

@@ -1,0 +1,439 @@
+//! `vm` → a domain with a qcow2 volume in its storage's pool and a NIC in its zone's
+//! network, whose address is a DHCP host entry there.
+
+use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
+
+use blueprint::Address;
+use planner::Attrs;
+use virt::domain::Domain;
+use virt::sys;
+
+use crate::conn::Rpc;
+use crate::ctx::{Ctx, lookup, network, pool};
+use crate::error::{LibvirtError, listing};
+use crate::names;
+use crate::spec::{VmSpec, ZoneSpec};
+use crate::xml::{self, Placement};
+
+/// The disk, NIC and names of a VM.
+struct Parts {
+    name: String,
+    uuid: String,
+    mac: String,
+    pool: String,
+    volume: String,
+    network: String,
+    filter: String,
+}
+
+fn parts(ctx: &Ctx, address: &Address, key: &str, vm: &VmSpec) -> Parts {
+    let name = ctx.name(address, key);
+    let uuid = ctx.uuid(key);
+    Parts {
+        mac: names::mac(&uuid),
+        pool: ctx.name(&vm.storage, ""),
+        volume: names::volume(&name),
+        network: ctx.name(&vm.zone, ""),
+        filter: names::zone_filter(&ctx.settings.name_prefix, &vm.zone),
+        name,
+        uuid,
+    }
+}
+
+fn definition(
+    ctx: &Ctx,
+    address: &Address,
+    key: &str,
+    vm: &VmSpec,
+    p: &Parts,
+    attrs: &Attrs,
+) -> String {
+    let at = Placement {
+        domain_type: &ctx.domain_type,
+        pool: &p.pool,
+        volume: &p.volume,
+        network: &p.network,
+        mac: &p.mac,
+        filter: &p.filter,
+    };
+    xml::domain(&p.name, &p.uuid, &ctx.owner(address, key, attrs), vm, &at)
+}
+
+/// The attributes as created or updated: the blueprint's, and the computed address and
+/// max_cpu.
+fn result(attrs: &Attrs, vm: &VmSpec, ip: Ipv4Addr) -> Attrs {
+    let mut out = attrs.clone();
+    out.insert("address".into(), ip.to_string().into());
+    out.insert("max_cpu".into(), vm.max_cpu.into());
+    out
+}
+
+/// Creates the VM (or finishes creating it: every step checks what exists first).
+///
+/// The domain is defined before its volume is made, so that whatever a killed or failed
+/// apply leaves behind hangs off a domain carrying Strata's metadata: `find` adopts it and
+/// delete removes the domain and its volume; a volume is never left without the domain
+/// that names it. What can be checked without changing anything (the pool, the base
+/// image, the address) is checked first.
+pub fn create(
+    rpc: &Rpc,
+    ctx: &Ctx,
+    address: &Address,
+    key: &str,
+    attrs: &Attrs,
+) -> Result<(String, Attrs), (String, LibvirtError)> {
+    let vm =
+        VmSpec::read(address, attrs).map_err(|d| ("".to_string(), LibvirtError::Call(d.detail)))?;
+    let p = parts(ctx, address, key, &vm);
+    let disk_field = |e: LibvirtError| {
+        (
+            String::from(
+                if matches!(
+                    e,
+                    LibvirtError::Missing {
+                        what: "base image",
+                        ..
+                    }
+                ) {
+                    "image"
+                } else {
+                    "storage"
+                },
+            ),
+            e,
+        )
+    };
+    let pool = pool(rpc, &p.pool).map_err(disk_field)?;
+    let volume = lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(disk_field)?;
+    let base = match volume {
+        Some(_) => None,
+        None => base_image(rpc, &pool, &vm, &p).map_err(disk_field)?,
+    };
+    let ip = dhcp_add(rpc, ctx, address, &vm, &p).map_err(|e| ("zone".to_string(), e))?;
+    let fail = |e| ("".to_string(), e);
+    let full = result(attrs, &vm, ip);
+    let (dom, defined_now) =
+        match lookup(rpc, |c| c.lookup_domain_by_uuid_string(&p.uuid)).map_err(fail)? {
+            Some(dom) => (dom, false),
+            None => (
+                rpc.call(|c| c.define_domain_xml(&definition(ctx, address, key, &vm, &p, &full)))
+                    .map_err(fail)?,
+                true,
+            ),
+        };
+    if volume.is_none() {
+        let xml = xml::volume(
+            &p.volume,
+            vm.disk,
+            base.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+        );
+        if let Err(e) = rpc.call(|_| virt::storage_vol::StorageVol::create_xml(&pool, &xml, 0)) {
+            if defined_now {
+                // Nothing of the VM is left: the domain defined a moment ago goes too.
+                let _ = rpc.on(|| dom.undefine_flags(sys::VIR_DOMAIN_UNDEFINE_NVRAM));
+            }
+            return Err(("disk".to_string(), e));
+        }
+    }
+    power(rpc, ctx, &dom, vm.running).map_err(fail)?;
+    Ok((p.uuid, full))
+}
+
+/// The base image a new volume is made over (its path and format), when the VM names one.
+fn base_image(
+    rpc: &Rpc,
+    pool: &virt::storage_pool::StoragePool,
+    vm: &VmSpec,
+    p: &Parts,
+) -> Result<Option<(String, String)>, LibvirtError> {
+    let Some(image) = &vm.image else {
+        return Ok(None);
+    };
+    let found = if image.starts_with('/') {
+        lookup(rpc, |c| c.lookup_storage_vol_by_path(image))?
+    } else {
+        lookup(rpc, |_| pool.lookup_storage_vol_by_name(image))?
+    };
+    let Some(vol) = found else {
+        let names = rpc.on(|| pool.list_volumes())?;
+        return Err(LibvirtError::Missing {
+            what: "base image",
+            name: image.clone(),
+            uri: rpc.uri.to_string(),
+            present: format!(
+                "it is neither a path on the host nor a volume of pool {}: {}",
+                p.pool,
+                listing("volumes", &names)
+            ),
+        });
+    };
+    let path = rpc.on(|| vol.path())?;
+    let format = crate::parse::volume_format(&rpc.on(|| vol.xml_desc(0))?)?;
+    Ok(Some((path, format)))
+}
+
+/// Gives the VM its address in its zone's network: the one it already has there, its
+/// fixed address, or the first free one of the lower half.
+fn dhcp_add(
+    rpc: &Rpc,
+    ctx: &Ctx,
+    address: &Address,
+    vm: &VmSpec,
+    p: &Parts,
+) -> Result<Ipv4Addr, LibvirtError> {
+    let _held = ctx
+        .dhcp
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let net = network(rpc, &p.network)?;
+    let read = crate::parse::network(&rpc.on(|| net.xml_desc(sys::VIR_NETWORK_XML_INACTIVE))?)?;
+    if let Some(mine) = read.hosts.iter().find(|h| h.mac == p.mac) {
+        if vm.address.is_none_or(|a| a == mine.ip) {
+            return Ok(mine.ip);
+        }
+        dhcp_remove_entry(rpc, &net, &p.mac, &p.name, mine.ip)?;
+    }
+    let cidr = read
+        .cidr
+        .ok_or_else(|| LibvirtError::Call(format!("network {} has no IPv4 range", p.network)))?;
+    let zone = ZoneSpec {
+        cidr,
+        forward: crate::spec::Forward::Isolated,
+    };
+    let taken = |ip: Ipv4Addr| read.hosts.iter().any(|h| h.ip == ip && h.mac != p.mac);
+    let ip = match vm.address {
+        Some(ip) => {
+            if !cidr.contains(&ip)
+                || ip == zone.gateway()
+                || ip == cidr.network()
+                || ip == cidr.broadcast()
+            {
+                return Err(LibvirtError::Call(format!(
+                    "{address}: address {ip} is not a VM address of {cidr} (the host has {}, DHCP hands out {}-{})",
+                    zone.gateway(),
+                    zone.dhcp_range().0,
+                    zone.dhcp_range().1
+                )));
+            }
+            if taken(ip) {
+                return Err(LibvirtError::Call(format!(
+                    "{address}: address {ip} is already another VM's in network {}",
+                    p.network
+                )));
+            }
+            ip
+        }
+        None => zone.static_range().find(|ip| !taken(*ip)).ok_or_else(|| {
+            LibvirtError::Call(format!(
+                "network {} ({cidr}) has no free address left for {address}",
+                p.network
+            ))
+        })?,
+    };
+    let flags = live_flags(rpc, &net)?;
+    rpc.on(|| {
+        net.update(
+            sys::VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
+            sys::VIR_NETWORK_SECTION_IP_DHCP_HOST,
+            -1,
+            &xml::dhcp_host(&p.mac, &p.name, ip),
+            flags,
+        )
+    })?;
+    Ok(ip)
+}
+
+fn live_flags(rpc: &Rpc, net: &virt::network::Network) -> Result<u32, LibvirtError> {
+    Ok(if rpc.on(|| net.is_active())? {
+        sys::VIR_NETWORK_UPDATE_AFFECT_LIVE | sys::VIR_NETWORK_UPDATE_AFFECT_CONFIG
+    } else {
+        sys::VIR_NETWORK_UPDATE_AFFECT_CONFIG
+    })
+}
+
+fn dhcp_remove_entry(
+    rpc: &Rpc,
+    net: &virt::network::Network,
+    mac: &str,
+    name: &str,
+    ip: Ipv4Addr,
+) -> Result<(), LibvirtError> {
+    let flags = live_flags(rpc, net)?;
+    rpc.on(|| {
+        net.update(
+            sys::VIR_NETWORK_UPDATE_COMMAND_DELETE,
+            sys::VIR_NETWORK_SECTION_IP_DHCP_HOST,
+            -1,
+            &xml::dhcp_host(mac, name, ip),
+            flags,
+        )
+    })
+}
+
+/// Starts or stops a domain to match `running`.
+fn power(rpc: &Rpc, ctx: &Ctx, dom: &Domain, running: bool) -> Result<(), LibvirtError> {
+    let active = rpc.on(|| dom.is_active())?;
+    if running && !active {
+        rpc.on(|| dom.create())?;
+    } else if !running && active {
+        stop(rpc, ctx, dom)?;
+    }
+    Ok(())
+}
+
+/// Shuts a domain down: ACPI first, powered off once `shutdown_timeout` has passed.
+fn stop(rpc: &Rpc, ctx: &Ctx, dom: &Domain) -> Result<(), LibvirtError> {
+    let deadline = Instant::now() + ctx.settings.shutdown_timeout;
+    if !ctx.settings.shutdown_timeout.is_zero() && rpc.on(|| dom.shutdown()).is_ok() {
+        while Instant::now() < deadline {
+            if !rpc.on(|| dom.is_active())? {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    match rpc.on(|| dom.destroy()) {
+        Err(_) if !rpc.on(|| dom.is_active())? => Ok(()),
+        other => other,
+    }
+}
+
+/// What an update does to a running domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Live {
+    /// Nothing it runs with changes.
+    Nothing,
+    /// vCPUs are added while it runs (up to its maximum).
+    HotPlug,
+    /// It restarts: memory, a lower vCPU count or a higher maximum take effect at boot.
+    Restart,
+}
+
+/// How a running domain takes the change from `old` to `new`.
+pub fn live_change(old: &VmSpec, new: &VmSpec) -> Live {
+    if old.memory_kib != new.memory_kib || old.max_cpu != new.max_cpu || new.cpu < old.cpu {
+        Live::Restart
+    } else if new.cpu > old.cpu {
+        Live::HotPlug
+    } else {
+        Live::Nothing
+    }
+}
+
+/// The VM as `new` asks, `max_cpu` kept where the blueprint leaves it unset and the new
+/// count fits.
+pub fn effective(old: &VmSpec, mut new: VmSpec, attrs: &Attrs) -> VmSpec {
+    if !attrs.contains_key("max_cpu") {
+        new.max_cpu = old.max_cpu.max(new.cpu);
+    }
+    new
+}
+
+/// Updates a VM in place: memory, vCPUs, disk growth, fixed address, power.
+pub fn update(
+    rpc: &Rpc,
+    ctx: &Ctx,
+    address: &Address,
+    uuid: &str,
+    prior: &Attrs,
+    attrs: &Attrs,
+) -> Result<Attrs, (String, LibvirtError)> {
+    let spec = |a: &Attrs| {
+        VmSpec::read(address, a).map_err(|d| (d.summary.clone(), LibvirtError::Call(d.detail)))
+    };
+    let old = spec(prior)?;
+    let new = effective(&old, spec(attrs)?, attrs);
+    fn fail(field: &'static str) -> impl Fn(LibvirtError) -> (String, LibvirtError) {
+        move |e| (field.to_string(), e)
+    }
+    let dom = lookup(rpc, |c| c.lookup_domain_by_uuid_string(uuid))
+        .map_err(fail(""))?
+        .ok_or_else(|| {
+            (
+                "".to_string(),
+                LibvirtError::Call(format!(
+                    "{address}: domain {uuid} no longer exists; plan again to create it anew"
+                )),
+            )
+        })?;
+    let key = crate::parse::domain_owner(
+        &rpc.on(|| dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE))
+            .map_err(fail(""))?,
+    )
+    .map_err(|e| ("".to_string(), e.into()))?
+    .map_or_else(|| address.to_string(), |o| o.key);
+    let p = parts(ctx, address, &key, &new);
+    let ip = dhcp_add(rpc, ctx, address, &new, &p).map_err(fail("address"))?;
+    let full = result(attrs, &new, ip);
+    if new.disk > old.disk {
+        let pool = pool(rpc, &p.pool).map_err(fail("disk"))?;
+        let vol = rpc
+            .on(|| pool.lookup_storage_vol_by_name(&p.volume))
+            .map_err(fail("disk"))?;
+        if rpc.on(|| dom.is_active()).map_err(fail("disk"))? {
+            rpc.on(|| dom.block_resize("vda", new.disk, sys::VIR_DOMAIN_BLOCK_RESIZE_BYTES))
+                .map_err(fail("disk"))?;
+        } else {
+            rpc.on(|| vol.resize(new.disk, 0)).map_err(fail("disk"))?;
+        }
+    }
+    rpc.call(|c| c.define_domain_xml(&definition(ctx, address, &key, &new, &p, &full)))
+        .map_err(fail("memory"))?;
+    let active = rpc.on(|| dom.is_active()).map_err(fail("running"))?;
+    if active && new.running {
+        match live_change(&old, &new) {
+            Live::Nothing => {}
+            Live::HotPlug => {
+                rpc.on(|| dom.set_vcpus_flags(new.cpu, sys::VIR_DOMAIN_AFFECT_LIVE))
+                    .map_err(fail("cpu"))?;
+            }
+            Live::Restart => {
+                stop(rpc, ctx, &dom).map_err(fail("running"))?;
+                rpc.on(|| dom.create()).map_err(fail("running"))?;
+            }
+        }
+    } else {
+        power(rpc, ctx, &dom, new.running).map_err(fail("running"))?;
+    }
+    Ok(full)
+}
+
+/// Deletes a VM: the domain, its volume and its DHCP host entry. What is already gone is
+/// skipped.
+pub fn delete(rpc: &Rpc, ctx: &Ctx, uuid: &str) -> Result<(), LibvirtError> {
+    let Some(dom) = lookup(rpc, |c| c.lookup_domain_by_uuid_string(uuid))? else {
+        return Ok(());
+    };
+    let xml = rpc.on(|| dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE))?;
+    let found = crate::parse::domain_parts(&xml)?;
+    if rpc.on(|| dom.is_active())? {
+        match rpc.on(|| dom.destroy()) {
+            Err(_) if !rpc.on(|| dom.is_active())? => {}
+            other => other?,
+        }
+    }
+    if let Some((pool_name, volume)) = &found.disk
+        && let Some(pool) = lookup(rpc, |c| c.lookup_storage_pool_by_name(pool_name))?
+        && let Some(vol) = lookup(rpc, |_| pool.lookup_storage_vol_by_name(volume))?
+    {
+        rpc.on(|| vol.delete(0))?;
+    }
+    if let Some((net_name, mac)) = &found.nic {
+        let _held = ctx
+            .dhcp
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(net) = lookup(rpc, |c| c.lookup_network_by_name(net_name))? {
+            let read =
+                crate::parse::network(&rpc.on(|| net.xml_desc(sys::VIR_NETWORK_XML_INACTIVE))?)?;
+            if let Some(h) = read.hosts.iter().find(|h| &h.mac == mac) {
+                dhcp_remove_entry(rpc, &net, &h.mac, &h.name, h.ip)?;
+            }
+        }
+    }
+    match rpc.on(|| dom.undefine_flags(sys::VIR_DOMAIN_UNDEFINE_NVRAM)) {
+        Err(_) if lookup(rpc, |c| c.lookup_domain_by_uuid_string(uuid))?.is_none() => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,59 @@
+//! The providers this build of Strata has, and how each real one is connected from its
+//! resolved configuration. `sim` is always there; `libvirt` links libvirt's C library and
+//! is built with `--features libvirt`.
+
+use std::sync::Arc;
+
+use blueprint::providers::{Resolved, schema_of};
+use planner::Provider;
+
+/// Ok when this build can run provider configuration `name` (`libvirt.lab`); otherwise
+/// what to do about it.
+pub fn available(name: &str) -> Result<(), String> {
+    let provider = name.split('.').next().unwrap_or(name);
+    match provider {
+        "sim" => Ok(()),
+        "libvirt" if cfg!(feature = "libvirt") => Ok(()),
+        "libvirt" => Err(
+            "this build of strata has no libvirt provider: rebuild with `cargo build --release --features libvirt` (it needs libvirt's development files: apt-get install libvirt-dev pkg-config)"
+                .to_string(),
+        ),
+        other => match schema_of(other) {
+            Some(schema) if !schema.available => Err(format!(
+                "the {other} provider is not in Strata yet; its resources can be planned and applied on the simulated datacenter (`provider = sim`) meanwhile"
+            )),
+            _ => Err(format!("there is no provider \"{other}\"")),
+        },
+    }
+}
+
+/// The sensitive settings of a configuration (a password), for the Printer to mask
+/// wherever they could show (a server's error message quoting one).
+pub fn secrets(resolved: &Resolved) -> blueprint::redact::Redactor {
+    let mut redactor = blueprint::redact::Redactor::default();
+    for setting in resolved.settings.values().filter(|s| s.sensitive) {
+        redactor.add_text(&setting.value);
+    }
+    redactor
+}
+
+/// Connects a real provider configuration (not `sim`, which the session opens itself).
+/// `lineage` is the state's, which the provider writes on what it creates.
+pub async fn connect(resolved: &Resolved, lineage: &str) -> anyhow::Result<Arc<dyn Provider>> {
+    available(&resolved.key()).map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
+    match resolved.name.as_str() {
+        #[cfg(feature = "libvirt")]
+        "libvirt" => {
+            let settings = libvirt::Settings::from_resolved(resolved, lineage)
+                .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
+            let provider = libvirt::LibvirtProvider::connect(settings)
+                .await
+                .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
+            Ok(Arc::new(provider))
+        }
+        other => {
+            let _ = lineage;
+            anyhow::bail!("provider {}: no real provider \"{other}\"", resolved.key())
+        }
+    }
+}
