@@ -215,22 +215,30 @@ fn output_change(output: &OutputChange) -> Value {
     entry
 }
 
-/// `planned_values`: every object and output as the apply leaves them, as far as known.
-fn planned_values(plan: &Plan) -> Value {
-    let resources: Vec<Instance> = plan
-        .changes
+/// The instances of a module tree: for each change, the address and values `pick` gives
+/// (none when it gives none), masked.
+fn instances<'a>(
+    plan: &'a Plan,
+    pick: impl Fn(&'a Change) -> Option<(&'a blueprint::Address, &'a crate::provider::Attrs)>,
+) -> Vec<Instance> {
+    plan.changes
         .iter()
         .filter_map(|c| {
-            let after = c.after.as_ref()?;
+            let (address, values) = pick(c)?;
             Some(Instance::new(
-                &c.address,
+                address,
                 &c.kind,
                 &c.provider,
-                masked(after, &c.sensitive),
+                masked(values, &c.sensitive),
                 Masks::of(&c.sensitive),
             ))
         })
-        .collect();
+        .collect()
+}
+
+/// `planned_values`: every object and output as the apply leaves them, as far as known.
+fn planned_values(plan: &Plan) -> Value {
+    let resources = instances(plan, |c| Some((&c.address, c.after.as_ref()?)));
     let outputs: Map<String, Value> = plan
         .output_changes
         .iter()
@@ -248,21 +256,10 @@ fn planned_values(plan: &Plan) -> Value {
 
 /// `prior_state`: the state the plan was made against, after its refresh.
 fn prior_state(plan: &Plan) -> Value {
-    let resources: Vec<Instance> = plan
-        .changes
-        .iter()
-        .filter_map(|c| {
-            let before = c.before.as_ref()?;
-            let address = c.previous_address.as_ref().unwrap_or(&c.address);
-            Some(Instance::new(
-                address,
-                &c.kind,
-                &c.provider,
-                masked(before, &c.sensitive),
-                Masks::of(&c.sensitive),
-            ))
-        })
-        .collect();
+    let resources = instances(plan, |c| {
+        let address = c.previous_address.as_ref().unwrap_or(&c.address);
+        Some((address, c.before.as_ref()?))
+    });
     let outputs: Map<String, Value> = plan
         .output_changes
         .iter()
