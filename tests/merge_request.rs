@@ -4,7 +4,22 @@
 
 mod common;
 
-use common::{apply_ok, code, inline, strata, text, write};
+use common::{code, inline, strata, text, write};
+
+/// The state key: the configuration of the last apply is kept sealed with it, and only
+/// with it can `-impact` open it again.
+const KEY: (&str, &str) = ("STRATA_STATE_KEY", "correct horse battery staple");
+
+/// Runs `strata ARGS DIR` in `dir` with the state key.
+fn strata_keyed(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(args)
+        .arg(dir)
+        .current_dir(dir)
+        .env(KEY.0, KEY.1)
+        .output()
+        .unwrap()
+}
 
 /// `"svc-000006"` and the like, which depend on the order of parallel creates, as
 /// `"<id>"`.
@@ -122,7 +137,12 @@ kubernetes_cluster "edge" {
 #[test]
 fn kafka_moved_onto_one_host_is_flagged_in_the_merge_request_comment() {
     let dir = inline(BEFORE);
-    apply_ok(dir.path());
+    let out = strata_keyed(dir.path(), &["apply", "-auto-approve"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    // Without the key, the last apply's configuration cannot be opened: -base is the way.
+    let out = strata(dir.path(), &["plan", "-impact"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("STRATA_STATE_KEY"), "{}", text(&out));
     let after = format!(
         "{}{EDGE}",
         BEFORE.replace(
@@ -131,7 +151,7 @@ fn kafka_moved_onto_one_host_is_flagged_in_the_merge_request_comment() {
         )
     );
     write(dir.path(), &after);
-    let out = strata(dir.path(), &["plan", "-format=markdown", "-impact"]);
+    let out = strata_keyed(dir.path(), &["plan", "-format=markdown", "-impact"]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     let comment = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(comment.starts_with("## Strata plan: 3 to add, 0 to change, 1 to destroy"));
@@ -150,7 +170,7 @@ fn kafka_moved_onto_one_host_is_flagged_in_the_merge_request_comment() {
     insta::assert_snapshot!("kafka_on_one_host", provider_ids_hidden(&comment));
 
     // The same impact for a terminal, after the plan.
-    let out = strata(dir.path(), &["plan", "-impact"]);
+    let out = strata_keyed(dir.path(), &["plan", "-impact"]);
     let shown = text(&out);
     assert!(
         shown.contains("Impact of this change (before: the last apply"),

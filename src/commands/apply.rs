@@ -95,7 +95,6 @@ async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<
 fn applied_configuration(
     dir: &std::path::Path,
     flags: &crate::cli::PlanFlags,
-    config: &blueprint::Config,
     sources: &blueprint::SourceMap,
     session: &Session,
 ) -> planner::state::Applied {
@@ -116,12 +115,7 @@ fn applied_configuration(
         })
         .collect();
     let dir = canonical(dir).unwrap_or_else(|| dir.to_path_buf());
-    planner::state::Applied::capture(
-        &dir,
-        &files,
-        |text| config.redactor.scrub(text) != text,
-        &session.protector,
-    )
+    planner::state::Applied::capture(&dir, &files, &session.protector)
 }
 
 /// Checks the plan against the policies; false (with the denials printed) when they deny
@@ -191,8 +185,8 @@ async fn carry_out(
     session.state.outputs =
         plan::outputs::after_apply(&config, &session.state.outputs, plan.destroy);
     if outcome.succeeded() && !crate::interrupt::requested() {
-        let applied = (!plan.destroy)
-            .then(|| applied_configuration(&session.dir, flags, &config, &sources, session));
+        let applied =
+            (!plan.destroy).then(|| applied_configuration(&session.dir, flags, &sources, session));
         session.state.applied = applied;
     }
     session.save()?;

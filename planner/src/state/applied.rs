@@ -2,9 +2,11 @@
 //! were applied, so that `strata plan -impact` can compare the blueprint before a change
 //! with the blueprint after it without a git history.
 //!
-//! A file that holds a sensitive value is kept protected as every sensitive value in the
-//! state is (sealed with the state key, or a digest without one, which cannot be opened:
-//! such a configuration cannot be compared, and `-base REF` is the way).
+//! Every file is kept protected as sensitive values in the state are (sealed with the state
+//! key, or a digest without one, which cannot be opened: such a configuration cannot be
+//! compared, and `-base REF` is the way). A blueprint file can hold a secret in ways no
+//! scan finds for certain (a sensitive variable's default, a literal in a sensitive
+//! attribute), so none is kept in clear.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -18,7 +20,7 @@ use super::Protector;
 pub struct Applied {
     /// The blueprint folder, relative to the folder every file is relative to.
     pub root: String,
-    /// Each file's text (or, when it holds a sensitive value, the text protected), by its
+    /// Each file's text, protected, by its
     /// path relative to the common folder, with `/` between names.
     pub files: BTreeMap<String, serde_json::Value>,
 }
@@ -26,9 +28,9 @@ pub struct Applied {
 /// Why the configuration of the last apply cannot be laid out again.
 #[derive(Debug, thiserror::Error)]
 pub enum AppliedError {
-    /// A file holds a secret and there is no key to open it.
+    /// A file was kept as a digest (no state key), or the key does not open it.
     #[error(
-        "the configuration of the last apply holds a sensitive value in {0}, kept as a digest; set STRATA_STATE_KEY (the key the state was written with), or compare with a git revision (-base REF)"
+        "the configuration of the last apply ({0}) is kept as a digest, since the state has no key; set STRATA_STATE_KEY (the key the state was written with), or compare with a git revision (-base REF)"
     )]
     Protected(String),
     /// A path would leave the folder it is laid out in.
@@ -68,14 +70,8 @@ fn relative(path: &Path, base: &Path) -> String {
 
 impl Applied {
     /// The configuration of the blueprint in `dir` made of `files` (absolute path and text:
-    /// the blueprint's own files and its modules'). A file for which `sensitive` is true
-    /// is protected with `protector`.
-    pub fn capture(
-        dir: &Path,
-        files: &[(PathBuf, String)],
-        sensitive: impl Fn(&str) -> bool,
-        protector: &Protector,
-    ) -> Applied {
+    /// the blueprint's own files and its modules'), each protected with `protector`.
+    pub fn capture(dir: &Path, files: &[(PathBuf, String)], protector: &Protector) -> Applied {
         let mut paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
         paths.push(dir.join("_"));
         let base = common_folder(&paths);
@@ -83,12 +79,7 @@ impl Applied {
             .iter()
             .map(|(path, text)| {
                 let value = serde_json::Value::String(text.clone());
-                let kept = if sensitive(text) {
-                    protector.protect(&value)
-                } else {
-                    value
-                };
-                (relative(path, &base), kept)
+                (relative(path, &base), protector.protect(&value))
             })
             .collect();
         Applied {
@@ -144,12 +135,7 @@ mod tests {
     fn files_come_back_where_they_were_and_secrets_stay_sealed() {
         let base = Path::new("/somewhere/repo");
         let key = Protector::new(Some(StateKey::new("k")), "lineage");
-        let applied = Applied::capture(
-            &base.join("bp"),
-            &files(base),
-            |t| t.contains("hunter2"),
-            &key,
-        );
+        let applied = Applied::capture(&base.join("bp"), &files(base), &key);
         assert_eq!(applied.root, "bp");
         let kept = serde_json::to_string(&applied).unwrap();
         assert!(!kept.contains("hunter2"), "{kept}");
@@ -164,12 +150,7 @@ mod tests {
             applied.materialise(tempfile::tempdir().unwrap().path(), &none),
             Err(AppliedError::Protected(_))
         ));
-        let digested = Applied::capture(
-            &base.join("bp"),
-            &files(base),
-            |t| t.contains("hunter2"),
-            &none,
-        );
+        let digested = Applied::capture(&base.join("bp"), &files(base), &none);
         assert!(
             !serde_json::to_string(&digested)
                 .unwrap()
