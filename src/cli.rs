@@ -363,6 +363,10 @@ pub struct CapacityArgs {
     /// Project the growth of this scenario only (default: every scenario with a growth block).
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
+    /// Where the state is: host pools a real provider manages count with the figures it
+    /// read from the hosts.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// `strata simulate [DIR] --scenario NAME ...`, or `strata simulate merge FILES...`.
@@ -419,7 +423,8 @@ pub struct SimulateMergeArgs {
     pub json: bool,
 }
 
-/// `strata report [DIR] --scenario NAME --format html|md|json -o FILE [--compare OTHER]`.
+/// `strata report [DIR] --scenario NAME --format html|md|json -o FILE [--compare OTHER...]
+/// [--phase-var-file FILE...]`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The blueprint folder.
@@ -436,9 +441,14 @@ pub struct ReportArgs {
     /// Write the report to this file (default: standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Another blueprint folder to compare with, under the same scenario name.
-    #[arg(long, value_name = "OTHER_DIR")]
-    pub compare: Option<PathBuf>,
+    /// Another blueprint folder to compare with, under the same scenario name; repeat it
+    /// (or give several) for the phases of a migration.
+    #[arg(long, value_name = "OTHER_DIR", num_args = 1..)]
+    pub compare: Vec<PathBuf>,
+    /// The same blueprint under this variable file (on top of -var and -var-file) as a
+    /// further phase; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub phase_var_file: Vec<PathBuf>,
     /// Replications (default: the scenario's).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub replications: Option<u64>,

@@ -327,3 +327,33 @@ fn errors() {
     let out = strata(&["simulate", "merge", garbage.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn vm_versus_kubernetes_migration_table() {
+    let out = ok(&[
+        "simulate",
+        "blueprints/vm-vs-k8s",
+        "--replications",
+        "100",
+        "--seed",
+        "3",
+    ]);
+    let table = out
+        .split("Migration (the same application today and after migration)\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no migration table in:\n{out}"));
+    let lines: Vec<&str> = table.lines().take(3).collect();
+    assert!(lines[0].contains("APPLICATION") && lines[0].contains("RUNS ON"));
+    assert!(
+        lines[1].contains("service.payments_vm")
+            && lines[1].contains("today")
+            && lines[1].contains("VMs (vSphere HA)"),
+        "{table}"
+    );
+    assert!(
+        lines[2].contains("→ service.payments")
+            && lines[2].contains("after migration")
+            && lines[2].contains("kubernetes_cluster.prod"),
+        "{table}"
+    );
+}

@@ -68,7 +68,7 @@ fn a_scenario_too_large_is_refused_before_it_runs() {
         assert_eq!(out.status.code(), Some(1), "{command}: {err}");
         assert!(out.stdout.is_empty(), "{command}: {}", text(&out.stdout));
         for part in [
-            "scenario absurd is too large to simulate in reasonable time: 10 replication(s) of 100y, about 12.6 trillion events each (126.1 trillion in all), about ",
+            "scenario absurd is too large to simulate in reasonable time: 10 replication(s) of 100y, about 18.9 trillion events each (189.2 trillion in all), about ",
             "more than the 10 min allowed.",
             "Most of them come from host failures (mtbf = \"1ms\", mttr = \"1ms\").",
             "fewer replications (--replications N), a shorter horizon (--horizon), or a longer mtbf or mttr",
@@ -97,13 +97,13 @@ fn a_small_run_reports_its_size_and_is_not_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
-        err.contains("Simulating scenario absurd: 2 replication(s) of 2s, about 8,000 events each (16,000 in all), under a second on "),
+        err.contains("Simulating scenario absurd: 2 replication(s) of 2s, about 12,000 events each (24,000 in all), under a second on "),
         "{err}"
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let events = json["events"].as_f64().unwrap();
     assert!(
-        (16_000.0 / 1.5..16_000.0 * 1.5).contains(&events),
+        (24_000.0 / 1.5..24_000.0 * 1.5).contains(&events),
         "{events}"
     );
 }

@@ -80,9 +80,11 @@ fn apply_catalog(fields: &mut Fields, span: Span) {
         default_attr(fields, "memory", Typed::Size(bytes), span);
     }
     default_attr(fields, "port", Typed::Int(i64::from(entry.port)), span);
-    if let (Some(size), None) = (
+    // An application on VMs keeps its data on its VMs' disks.
+    if let (Some(size), None, None) = (
         entry.volume.and_then(|v| units::parse_size(v).ok()),
         fields.block("volume"),
+        fields.get("vms"),
     ) {
         let mut volume = Fields::default();
         volume.attrs.insert(

@@ -40,7 +40,7 @@ pub mod units;
 pub mod value;
 
 pub use address::{Address, InstanceKey};
-pub use config::{Config, Fields, Instance, Typed};
+pub use config::{Config, Fields, Instance, NestedBlock, Typed};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use eval::{InputValue, Inputs, Known};
 pub use number::Number;

@@ -200,3 +200,13 @@ vm "core_banking" {
   os            = "RHEL 9"
   description   = "Core-banking monolith, node ${count.index + 1} of 2 (active/passive)."
 }
+
+# The monolith as an application: either node serves (active/passive behind the load
+# balancer), restarted by vSphere HA. It becomes the payments and accounts services.
+service "core_banking" {
+  vms         = vm.core_banking[*]
+  quorum      = 1
+  target      = 0.9995
+  migrates_to = [service.app["payments"], service.app["accounts"]]
+  description = "The core-banking monolith today, on VMs."
+}

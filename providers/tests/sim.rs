@@ -401,12 +401,14 @@ async fn service_replicas_spread_over_hosts_and_nodes_within_requests() {
     let sim = open(dir.path());
     base(&sim, 3, "10.30.0.0/24").await;
     let k = ok(&sim, "kubernetes_cluster.prod", cluster(1, 6)).await;
-    // Each worker has 8 CPU and 16GiB: two 6GiB replicas per node at most.
+    // Each worker has 8 CPU and 16GiB, 7.91 CPU and 13.3GiB allocatable after the
+    // kubelet's reservations (2.6GiB kube-reserved, 100MiB eviction): two 6GiB replicas
+    // per node at most.
     let response = create(&sim, "service.fat", service(13, json!(1), "6GiB", "none")).await;
     let d = &response.diagnostics[0];
     assert_eq!(
         d.summary,
-        "No node of kubernetes_cluster.prod has room for service.fat (replica 13 of 13 needs 1 CPU, 6GiB; the largest free is 6 CPU, 4GiB on general-0)"
+        "No node of kubernetes_cluster.prod has room for service.fat (replica 13 of 13 needs 1 CPU, 6GiB; the largest free is 5.91 CPU, 1.3GiB on general-0)"
     );
     assert!(
         d.detail
@@ -416,13 +418,14 @@ async fn service_replicas_spread_over_hosts_and_nodes_within_requests() {
     );
     // Nothing was taken by the failed service.
     ok(&sim, "service.fat", service(12, json!(1), "6GiB", "none")).await;
-    let s = ok(&sim, "service.api", service(3, json!(1), "2GiB", "host")).await;
+    // 1.3GiB is left on each node: 1GiB replicas fit.
+    let s = ok(&sim, "service.api", service(3, json!(1), "1GiB", "host")).await;
     let hosts: BTreeSet<String> = replica_hosts(&k, &s).into_iter().collect();
     assert_eq!(hosts.len(), 3, "{s:?}");
     let s = ok(
         &sim,
         "service.web",
-        service(6, json!("500m"), "1GiB", "node"),
+        service(6, json!("500m"), "256MiB", "node"),
     )
     .await;
     let placement = s["placement"].as_array().unwrap();
@@ -1208,4 +1211,31 @@ async fn a_moved_object_takes_what_refers_to_it_along() {
         .unwrap();
     let refused = delete(&sim, "network_zone.app", &zone.2).await.unwrap_err();
     assert!(refused.contains("vm.renamed"), "{refused}");
+}
+
+#[tokio::test]
+async fn an_application_on_vms_names_its_vms_and_their_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = open(dir.path());
+    base(&sim, 2, "10.40.0.0/24").await;
+    let a = ok(&sim, "vm.app[0]", vm(4, "8GiB")).await;
+    let b = ok(&sim, "vm.app[1]", vm(4, "8GiB")).await;
+    let s = ok(
+        &sim,
+        "service.legacy",
+        json!({ "vms": ["vm.app[0]", "vm.app[1]"], "kind": "application", "quorum": 1 }),
+    )
+    .await;
+    let placement = s["placement"].as_array().unwrap();
+    assert_eq!(placement.len(), 2);
+    assert_eq!(placement[0]["vm"], "vm.app[0]");
+    assert_eq!(placement[0]["host"], a["host"]);
+    assert_eq!(placement[1]["host"], b["host"]);
+    let summary = fails(
+        &sim,
+        "service.ghost",
+        json!({ "vms": ["vm.missing"], "kind": "application", "quorum": 1 }),
+    )
+    .await;
+    assert!(summary.contains("vm.missing"), "{summary}");
 }

@@ -35,6 +35,10 @@ pub struct Report {
     pub consolidation: Vec<ConsolidationRow>,
     /// Hosts and cost of the whole blueprint.
     pub totals: Totals,
+    /// Applications today on VMs beside what they become after migration (services with
+    /// `migrates_to`); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub migrations: Vec<crate::MigrationRow>,
 }
 
 /// The executive summary.
@@ -260,6 +264,7 @@ impl Report {
                 hosts: capacity.pools.iter().map(|p| p.hosts).sum(),
                 cost_per_year: cost,
             },
+            migrations: Vec::new(),
         }
     }
 }

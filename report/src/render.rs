@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::chart::{self, Bar, Line, Pair};
-use crate::{Comparison, Error, Report};
+use crate::{Comparison, Error, Phases, Report};
 
 const HTML: &str = include_str!("../templates/report.html.tera");
 const MARKDOWN: &str = include_str!("../templates/report.md.tera");
@@ -18,6 +18,8 @@ pub enum Document {
     Single(Box<Report>),
     /// Two blueprints side by side.
     Compare(Box<Comparison>),
+    /// The phases of a migration side by side.
+    Phases(Box<Phases>),
 }
 
 /// An output format.
@@ -45,6 +47,7 @@ impl Document {
         match self {
             Document::Single(r) => vec![r],
             Document::Compare(c) => vec![&c.base, &c.other],
+            Document::Phases(p) => p.phases.iter().map(|p| &p.report).collect(),
         }
     }
 
@@ -56,10 +59,16 @@ impl Document {
         let reports: Vec<Value> = self.reports().iter().map(|r| view(r, charts)).collect();
         let delta = match self {
             Document::Compare(c) => delta_view(c),
-            Document::Single(_) => Value::Null,
+            _ => Value::Null,
         };
-        let context = tera::Context::from_value(json!({ "reports": reports, "delta": delta }))
-            .map_err(wrap)?;
+        let phases = match self {
+            Document::Phases(p) => p.view(percent, num, charts),
+            _ => Value::Null,
+        };
+        let context = tera::Context::from_value(
+            json!({ "reports": reports, "delta": delta, "phases": phases }),
+        )
+        .map_err(wrap)?;
         tera.render(name, &context).map_err(wrap)
     }
 }
@@ -96,12 +105,9 @@ fn signed(x: f64, digits: usize) -> String {
     }
 }
 
-fn view(r: &Report, charts: bool) -> Value {
-    let services: Vec<Value> = r
-        .services
-        .iter()
-        .map(|s| {
-            json!({
+/// A service row's figures, formatted.
+fn row_view(s: &crate::ServiceRow) -> Value {
+    json!({
                 "address": s.address,
                 "availability": percent(s.availability),
                 "ci95": format!("{} – {}", percent(s.availability_ci95[0]), percent(s.availability_ci95[1])),
@@ -113,9 +119,11 @@ fn view(r: &Report, charts: bool) -> Value {
                 "worst": s.worst_downtime_minutes_per_year.map_or("–".into(), |m| num(m, 1)),
                 "outages": num(s.outages_per_year, 2),
                 "outage_p95": s.outage_p95_minutes.map_or("–".into(), |m| num(m, 1)),
-            })
-        })
-        .collect();
+    })
+}
+
+fn view(r: &Report, charts: bool) -> Value {
+    let services: Vec<Value> = r.services.iter().map(row_view).collect();
     let troubled: Vec<Value> = r
         .domains
         .iter()
@@ -154,6 +162,7 @@ fn view(r: &Report, charts: bool) -> Value {
             "model": g.model, "ceiling": num(g.ceiling_percent, 1),
         })),
         "consolidation": consolidation,
+        "migrations": crate::migration::view(&r.migrations, row_view),
         "hosts": r.totals.hosts,
         "cost": num(r.totals.cost_per_year, 0),
         "charts": if charts { charts_of(r) } else { Vec::new() },

@@ -2,34 +2,33 @@
 //! Erlang C), the tiered node reservations, and small inline blueprints for N+1 / N+2,
 //! HA admission control, growth, consolidation and latency under failure.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
 use sim::capacity::consolidation::pack;
 use sim::capacity::growth::{Growth, Model, Period, months_to_ceiling};
 use sim::capacity::ha::slots;
 use sim::capacity::queue::erlang_c;
-use sim::capacity::reserve::{Reservations, tiered_cpu, tiered_memory};
+use sim::capacity::reserve::{Allocatable, Reservations, tiered_cpu, tiered_memory};
 use sim::capacity::survive::{Status, Verdict};
-use sim::capacity::{Capacity, Options, Res, analyse};
+use sim::capacity::{Capacity, Measured, Options, Res, analyse};
 
 const GIB: f64 = (1u64 << 30) as f64;
 const MIB: f64 = (1u64 << 20) as f64;
 
 /// Evaluates an inline blueprint (one file) and analyses it.
 fn capacity_of(hcl: &str, k: u8) -> Capacity {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "strata-capacity-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("main.hcl"), hcl).unwrap();
-    let mut sources = blueprint::SourceMap::default();
-    let (config, diags) = blueprint::load(&dir, &Default::default(), &mut sources);
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(!diags.has_errors(), "{}", diags.render(&sources));
-    analyse(&config, &Options { k, scenario: None }).unwrap()
+    capacity_with(
+        hcl,
+        &Options {
+            k,
+            ..Options::default()
+        },
+    )
+}
+
+/// The same, with `options`.
+fn capacity_with(hcl: &str, options: &Options) -> Capacity {
+    analyse(&common::load(hcl), options).unwrap()
 }
 
 fn close(actual: f64, expected: f64, tolerance: f64) {
@@ -135,7 +134,7 @@ fn tiered_reservations_follow_the_gke_and_aks_tables() {
     close(tiered_memory(64.0 * GIB) / GIB, 5.48, 1e-12);
     close(tiered_memory(128.0 * GIB) / GIB, 9.32, 1e-12);
     close(tiered_memory(256.0 * GIB) / GIB, 11.88, 1e-12);
-    let node = Reservations::default().allocatable(Res::new(16.0, 64.0 * GIB));
+    let node = Reservations::default().allocatable_res(Res::new(16.0, 64.0 * GIB));
     close(node.cpu, 15.89, 1e-12);
     close(node.memory, 64.0 * GIB - 5.48 * GIB - 100.0 * MIB, 1.0);
 }
@@ -715,4 +714,54 @@ fn first_fit_decreasing_keeps_groups_apart() {
     assert_eq!(pack(&items, bin), 1);
     let items = vec![(Res::new(3.0, 1.0), None), (Res::new(2.0, 9.0), None)];
     assert_eq!(pack(&items, bin), 2);
+}
+
+#[test]
+fn host_figures_a_provider_measured_replace_the_blueprint_s() {
+    let hcl = r#"site "dc1" {}
+
+host_pool "kvm" {
+  site  = site.dc1
+  hosts = 2
+  host {
+    cpu    = 8
+    memory = "32GiB"
+  }
+  overcommit {
+    cpu = 4
+  }
+}
+"#;
+    let guessed = capacity_of(hcl, 1);
+    assert_eq!(guessed.pools[0].cpu.capacity, 2.0 * 8.0 * 4.0);
+    let measured = Options {
+        measured: [(
+            "host_pool.kvm".to_string(),
+            Measured {
+                cores: 2.0,
+                memory: 6.0 * GIB,
+            },
+        )]
+        .into(),
+        ..Options::default()
+    };
+    let real = capacity_with(hcl, &measured);
+    let pool = &real.pools[0];
+    assert_eq!(pool.host.cores, 2.0);
+    assert_eq!(pool.host.memory as f64, 6.0 * GIB);
+    assert_eq!(pool.cpu.capacity, 2.0 * 2.0 * 4.0);
+    assert_eq!(pool.memory.capacity as f64, 2.0 * 6.0 * GIB);
+    // Another pool's figures are not touched.
+    let other = Options {
+        measured: [(
+            "host_pool.other".to_string(),
+            Measured {
+                cores: 1.0,
+                memory: GIB,
+            },
+        )]
+        .into(),
+        ..Options::default()
+    };
+    assert_eq!(capacity_with(hcl, &other).pools[0].cpu.capacity, 64.0);
 }

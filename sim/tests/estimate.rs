@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use sim::failover::{Class, Failover, FailureModel, Scenario};
+use sim::failover::scenario::units;
+use sim::failover::{Class, ClassFailures, Failover, FailureModel, Scenario};
 use sim::topology::Topology;
 use sim::{Distribution, RunConfig, SimTime, run};
 
@@ -21,6 +22,7 @@ fn exponential(mtbf: SimTime, mttr: SimTime) -> FailureModel {
         time_to_failure: Distribution::exponential(mtbf).unwrap(),
         time_to_repair: Distribution::exponential(mttr).unwrap(),
         repair_crews: None,
+        scope: String::new(),
     }
 }
 
@@ -44,7 +46,7 @@ fn the_estimate_is_within_a_factor_of_one_and_a_half_of_real_runs() {
         let mut s = scenario("site_loss");
         s.injections.clear();
         s.failures = Default::default();
-        s.failures[class.index()] = Some(model);
+        s.failures[class.index()] = ClassFailures::every(model, units(&topology, class));
         s
     };
     let (min, hour, day) = (
@@ -135,10 +137,10 @@ fn the_estimate_grows_with_the_horizon_and_falls_with_the_mtbf() {
     let one = sim.estimate(SimTime::from_years(1)).total();
     let ten = sim.estimate(SimTime::from_years(10)).total();
     assert!((ten / one - 10.0).abs() < 0.5, "{one} {ten}");
-    scenario.failures[Class::Host.index()] = Some(exponential(
-        SimTime::from_millis(1),
-        SimTime::from_millis(1),
-    ));
+    scenario.failures[Class::Host.index()] = ClassFailures::every(
+        exponential(SimTime::from_millis(1), SimTime::from_millis(1)),
+        topology.hosts.len(),
+    );
     let absurd = Failover::new(topology, scenario).estimate(SimTime::from_years(100));
     let (class, events) = absurd.largest_class().unwrap();
     assert_eq!(class, Class::Host);

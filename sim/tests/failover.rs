@@ -1,48 +1,14 @@
 //! Failover paths on small inline blueprints with injected failures: the downtime of each
 //! service must be exactly what the scenario's timings give.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
+use std::collections::BTreeMap;
+
+use common::{load, records, simulation};
 use sim::failover::{Failover, Scenario};
 use sim::topology::Topology;
 use sim::{Replication, RunConfig, ServiceRecord, SimTime, Simulation, run};
-
-/// Evaluates an inline blueprint (one file).
-fn load(hcl: &str) -> blueprint::Config {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "strata-failover-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("main.hcl"), hcl).unwrap();
-    let mut sources = blueprint::SourceMap::default();
-    let (config, diags) = blueprint::load(&dir, &Default::default(), &mut sources);
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(!diags.has_errors(), "{}", diags.render(&sources));
-    config
-}
-
-fn simulation(hcl: &str, scenario: &str) -> Failover {
-    let config = load(hcl);
-    let topology = Topology::from_config(&config).unwrap();
-    let scenario = Scenario::from_config(&config, &topology, Some(scenario)).unwrap();
-    Failover::new(topology, scenario)
-}
-
-/// One replication's record of every row, by address.
-fn records(hcl: &str, scenario: &str) -> BTreeMap<String, ServiceRecord> {
-    let sim = simulation(hcl, scenario);
-    let replication = Replication {
-        seed: sim.scenario().seed,
-        index: 0,
-        horizon: sim.scenario().horizon,
-    };
-    let result = sim.replicate(&replication);
-    sim.services().into_iter().zip(result.services).collect()
-}
 
 fn secs(s: u64) -> SimTime {
     SimTime::from_secs(s)

@@ -121,7 +121,7 @@ fn assess_side(
     run: &Run,
     printer: &mut Printer,
 ) -> anyhow::Result<Option<(report::Report, sim::capacity::Capacity)>> {
-    assess_blueprint(name, config, run, printer).context("-impact")
+    assess_blueprint(name, config, None, run, printer).context("-impact")
 }
 
 /// The blueprint's only scenario, or the first by name.

@@ -5,29 +5,54 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use ::report::{Comparison, Document, Format, Report};
+use ::report::{Comparison, Document, Format, Phase, Phases, Report};
 use ::sim::capacity::{self, Options};
 use ::sim::failover::Scenario;
 use ::sim::{Failover, RunConfig, Topology};
 
-use crate::cli::{ReportArgs, ReportFormat};
+use crate::cli::{ReportArgs, ReportFormat, VarArgs};
 use crate::printer::Printer;
 
 pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let Some(base) = build(&args.dir, args, args.scenario.as_deref(), printer) else {
+    let Some(base) = build(
+        &args.dir,
+        &args.vars,
+        args,
+        args.scenario.as_deref(),
+        printer,
+    ) else {
         return Ok(1);
     };
-    let document = match &args.compare {
-        None => Document::Single(Box::new(base)),
-        Some(other_dir) => {
-            // The same scenario name in both, even when the first was implied.
-            let name = base.scenario.clone();
-            let Some(other) = build(other_dir, args, Some(&name), printer) else {
-                return Ok(1);
-            };
-            Document::Compare(Box::new(Comparison::new(base, other)))
-        }
-    };
+    // The same scenario name in every phase, even when the first was implied.
+    let name = base.scenario.clone();
+    let mut phases = vec![Phase {
+        name: base.blueprint.clone(),
+        report: base,
+    }];
+    for dir in &args.compare {
+        let Some(report) = build(dir, &args.vars, args, Some(&name), printer) else {
+            return Ok(1);
+        };
+        phases.push(Phase {
+            name: report.blueprint.clone(),
+            report,
+        });
+    }
+    for file in &args.phase_var_file {
+        let mut vars = args.vars.clone();
+        vars.var_files.push(file.clone());
+        let Some(report) = build(&args.dir, &vars, args, Some(&name), printer) else {
+            return Ok(1);
+        };
+        phases.push(Phase {
+            name: file.file_stem().map_or_else(
+                || file.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            ),
+            report,
+        });
+    }
+    let document = document(phases, args.phase_var_file.is_empty());
     let format = match args.format {
         ReportFormat::Html => Format::Html,
         ReportFormat::Md => Format::Markdown,
@@ -54,14 +79,28 @@ pub fn run(args: &ReportArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// One phase: the report alone; two blueprints: side by side with their deltas; more, or
+/// phases of one blueprint's variable files: the phases side by side.
+fn document(mut phases: Vec<Phase>, blueprints_only: bool) -> Document {
+    match phases.len() {
+        1 => Document::Single(Box::new(phases.remove(0).report)),
+        2 if blueprints_only => {
+            let other = phases.remove(1).report;
+            Document::Compare(Box::new(Comparison::new(phases.remove(0).report, other)))
+        }
+        _ => Document::Phases(Box::new(Phases { phases })),
+    }
+}
+
 /// The report of one blueprint, or `None` once the reason has been printed.
 fn build(
     dir: &Path,
+    vars: &VarArgs,
     args: &ReportArgs,
     scenario_name: Option<&str>,
     printer: &mut Printer,
 ) -> Option<Report> {
-    let (config, diags, sources) = super::load(dir, &args.vars, printer);
+    let (config, diags, sources) = super::load(dir, vars, printer);
     printer.diagnostics(&diags, &sources);
     if diags.has_errors() {
         let (errors, _) = diags.counts();
@@ -78,7 +117,7 @@ fn build(
         k: args.k,
         force: args.force,
     };
-    match assess(&name_of(dir), &config, &run, printer) {
+    match assess(&name_of(dir), &config, Some(&sources), &run, printer) {
         Ok(Some((report, _))) => Some(report),
         Ok(None) => None,
         Err(e) => {
@@ -103,18 +142,23 @@ pub struct Run {
     pub force: bool,
 }
 
-/// The report and the capacity analysis of the evaluated blueprint `name`. `Err` says
+/// The report and the capacity analysis of the evaluated blueprint `name`; the scenario's
+/// warnings are printed against `sources` when given. `Err` says
 /// why it cannot be simulated; `Ok(None)` when the run was refused or interrupted (the
 /// reason already printed).
 pub fn assess(
     name: &str,
     config: &blueprint::Config,
+    sources: Option<&blueprint::SourceMap>,
     run: &Run,
     printer: &mut Printer,
 ) -> anyhow::Result<Option<(Report, capacity::Capacity)>> {
     let topology =
         Topology::from_config(config).map_err(|e| anyhow::anyhow!("cannot simulate: {e}"))?;
     let mut scenario = Scenario::from_config(config, &topology, run.scenario.as_deref())?;
+    if let Some(sources) = sources {
+        printer.diagnostics(&scenario.warnings.iter().cloned().collect(), sources);
+    }
     if let Some(n) = run.replications {
         scenario.replications = n;
     }
@@ -123,7 +167,7 @@ pub fn assess(
     }
     let options = Options {
         k: run.k,
-        scenario: None,
+        ..Options::default()
     };
     let capacity = capacity::analyse(config, &options)?;
     let run_config = RunConfig::new(
@@ -133,12 +177,14 @@ pub fn assess(
         scenario.horizon,
     );
     let label = format!("{name} scenario {}", run_config.scenario);
+    let migrations = topology.migrations();
     let simulation = Failover::new(topology, scenario);
     let Some(outcome) = super::sim_run::run(&run_config, &simulation, &label, run.force, printer)
     else {
         return Ok(None);
     };
-    let report = Report::new(name, &outcome, &capacity, &targets(config));
+    let report =
+        Report::new(name, &outcome, &capacity, &targets(config)).with_migrations(&migrations);
     Ok(Some((report, capacity)))
 }
 

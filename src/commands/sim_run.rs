@@ -157,9 +157,14 @@ fn refusal(label: &str, size: &Size, simulation: &Failover) -> String {
         .estimate
         .largest_class()
         .and_then(|(class, _)| {
-            let model = simulation.scenario().failures[class.index()].as_ref()?;
+            let model = simulation.scenario().failures[class.index()].main_model()?;
+            let scope = if model.scope.is_empty() {
+                String::new()
+            } else {
+                format!(" of {}", model.scope)
+            };
             Some(format!(
-                " Most of them come from {} failures (mtbf = \"{}\", mttr = \"{}\").",
+                " Most of them come from {} failures{scope} (mtbf = \"{}\", mttr = \"{}\").",
                 class.name(),
                 format_duration(model.time_to_failure.mean().as_millis()),
                 format_duration(model.time_to_repair.mean().as_millis())

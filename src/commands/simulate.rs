@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use ::sim::failover::{Failover, RowKind, Scenario, row_kind};
+use ::sim::failover::{AFTER_MIGRATION, Failover, RowKind, Scenario, row_kind};
+use ::sim::topology::Migration;
 use ::sim::{Outcome, RunConfig, ServiceOutcome, Shard, SimTime, Topology};
 use blueprint::units::{format_duration, parse_duration};
 
@@ -40,6 +41,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
             return Ok(1);
         }
     };
+    printer.diagnostics(&scenario.warnings.iter().cloned().collect(), &sources);
     if let Some(n) = args.replications {
         scenario.replications = n;
     }
@@ -70,6 +72,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         )
     };
     let targets = targets(&config);
+    let migrations = topology.migrations();
     let simulation = Failover::new(topology, scenario);
     let started = Instant::now();
     let label = format!("scenario {}", run_config.scenario);
@@ -81,7 +84,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if args.json {
         printer.line(&outcome.to_json());
     } else {
-        printer.text(&render(&outcome, &targets));
+        printer.text(&render(&outcome, &targets, &migrations));
         let years = outcome.replications as f64 * outcome.horizon.as_years_f64();
         let secs = elapsed.as_secs_f64().max(1e-9);
         printer.line(&format!(
@@ -117,7 +120,7 @@ fn merge(args: &SimulateMergeArgs, printer: &mut Printer) -> anyhow::Result<u8> 
     }
     match Outcome::merge(&shards) {
         Ok(outcome) if args.json => printer.line(&outcome.to_json()),
-        Ok(outcome) => printer.text(&render(&outcome, &HashMap::new())),
+        Ok(outcome) => printer.text(&render(&outcome, &HashMap::new(), &[])),
         Err(e) => {
             printer.failure(&format!("cannot merge: {e}"));
             return Ok(1);
@@ -226,8 +229,8 @@ const AVAILABILITY_HEADERS: [&str; 10] = [
     "TARGET",
 ];
 
-/// The outcome as tables: services, clusters, storage, data at risk.
-fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
+/// The outcome as tables: services, the migration pairs, clusters, storage, data at risk.
+fn render(outcome: &Outcome, targets: &HashMap<String, f64>, migrations: &[Migration]) -> String {
     let mut out = format!(
         "Scenario {}: {} replications of {}, seed {}{}; {} events.\n\n",
         outcome.scenario,
@@ -273,6 +276,9 @@ fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
             rows.iter_mut().for_each(|r| r.truncate(9));
         }
         out.push_str(&format!("{title}\n{}\n", table(&headers, &rows)));
+        if kind == RowKind::Service {
+            out.push_str(&migration_table(outcome, migrations));
+        }
     }
     let at_risk: Vec<Vec<String>> = outcome
         .services
@@ -300,6 +306,60 @@ fn render(outcome: &Outcome, targets: &HashMap<String, f64>) -> String {
         ));
     }
     out
+}
+
+/// Each application today on VMs beside what it becomes after migration; empty without
+/// `migrates_to`.
+fn migration_table(outcome: &Outcome, migrations: &[Migration]) -> String {
+    if migrations.is_empty() {
+        return String::new();
+    }
+    let of = |address: &str| outcome.services.iter().find(|s| s.address == address);
+    let mut rows = Vec::new();
+    for m in migrations {
+        let together = format!("{}{AFTER_MIGRATION}", m.today.address);
+        let mut lines: Vec<(String, &str, &str, &str)> = vec![(
+            m.today.address.clone(),
+            "today",
+            &m.today.runs_on,
+            &m.today.address,
+        )];
+        for side in &m.after {
+            let name = format!("→ {}", side.address);
+            lines.push((name, "after migration", &side.runs_on, &side.address));
+        }
+        if m.after.len() > 1 {
+            let name = "→ all of them together".to_string();
+            lines.push((name, "after migration", "", &together));
+        }
+        for (name, phase, runs_on, address) in lines {
+            let Some(s) = of(address) else { continue };
+            rows.push(vec![
+                name,
+                phase.to_string(),
+                runs_on.to_string(),
+                percent(s.availability.mean),
+                fixed(s.downtime_minutes_per_year.mean, 1),
+                fixed(s.outages_per_year.mean, 2),
+                optional(s.outage_minutes.mean),
+            ]);
+        }
+    }
+    format!(
+        "Migration (the same application today and after migration)\n{}\n",
+        table(
+            &[
+                "APPLICATION",
+                "PHASE",
+                "RUNS ON",
+                "AVAILABILITY",
+                "DOWN MIN/YR",
+                "OUTAGES/YR",
+                "MEAN MIN",
+            ],
+            &rows
+        )
+    )
 }
 
 #[cfg(test)]

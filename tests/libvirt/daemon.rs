@@ -73,6 +73,29 @@ impl Lab {
         format!("{}{name}", self.prefix)
     }
 
+    /// Writes `main` as the lab's blueprint, its `name_prefix` and `pool_root` replaced by
+    /// the lab's.
+    pub fn blueprint_text(&self, main: &str, prefix: &str, pool_root: &str) -> PathBuf {
+        let dir = self.root.path().join("bp");
+        std::fs::create_dir_all(&dir).unwrap();
+        let pools = self.root.path().join("pools");
+        let text = main
+            .replace(
+                &format!("name_prefix = \"{prefix}\""),
+                &format!("name_prefix = \"{}\"", self.prefix),
+            )
+            .replace(
+                &format!("pool_root   = \"{pool_root}\""),
+                &format!("pool_root   = \"{}\"", pools.display()),
+            );
+        assert_ne!(
+            text, main,
+            "the blueprint names neither {prefix} nor {pool_root}"
+        );
+        std::fs::write(dir.join("main.hcl"), text).unwrap();
+        dir
+    }
+
     /// Writes a blueprint with two zones, a local pool and `vms` tiny VMs.
     pub fn blueprint(&self, vms: usize) -> PathBuf {
         self.blueprint_with(vms, true)

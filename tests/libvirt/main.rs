@@ -69,8 +69,16 @@ fn apply_plan_drift_correct_destroy() {
     let out = strata(&dir, &["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
-    // A domain undefined and a network deleted behind Strata's back are drift too, and
-    // the next apply makes them again (the domain over the volume it left).
+    // A domain undefined, a volume deleted and a network deleted behind Strata's back are
+    // drift too, and the next apply makes them again (the domain over the volume it left).
+    let bare = lab.name("vm-2");
+    lab.virsh(&["destroy", &bare]);
+    lab.virsh(&[
+        "vol-delete",
+        "--pool",
+        &lab.name("local"),
+        &format!("{bare}.qcow2"),
+    ]);
     let gone = lab.name("vm-3");
     lab.virsh(&["destroy", &gone]);
     lab.virsh(&["undefine", &gone]);
@@ -82,11 +90,13 @@ fn apply_plan_drift_correct_destroy() {
     assert_eq!(out.status.code(), Some(2), "{shown}");
     assert!(shown.contains("vm.vm[3] has been deleted"), "{shown}");
     assert!(shown.contains("network_zone.b has been deleted"), "{shown}");
+    assert!(shown.contains("vm.vm[2] has changed"), "{shown}");
     assert!(shown.contains("vm.vm[3] will be created"), "{shown}");
     assert!(shown.contains("network_zone.b will be created"), "{shown}");
     let out = strata(&dir, &["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(lab.running(&gone));
+    assert!(lab.running(&bare));
     assert_eq!(lab.domains().len(), 4, "{:?}", lab.domains());
     assert_eq!(lab.volumes().len(), 4, "{:?}", lab.volumes());
     let out = strata(&dir, &["plan", "-detailed-exitcode"]);
@@ -262,6 +272,93 @@ fn plan_calls_do_not_grow_with_domains() {
         &lab.blueprint_with(12, false),
         &["destroy", "-auto-approve"],
     );
+    assert!(out.status.success(), "{}", text(&out));
+    lab.assert_empty();
+}
+
+#[test]
+fn the_libvirt_lab_example_builds_with_its_network_policy() {
+    let Some(lab) = Lab::new("lab", 16) else {
+        return;
+    };
+    let main = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints/libvirt-lab/main.hcl"),
+    )
+    .unwrap();
+    let dir = lab.blueprint_text(&main, "lab-", "/var/lib/libvirt/strata");
+    let out = strata(&dir, &["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(lab.domains().len(), 4, "{:?}", lab.domains());
+    // The data zone's VMs accept 5432 from the app zone's range, and drop other inbound.
+    let flows = lab.virsh(&["nwfilter-dumpxml", &lab.name("app_to_data-flows")]);
+    assert!(flows.contains("action='accept'"), "{flows}");
+    assert!(flows.contains("srcipaddr='10.231.1.0'"), "{flows}");
+    assert!(flows.contains("dstportstart='5432'"), "{flows}");
+    let data = lab.virsh(&["nwfilter-dumpxml", &lab.name("data-in")]);
+    assert!(data.contains(&lab.name("app_to_data-flows")), "{data}");
+    assert!(data.contains("action='drop'"), "{data}");
+    let app = lab.virsh(&["nwfilter-dumpxml", &lab.name("app-in")]);
+    assert!(!app.contains("action='drop'"), "{app}");
+    let nic = lab.virsh(&["dumpxml", &lab.name("db-0")]);
+    assert!(
+        nic.contains(&format!("filter='{}'", lab.name("data-in"))),
+        "{nic}"
+    );
+
+    // Capacity counts the host as libvirt reports it, not as the blueprint guessed.
+    let node = lab.virsh(&["nodeinfo"]);
+    let field = |name: &str| -> f64 {
+        node.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap()
+    };
+    let out = strata(&dir, &["capacity", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let host = &report["pools"][0]["host"];
+    assert_eq!(report["pools"][0]["pool"], "host_pool.kvm");
+    assert_eq!(host["cores"].as_f64(), Some(field("CPU(s):")), "{host}");
+    assert_eq!(
+        host["memory"].as_f64(),
+        Some(field("Memory size:") * 1024.0),
+        "{host}"
+    );
+    let out = strata(&dir, &["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = strata(&dir, &["destroy", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    lab.assert_empty();
+}
+
+#[test]
+fn a_missing_base_image_names_what_exists_and_leaves_nothing_of_the_vm() {
+    let Some(lab) = Lab::new("image", 17) else {
+        return;
+    };
+    let dir = lab.blueprint(2);
+    let main = std::fs::read_to_string(dir.join("main.hcl")).unwrap();
+    let with_image = main.replace(
+        "  disk    = \"16MiB\"\n",
+        "  disk    = \"16MiB\"\n  image   = \"no-such-base.qcow2\"\n",
+    );
+    assert_ne!(with_image, main);
+    std::fs::write(dir.join("main.hcl"), with_image).unwrap();
+    let out = strata(&dir, &["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("base image \"no-such-base.qcow2\" does not exist on qemu:///system"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("volume of pool {}", lab.name("local"))),
+        "{shown}"
+    );
+    // The image is checked before anything of the VM is made.
+    assert!(lab.domains().is_empty(), "{:?}", lab.domains());
+    assert!(lab.volumes().is_empty(), "{:?}", lab.volumes());
+    let out = strata(&dir, &["destroy", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
     lab.assert_empty();
 }

@@ -42,7 +42,14 @@ fn control_planes(world: &World, out: &mut Vec<Diagnostic>) {
 
 fn services(world: &World, out: &mut Vec<Diagnostic>) {
     for service in world.of_kind("service") {
-        let replicas = service.fields.int("replicas");
+        if !hosting(service, out) {
+            continue;
+        }
+        let vms = service
+            .fields
+            .get("vms")
+            .map(|_| service.fields.references("vms").len() as i64);
+        let replicas = vms.or(service.fields.int("replicas"));
         let quorum = service.fields.int("quorum");
         if let (Some(r), Some(q)) = (replicas, quorum)
             && q > r
@@ -68,6 +75,49 @@ fn services(world: &World, out: &mut Vec<Diagnostic>) {
         }
         spread(world, service, out);
     }
+}
+
+/// A service runs on a cluster or on VMs, not both, not neither; on VMs, what only pods
+/// have (requests, spread, volumes) does not apply. False when it has neither.
+fn hosting(service: &crate::config::Instance, out: &mut Vec<Diagnostic>) -> bool {
+    let f = &service.fields;
+    match (f.get("cluster").is_some(), f.get("vms").is_some()) {
+        (false, false) => {
+            out.push(Diagnostic::error(
+                service.span,
+                format!("{} runs nowhere", service.address),
+                "A service runs on a Kubernetes cluster (`cluster = kubernetes_cluster.NAME`) or, as an application that has not moved yet, on VMs (`vms = [vm.NAME, ...]`). Set one of them.",
+            ));
+            return false;
+        }
+        (true, true) => out.push(Diagnostic::error(
+            f.span("vms").unwrap_or(service.span),
+            format!("{} sets both cluster and vms", service.address),
+            "A service runs either as replicas on a cluster or on VMs. To compare an application before and after its migration, declare it twice: on its VMs with `migrates_to = [service.NEW]`, and on the cluster.",
+        )),
+        (false, true) => {
+            for attr in ["spread", "replicas", "cpu", "memory"] {
+                if !f.implied.contains(attr)
+                    && let Some(span) = f.span(attr)
+                {
+                    out.push(Diagnostic::error(
+                        span,
+                        format!("`{attr}` does not apply to a service on VMs"),
+                        format!("{} runs on its VMs: one replica per VM of `vms`, sized by the VMs themselves. Remove `{attr}`.", service.address),
+                    ));
+                }
+            }
+            if let Some(volume) = f.block("volume") {
+                out.push(Diagnostic::error(
+                    volume.span,
+                    "A service on VMs has no volume",
+                    format!("{} keeps its data on its VMs' disks (`disk` of each vm). Remove the volume block.", service.address),
+                ));
+            }
+        }
+        (true, false) => {}
+    }
+    true
 }
 
 /// Replicas that must be on different hosts or nodes need at least that many.

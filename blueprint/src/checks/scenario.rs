@@ -1,11 +1,65 @@
-//! Scenario checks: distribution parameters and injections that point at real things.
+//! Scenario checks: distribution parameters, failure models scoped once each, and
+//! injections that point at real things.
 
 use super::World;
 use crate::diagnostic::Diagnostic;
+use crate::schema::FAILURE_SCOPES;
+
+/// Each block of a class names at most one scope, and no two blocks the same one.
+fn scopes(failures: &crate::config::Fields, out: &mut Vec<Diagnostic>) {
+    for (class, attrs) in FAILURE_SCOPES {
+        let mut seen: Vec<(Option<&str>, Vec<String>, crate::source::Span)> = Vec::new();
+        for model in failures.blocks(class) {
+            let set: Vec<&str> = attrs
+                .iter()
+                .map(|(a, _)| *a)
+                .filter(|a| model.fields.get(a).is_some())
+                .collect();
+            if set.len() > 1 {
+                out.push(Diagnostic::error(
+                    model.fields.span(set[1]).unwrap_or(model.span),
+                    format!("A {class} failure model has two scopes ({} and {})", set[0], set[1]),
+                    format!("Each `{class}` block applies to the units of one scope. Write one block per scope, such as `{class} {{ {} = ... }}` and `{class} {{ {} = ... }}`.", set[0], set[1]),
+                ));
+                continue;
+            }
+            let scope = set.first().copied();
+            let mut targets: Vec<String> = scope
+                .map(|a| {
+                    model
+                        .fields
+                        .references(a)
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            targets.sort();
+            if let Some((_, _, first)) = seen.iter().find(|(a, t, _)| *a == scope && *t == targets)
+            {
+                let what = match scope {
+                    Some(a) => format!("{a} = {}", targets.join(", ")),
+                    None => "no scope (the default)".into(),
+                };
+                out.push(
+                    Diagnostic::error(
+                        model.span,
+                        format!("Two {class} failure models with {what}"),
+                        format!("A unit takes one failure model: the block of its most specific scope, else the block without a scope. Merge these two `{class}` blocks."),
+                    )
+                    .with_note("the other block", *first),
+                );
+                continue;
+            }
+            seen.push((scope, targets, model.span));
+        }
+    }
+}
 
 pub(super) fn check(world: &World, out: &mut Vec<Diagnostic>) {
     for scenario in world.of_kind("scenario") {
         if let Some(failures) = scenario.fields.block("failures") {
+            scopes(&failures.fields, out);
             for (class, models) in &failures.fields.blocks {
                 for model in models {
                     let needs = match model.fields.str("distribution") {

@@ -5,7 +5,33 @@ use super::catalog::SERVICE_KINDS;
 use super::{BlockSchema, KindSchema, attr, block};
 
 const WORKLOAD_TARGETS: &[&str] = &["network_zone", "service", "vm", "kubernetes_cluster"];
-const FAILURE_CLASSES: &[&str] = &["site", "rack", "host", "vm", "node", "replica", "storage"];
+/// The failure classes of a scenario, each with the attributes that scope one of its
+/// blocks to some units, most specific first (docs/simulation.md, "Failures by scope").
+pub const FAILURE_SCOPES: &[(&str, &[(&str, &str)])] = &[
+    ("site", &[("site", "site")]),
+    ("rack", &[("rack", "rack"), ("site", "site")]),
+    (
+        "host",
+        &[("pool", "host_pool"), ("rack", "rack"), ("site", "site")],
+    ),
+    (
+        "vm",
+        &[
+            ("vm", "vm"),
+            ("cluster", "kubernetes_cluster"),
+            ("pool", "host_pool"),
+        ],
+    ),
+    ("node", &[("cluster", "kubernetes_cluster")]),
+    (
+        "replica",
+        &[("service", "service"), ("cluster", "kubernetes_cluster")],
+    ),
+    ("storage", &[("storage", "storage")]),
+];
+
+/// A VM's HA restart priorities, from the first restarted.
+pub const RESTART_PRIORITIES: &[&str] = &["highest", "high", "medium", "low", "lowest", "disabled"];
 const FAIL_TARGETS: &[&str] = &[
     "site",
     "rack",
@@ -348,7 +374,19 @@ fn vm() -> KindSchema {
                 "VMs with the same group run on different hosts.",
             ))
             .with(attr("os", String, "Guest operating system."))
-            .with(description()),
+            .with(description())
+            .nest(block(
+                "ha",
+                "vSphere HA settings of this VM.",
+                body().with(
+                    attr(
+                        "restart_priority",
+                        Enum(RESTART_PRIORITIES),
+                        "The order HA restarts it in after a host failure; disabled never restarts it.",
+                    )
+                    .default("medium"),
+                ),
+            )),
     )
 }
 
@@ -547,7 +585,9 @@ fn service() -> KindSchema {
             .min(1.0),
         );
     let mut schema = requests()
-        .with(attr("cluster", Ref(&["kubernetes_cluster"]), "The cluster it runs on.").required().force_new())
+        .with(attr("cluster", Ref(&["kubernetes_cluster"]), "The cluster it runs on; or `vms` for an application on VMs.").force_new())
+        .with(attr("vms", Refs(&["vm"]), "The VMs an application runs on instead of a cluster (a legacy application): one replica per VM, restarted by vSphere HA.").force_new())
+        .with(attr("migrates_to", Refs(&["service"]), "The services this application becomes after migration, for the report's before-and-after comparison."))
         .with(attr("kind", Enum(SERVICE_KINDS), "A platform service from the catalog, or an application.").default("application"))
         .with(attr("replicas", Integer, "Desired replicas; the catalog's default when unset.").min(0.0).max(10_000.0))
         .with(attr("quorum", Integer, "Replicas that must run for the service to be up; the catalog's default when unset.").min(1.0))
@@ -690,12 +730,32 @@ fn failure_model() -> BlockSchema {
 
 fn scenario() -> KindSchema {
     let mut failures = body();
-    for class in FAILURE_CLASSES {
-        failures = failures.nest(block(
-            class,
-            "Failure model of this class.",
-            failure_model(),
-        ));
+    for (class, scopes) in FAILURE_SCOPES {
+        let mut model = failure_model();
+        for (attr_name, kind) in *scopes {
+            let kinds: &'static [&'static str] = match *kind {
+                "site" => &["site"],
+                "rack" => &["rack"],
+                "host_pool" => &["host_pool"],
+                "vm" => &["vm"],
+                "kubernetes_cluster" => &["kubernetes_cluster"],
+                "service" => &["service"],
+                _ => &["storage"],
+            };
+            model = model.with(attr(
+                attr_name,
+                Refs(kinds),
+                "Only the units of these: the block's scope (the most specific block wins).",
+            ));
+        }
+        failures = failures.nest(
+            block(
+                class,
+                "Failure model of this class; one block per scope.",
+                model,
+            )
+            .repeated(),
+        );
     }
     let inject = body()
         .with(attr("at", Duration, "When, from the start of the simulation.").required())

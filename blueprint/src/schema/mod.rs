@@ -12,6 +12,7 @@ pub mod providers;
 use std::sync::LazyLock;
 
 pub use catalog::{CatalogEntry, SERVICE_KINDS, catalog_entry};
+pub use kinds::{FAILURE_SCOPES, RESTART_PRIORITIES};
 
 use crate::value::Value;
 

@@ -27,6 +27,8 @@ mod conn;
 #[cfg(feature = "native")]
 mod ctx;
 #[cfg(feature = "native")]
+mod dhcp;
+#[cfg(feature = "native")]
 pub mod error;
 #[cfg(feature = "native")]
 mod host;

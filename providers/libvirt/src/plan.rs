@@ -76,3 +76,62 @@ fn restart_reason(old: &VmSpec, new: &VmSpec) -> String {
         "vCPUs are removed at boot (hot-unplug needs the guest's cooperation)".into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use planner::Attrs;
+
+    fn vm(extra: serde_json::Value) -> Attrs {
+        let mut attrs = serde_json::json!({
+            "cpu": 1, "max_cpu": 2, "memory": "64MiB", "disk": "16MiB",
+            "zone": "network_zone.a", "storage": "storage.local", "running": true
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            attrs[k] = v.clone();
+        }
+        attrs.as_object().unwrap().clone()
+    }
+
+    fn planned(prior: Attrs, desired: Attrs) -> PlanResponse {
+        plan(&PlanRequest {
+            address: "vm.web".parse().unwrap(),
+            kind: "vm".into(),
+            prior: Some(prior),
+            desired,
+        })
+    }
+
+    #[test]
+    fn the_plan_says_what_a_running_domain_goes_through() {
+        let hot = planned(vm(serde_json::json!({})), vm(serde_json::json!({"cpu": 2})));
+        assert!(hot.requires_replace.is_empty(), "{hot:?}");
+        assert_eq!(hot.notes, ["vCPUs 1 → 2 are added while the domain runs"]);
+        let memory = planned(
+            vm(serde_json::json!({})),
+            vm(serde_json::json!({"memory": "128MiB"})),
+        );
+        assert!(
+            memory.notes[0].starts_with("the domain restarts: memory"),
+            "{memory:?}"
+        );
+        let stopped = planned(
+            vm(serde_json::json!({"running": false})),
+            vm(serde_json::json!({"memory": "128MiB", "running": false})),
+        );
+        assert!(stopped.notes.is_empty(), "{stopped:?}");
+        let smaller = planned(
+            vm(serde_json::json!({})),
+            vm(serde_json::json!({"disk": "8MiB"})),
+        );
+        assert_eq!(smaller.requires_replace, ["disk"]);
+        let moved = planned(
+            vm(serde_json::json!({})),
+            vm(serde_json::json!({"zone": "network_zone.b"})),
+        );
+        assert!(
+            moved.requires_replace.contains(&"zone".to_string()),
+            "{moved:?}"
+        );
+    }
+}

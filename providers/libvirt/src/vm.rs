@@ -10,21 +10,28 @@ use virt::domain::Domain;
 use virt::sys;
 
 use crate::conn::Rpc;
-use crate::ctx::{Ctx, lookup, network, pool};
+use crate::ctx::{Ctx, lookup, pool};
 use crate::error::{LibvirtError, listing};
 use crate::names;
-use crate::spec::{VmSpec, ZoneSpec};
+use crate::spec::VmSpec;
 use crate::xml::{self, Placement};
 
 /// The disk, NIC and names of a VM.
-struct Parts {
-    name: String,
-    uuid: String,
-    mac: String,
-    pool: String,
-    volume: String,
-    network: String,
-    filter: String,
+pub struct Parts {
+    /// The domain's name.
+    pub name: String,
+    /// The domain's UUID.
+    pub uuid: String,
+    /// Its NIC's MAC.
+    pub mac: String,
+    /// The pool of its volume.
+    pub pool: String,
+    /// Its volume.
+    pub volume: String,
+    /// The network of its NIC.
+    pub network: String,
+    /// The zone's network filter.
+    pub filter: String,
 }
 
 fn parts(ctx: &Ctx, address: &Address, key: &str, vm: &VmSpec) -> Parts {
@@ -110,7 +117,7 @@ pub fn create(
         Some(_) => None,
         None => base_image(rpc, &pool, &vm, &p).map_err(disk_field)?,
     };
-    let ip = dhcp_add(rpc, ctx, address, &vm, &p).map_err(|e| ("zone".to_string(), e))?;
+    let ip = crate::dhcp::add(rpc, ctx, address, &vm, &p).map_err(|e| ("zone".to_string(), e))?;
     let fail = |e| ("".to_string(), e);
     let full = result(attrs, &vm, ip);
     let (dom, defined_now) =
@@ -122,22 +129,34 @@ pub fn create(
                 true,
             ),
         };
-    if volume.is_none() {
-        let xml = xml::volume(
-            &p.volume,
-            vm.disk,
-            base.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
-        );
-        if let Err(e) = rpc.call(|_| virt::storage_vol::StorageVol::create_xml(&pool, &xml, 0)) {
-            if defined_now {
-                // Nothing of the VM is left: the domain defined a moment ago goes too.
-                let _ = rpc.on(|| dom.undefine_flags(sys::VIR_DOMAIN_UNDEFINE_NVRAM));
-            }
-            return Err(("disk".to_string(), e));
+    if volume.is_none()
+        && let Err(e) = make_volume(rpc, &pool, &vm, &p, base)
+    {
+        if defined_now {
+            // Nothing of the VM is left: the domain defined a moment ago goes too.
+            let _ = rpc.on(|| dom.undefine_flags(sys::VIR_DOMAIN_UNDEFINE_NVRAM));
         }
+        return Err(("disk".to_string(), e));
     }
     power(rpc, ctx, &dom, vm.running).map_err(fail)?;
     Ok((p.uuid, full))
+}
+
+/// Makes the VM's volume of its disk size, over `base` (a path and a format) when given.
+fn make_volume(
+    rpc: &Rpc,
+    pool: &virt::storage_pool::StoragePool,
+    vm: &VmSpec,
+    p: &Parts,
+    base: Option<(String, String)>,
+) -> Result<(), LibvirtError> {
+    let xml = xml::volume(
+        &p.volume,
+        vm.disk,
+        base.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+    );
+    rpc.call(|_| virt::storage_vol::StorageVol::create_xml(pool, &xml, 0))?;
+    Ok(())
 }
 
 /// The base image a new volume is made over (its path and format), when the VM names one.
@@ -171,104 +190,6 @@ fn base_image(
     let path = rpc.on(|| vol.path())?;
     let format = crate::parse::volume_format(&rpc.on(|| vol.xml_desc(0))?)?;
     Ok(Some((path, format)))
-}
-
-/// Gives the VM its address in its zone's network: the one it already has there, its
-/// fixed address, or the first free one of the lower half.
-fn dhcp_add(
-    rpc: &Rpc,
-    ctx: &Ctx,
-    address: &Address,
-    vm: &VmSpec,
-    p: &Parts,
-) -> Result<Ipv4Addr, LibvirtError> {
-    let _held = ctx
-        .dhcp
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let net = network(rpc, &p.network)?;
-    let read = crate::parse::network(&rpc.on(|| net.xml_desc(sys::VIR_NETWORK_XML_INACTIVE))?)?;
-    if let Some(mine) = read.hosts.iter().find(|h| h.mac == p.mac) {
-        if vm.address.is_none_or(|a| a == mine.ip) {
-            return Ok(mine.ip);
-        }
-        dhcp_remove_entry(rpc, &net, &p.mac, &p.name, mine.ip)?;
-    }
-    let cidr = read
-        .cidr
-        .ok_or_else(|| LibvirtError::Call(format!("network {} has no IPv4 range", p.network)))?;
-    let zone = ZoneSpec {
-        cidr,
-        forward: crate::spec::Forward::Isolated,
-    };
-    let taken = |ip: Ipv4Addr| read.hosts.iter().any(|h| h.ip == ip && h.mac != p.mac);
-    let ip = match vm.address {
-        Some(ip) => {
-            if !cidr.contains(&ip)
-                || ip == zone.gateway()
-                || ip == cidr.network()
-                || ip == cidr.broadcast()
-            {
-                return Err(LibvirtError::Call(format!(
-                    "{address}: address {ip} is not a VM address of {cidr} (the host has {}, DHCP hands out {}-{})",
-                    zone.gateway(),
-                    zone.dhcp_range().0,
-                    zone.dhcp_range().1
-                )));
-            }
-            if taken(ip) {
-                return Err(LibvirtError::Call(format!(
-                    "{address}: address {ip} is already another VM's in network {}",
-                    p.network
-                )));
-            }
-            ip
-        }
-        None => zone.static_range().find(|ip| !taken(*ip)).ok_or_else(|| {
-            LibvirtError::Call(format!(
-                "network {} ({cidr}) has no free address left for {address}",
-                p.network
-            ))
-        })?,
-    };
-    let flags = live_flags(rpc, &net)?;
-    rpc.on(|| {
-        net.update(
-            sys::VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
-            sys::VIR_NETWORK_SECTION_IP_DHCP_HOST,
-            -1,
-            &xml::dhcp_host(&p.mac, &p.name, ip),
-            flags,
-        )
-    })?;
-    Ok(ip)
-}
-
-fn live_flags(rpc: &Rpc, net: &virt::network::Network) -> Result<u32, LibvirtError> {
-    Ok(if rpc.on(|| net.is_active())? {
-        sys::VIR_NETWORK_UPDATE_AFFECT_LIVE | sys::VIR_NETWORK_UPDATE_AFFECT_CONFIG
-    } else {
-        sys::VIR_NETWORK_UPDATE_AFFECT_CONFIG
-    })
-}
-
-fn dhcp_remove_entry(
-    rpc: &Rpc,
-    net: &virt::network::Network,
-    mac: &str,
-    name: &str,
-    ip: Ipv4Addr,
-) -> Result<(), LibvirtError> {
-    let flags = live_flags(rpc, net)?;
-    rpc.on(|| {
-        net.update(
-            sys::VIR_NETWORK_UPDATE_COMMAND_DELETE,
-            sys::VIR_NETWORK_SECTION_IP_DHCP_HOST,
-            -1,
-            &xml::dhcp_host(mac, name, ip),
-            flags,
-        )
-    })
 }
 
 /// Starts or stops a domain to match `running`.
@@ -342,7 +263,15 @@ pub fn update(
     let spec = |a: &Attrs| {
         VmSpec::read(address, a).map_err(|d| (d.summary.clone(), LibvirtError::Call(d.detail)))
     };
-    let old = spec(prior)?;
+    // A volume that is gone (deleted behind Strata's back, or never made by an apply
+    // killed after defining the domain) reads as no disk; it is made anew below.
+    let mut prior = prior.clone();
+    if !prior.contains_key("disk")
+        && let Some(disk) = attrs.get("disk")
+    {
+        prior.insert("disk".into(), disk.clone());
+    }
+    let old = spec(&prior)?;
     let new = effective(&old, spec(attrs)?, attrs);
     fn fail(field: &'static str) -> impl Fn(LibvirtError) -> (String, LibvirtError) {
         move |e| (field.to_string(), e)
@@ -364,19 +293,23 @@ pub fn update(
     .map_err(|e| ("".to_string(), e.into()))?
     .map_or_else(|| address.to_string(), |o| o.key);
     let p = parts(ctx, address, &key, &new);
-    let ip = dhcp_add(rpc, ctx, address, &new, &p).map_err(fail("address"))?;
+    let ip = crate::dhcp::add(rpc, ctx, address, &new, &p).map_err(fail("address"))?;
     let full = result(attrs, &new, ip);
-    if new.disk > old.disk {
-        let pool = pool(rpc, &p.pool).map_err(fail("disk"))?;
-        let vol = rpc
-            .on(|| pool.lookup_storage_vol_by_name(&p.volume))
-            .map_err(fail("disk"))?;
-        if rpc.on(|| dom.is_active()).map_err(fail("disk"))? {
-            rpc.on(|| dom.block_resize("vda", new.disk, sys::VIR_DOMAIN_BLOCK_RESIZE_BYTES))
-                .map_err(fail("disk"))?;
-        } else {
-            rpc.on(|| vol.resize(new.disk, 0)).map_err(fail("disk"))?;
+    let pool = pool(rpc, &p.pool).map_err(fail("disk"))?;
+    match lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(fail("disk"))? {
+        None => {
+            let base = base_image(rpc, &pool, &new, &p).map_err(fail("image"))?;
+            make_volume(rpc, &pool, &new, &p, base).map_err(fail("disk"))?;
         }
+        Some(vol) if new.disk > old.disk => {
+            if rpc.on(|| dom.is_active()).map_err(fail("disk"))? {
+                rpc.on(|| dom.block_resize("vda", new.disk, sys::VIR_DOMAIN_BLOCK_RESIZE_BYTES))
+                    .map_err(fail("disk"))?;
+            } else {
+                rpc.on(|| vol.resize(new.disk, 0)).map_err(fail("disk"))?;
+            }
+        }
+        Some(_) => {}
     }
     rpc.call(|c| c.define_domain_xml(&definition(ctx, address, &key, &new, &p, &full)))
         .map_err(fail("memory"))?;
@@ -428,7 +361,7 @@ pub fn delete(rpc: &Rpc, ctx: &Ctx, uuid: &str) -> Result<(), LibvirtError> {
             let read =
                 crate::parse::network(&rpc.on(|| net.xml_desc(sys::VIR_NETWORK_XML_INACTIVE))?)?;
             if let Some(h) = read.hosts.iter().find(|h| &h.mac == mac) {
-                dhcp_remove_entry(rpc, &net, &h.mac, &h.name, h.ip)?;
+                crate::dhcp::remove_entry(rpc, &net, &h.mac, &h.name, h.ip)?;
             }
         }
     }

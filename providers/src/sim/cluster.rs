@@ -18,7 +18,7 @@ use super::attrs::Reader;
 use super::format::{cores, signed_size};
 use super::hosts::{Need, PoolView};
 use super::ipam::Allocator;
-use super::nodes::{NodeView, PodNeed, Spread, render_placement};
+use super::nodes::{NodeView, PodNeed, Spread, render_placement, reservations};
 use super::record::{Alloc, Change, Node, Record};
 use super::world::World;
 
@@ -134,7 +134,8 @@ pub(crate) fn update(world: &World, old: &Record, attrs: &Attrs) -> Result<Chang
 
     let cluster_text = address.to_string();
     let usage = world.cluster_use(&cluster_text);
-    let mut view = NodeView::new(&cluster_text, &nodes, usage);
+    let reserved = reservations(address, attrs)?;
+    let mut view = NodeView::new(&cluster_text, &nodes, &reserved, usage);
     if let Some((node, cpu, mem)) = view.overcommitted() {
         return Err(Diagnostic::error(
             None,
@@ -253,7 +254,7 @@ fn place(
                 let host = pool
                     .choose(spec.need, None, prefer, |h| {
                         let (cps, all) = per_host[h];
-                        if cp { (cps << 32) | all } else { all }
+                        placement::host::node_penalty(cp, cps, all)
                     })
                     .map_err(|s| {
                         let what = format!("node {} of {owner}", spec.name);

@@ -2,37 +2,25 @@
 //!
 //! A [`PoolView`] is a pool's hosts as one change sees them: the world's usage plus what
 //! the change has taken or given back so far. [`PoolView::choose`] picks the host for one
-//! VM: one with room and no VM of the same anti-affinity group, the preferred host when it
-//! qualifies, else the least penalised (for spreading a cluster's nodes) with the most
-//! free memory. When none qualifies, [`PoolView::no_room`] says why, with figures.
+//! VM by the one placement rule (`placement::host`): one with room and no VM of the same
+//! anti-affinity group, never a host the pool's HA policy keeps empty for failover, the
+//! preferred host when it qualifies, else the least penalised (for spreading a cluster's
+//! nodes) with the most free memory. When none qualifies, [`PoolView::no_room`] says why,
+//! with figures.
 
 use std::borrow::Cow;
-use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use blueprint::{Address, Diagnostic};
+use placement::ha::HaPolicy;
+use placement::host::{self, Candidate};
 
 use super::format::{cores, signed_size, size};
 use super::record::{Alloc, Host};
 use super::world::{PoolUse, World};
 
-/// What one VM needs.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Need {
-    /// vCPUs, in millicores.
-    pub cpu_m: u64,
-    /// Memory, in bytes.
-    pub memory: u64,
-}
-
-/// Why no host qualified.
-#[derive(Clone, Debug)]
-pub(crate) struct Shortfall {
-    /// The host with the most free memory.
-    largest: Option<usize>,
-    /// Hosts with room that already run a VM of the group.
-    blocked: Vec<usize>,
-}
+pub(crate) use placement::Need;
+use placement::host::Shortfall;
 
 /// A pool's hosts, as one change sees them.
 pub(crate) struct PoolView<'w> {
@@ -41,6 +29,7 @@ pub(crate) struct PoolView<'w> {
     base: Option<&'w PoolUse>,
     delta: Vec<(i64, i128)>,
     groups: HashMap<(usize, String), i64>,
+    ha: HaPolicy,
 }
 
 impl<'w> PoolView<'w> {
@@ -67,6 +56,7 @@ impl<'w> PoolView<'w> {
             base: world.pool_use(pool),
             delta: vec![(0, 0); hosts.len()],
             groups: HashMap::new(),
+            ha: ha_policy(&record.attrs),
         })
     }
 
@@ -144,7 +134,7 @@ impl<'w> PoolView<'w> {
     }
 
     /// The host for a VM: `prefer` when it qualifies, else the least `penalty`, then the
-    /// most free memory.
+    /// most free memory (`placement::host::choose`); hosts kept for failover stay empty.
     pub fn choose(
         &self,
         need: Need,
@@ -152,33 +142,22 @@ impl<'w> PoolView<'w> {
         prefer: Option<usize>,
         penalty: impl Fn(usize) -> u64,
     ) -> Result<usize, Shortfall> {
-        let mut blocked = Vec::new();
-        let mut best: Option<(u64, Reverse<i128>, Reverse<i64>, usize)> = None;
-        let mut largest: Option<(i128, i64, usize)> = None;
-        for h in 0..self.hosts.len() {
-            let (cpu, mem) = self.free(h);
-            if largest.is_none_or(|(m, c, _)| (mem, cpu) > (m, c)) {
-                largest = Some((mem, cpu, h));
-            }
-            if cpu < need.cpu_m as i64 || mem < need.memory as i128 {
-                continue;
-            }
-            if group.is_some_and(|g| self.group(h, g) > 0) {
-                blocked.push(h);
-                continue;
-            }
-            if prefer == Some(h) {
-                return Ok(h);
-            }
-            let key = (penalty(h), Reverse(mem), Reverse(cpu), h);
-            if best.as_ref().is_none_or(|b| key < *b) {
-                best = Some(key);
-            }
-        }
-        best.map(|(_, _, _, h)| h).ok_or(Shortfall {
-            largest: largest.map(|(_, _, h)| h),
-            blocked,
-        })
+        let count = self.hosts.len();
+        let candidates = (0..count)
+            .filter(|&h| !self.ha.is_failover_host(count, h))
+            .map(|h| {
+                let (cpu_m, memory) = self.free(h);
+                Candidate {
+                    index: h,
+                    room: placement::Room {
+                        cpu_m,
+                        memory: i64::try_from(memory).unwrap_or(i64::MAX),
+                    },
+                    blocked: group.is_some_and(|g| self.group(h, g) > 0),
+                    penalty: penalty(h),
+                }
+            });
+        host::choose(candidates, need, prefer)
     }
 
     /// The diagnostic for a VM (`what`) that fits on no host.
@@ -238,5 +217,35 @@ impl<'w> PoolView<'w> {
             "Add hosts to {pool}, raise its overcommit, or make {what} smaller."
         ));
         Diagnostic::error(None, summary, detail)
+    }
+}
+
+/// The HA admission policy of a pool record's attributes (its `ha` block).
+fn ha_policy(attrs: &planner::Attrs) -> HaPolicy {
+    let Some(ha) = attrs.get("ha").and_then(|v| match v {
+        serde_json::Value::Array(items) => items.first(),
+        other => Some(other),
+    }) else {
+        return HaPolicy::Disabled;
+    };
+    let int = |name: &str, default: u64| {
+        ha.get(name)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(default) as u32
+    };
+    match ha.get("admission").and_then(serde_json::Value::as_str) {
+        Some("failover_hosts") => HaPolicy::FailoverHosts {
+            hosts: int("failover_hosts", 1),
+        },
+        Some("slots") => HaPolicy::Slots {
+            host_failures: int("host_failures", 1),
+        },
+        Some("disabled") => HaPolicy::Disabled,
+        _ => HaPolicy::Percentage {
+            reserve: ha
+                .get("reserve")
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.25),
+        },
     }
 }

@@ -1,50 +1,51 @@
 //! Placing pods on the worker nodes of a cluster, as the Kubernetes scheduler would.
 //!
-//! A [`NodeView`] is a cluster's nodes as one change sees them: each node's capacity less
-//! the requests of the pods on it. [`NodeView::place`] puts replicas one at a time on a
-//! worker with room, preferring the node (or host) that runs the fewest replicas of the
-//! same workload (`spread`), then the one with the most free memory. Spreading is a
-//! preference, as the blueprint's check says: with more replicas than hosts, some share.
+//! A [`NodeView`] is a cluster's nodes as one change sees them: each node's allocatable
+//! (its size less kube-reserved, system-reserved and the eviction threshold, as the kubelet
+//! computes it: `placement::reserve`) less the requests of the pods on it.
+//! [`NodeView::place`] puts replicas one at a time by the one scheduling rule
+//! (`placement::pods`): a worker with room, preferring the node (or host) that runs the
+//! fewest replicas of the same workload (`spread`), then the one with the most free
+//! memory. Spreading is a preference, as the blueprint's check says: with more replicas
+//! than hosts, some share.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use blueprint::{Address, Diagnostic};
+use placement::pods::{self, Candidate};
+use placement::reserve::Reservations;
 use serde_json::{Value, json};
 
+use super::attrs::Reader;
 use super::format::{cores, signed_size, size};
 use super::record::{Node, Pod};
 use super::world::ClusterUse;
 
-/// How replicas of one workload spread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Spread {
-    /// On different hosts.
-    Host,
-    /// On different nodes.
-    Node,
-    /// Anywhere.
-    None,
-}
+pub(crate) use placement::Need as PodNeed;
+pub(crate) use placement::pods::Spread;
 
-impl Spread {
-    /// From the `spread` attribute (`"host"` when unset).
-    pub fn parse(value: Option<&str>) -> Spread {
-        match value {
-            Some("node") => Spread::Node,
-            Some("none") => Spread::None,
-            _ => Spread::Host,
-        }
-    }
-}
-
-/// What one pod requests.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct PodNeed {
-    /// CPU, in millicores.
-    pub cpu_m: u64,
-    /// Memory, in bytes.
-    pub memory: u64,
+/// A cluster's `reserved` block, read from its attributes (the kubelet's defaults when it
+/// has none).
+pub(crate) fn reservations(
+    owner: &Address,
+    attrs: &planner::Attrs,
+) -> Result<Reservations, Diagnostic> {
+    let d = Reservations::default();
+    let Some(r) = Reader::new(owner, attrs).block("reserved") else {
+        return Ok(d);
+    };
+    Ok(Reservations {
+        kube_cpu: r.millicores("kube_cpu")?.map(|m| m as f64 / 1000.0),
+        kube_memory: r.size("kube_memory")?.map(|b| b as f64),
+        system_cpu: r
+            .millicores("system_cpu")?
+            .map_or(d.system_cpu, |m| m as f64 / 1000.0),
+        system_memory: r
+            .size("system_memory")?
+            .map_or(d.system_memory, |b| b as f64),
+        eviction: r.size("eviction")?.map_or(d.eviction, |b| b as f64),
+    })
 }
 
 struct Slot {
@@ -63,8 +64,14 @@ pub(crate) struct NodeView {
 }
 
 impl NodeView {
-    /// The nodes `nodes` of `cluster`, less the requests `usage` records on them.
-    pub fn new(cluster: &str, nodes: &[Node], usage: Option<&ClusterUse>) -> NodeView {
+    /// The nodes `nodes` of `cluster`, their allocatable under `reserved` less the requests
+    /// `usage` records on them.
+    pub fn new(
+        cluster: &str,
+        nodes: &[Node],
+        reserved: &Reservations,
+        usage: Option<&ClusterUse>,
+    ) -> NodeView {
         let slots: Vec<Slot> = nodes
             .iter()
             .map(|n| {
@@ -72,12 +79,13 @@ impl NodeView {
                     .and_then(|u| u.nodes.get(&n.name))
                     .copied()
                     .unwrap_or_default();
+                let allocatable = reserved.allocatable(PodNeed::new(n.cpu_m, n.memory));
                 Slot {
                     name: n.name.clone(),
                     host: n.host,
                     worker: !n.control_plane,
-                    cpu_free: n.cpu_m as i64 - used.cpu_m as i64,
-                    mem_free: n.memory as i128 - used.memory as i128,
+                    cpu_free: allocatable.cpu_m as i64 - used.cpu_m as i64,
+                    mem_free: allocatable.memory as i128 - used.memory as i128,
                 }
             })
             .collect();
@@ -146,22 +154,21 @@ impl NodeView {
         }
         let mut placed = Vec::with_capacity(count);
         for replica in 0..count {
-            let mut best: Option<(u64, Reverse<i128>, Reverse<i64>, usize)> = None;
-            for (i, s) in self.slots.iter().enumerate() {
-                if !s.worker || s.cpu_free < need.cpu_m as i64 || s.mem_free < need.memory as i128 {
-                    continue;
-                }
-                let crowd = match spread {
-                    Spread::Host => per_host.get(&s.host).copied().unwrap_or(0),
-                    Spread::Node => per_node[i],
-                    Spread::None => 0,
-                };
-                let key = (crowd, Reverse(s.mem_free), Reverse(s.cpu_free), i);
-                if best.as_ref().is_none_or(|b| key < *b) {
-                    best = Some(key);
-                }
-            }
-            let Some((_, _, _, i)) = best else {
+            let candidates =
+                self.slots
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.worker)
+                    .map(|(i, s)| Candidate {
+                        index: i,
+                        room: placement::Room {
+                            cpu_m: s.cpu_free,
+                            memory: i64::try_from(s.mem_free).unwrap_or(i64::MAX),
+                        },
+                        crowd: spread
+                            .crowd(per_node[i], per_host.get(&s.host).copied().unwrap_or(0)),
+                    });
+            let Some(i) = pods::choose(candidates, need) else {
                 return Err(self.no_room(
                     owner,
                     existing.len() + replica,

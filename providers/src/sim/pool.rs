@@ -44,12 +44,8 @@ fn read_hosts(world: &World, owner: &Address, attrs: &Attrs) -> Result<Vec<Host>
         })
     };
     let (cpu_ratio, memory_ratio) = (ratio("cpu")?, ratio("memory")?);
-    let cpu_m = (cpu as f64 * cpu_ratio * 1000.0).round() as u64;
-    let memory = if memory_ratio == 1.0 {
-        memory
-    } else {
-        (memory as f64 * memory_ratio) as u64
-    };
+    let cpu_m = placement::demand::host_cpu(cpu as f64, cpu_ratio);
+    let memory = placement::demand::host_memory(memory, memory_ratio);
     Ok((0..count)
         .map(|i| Host {
             name: format!("host-{i}"),

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::attrs::Reader;
 use super::format::size;
-use super::nodes::{NodeView, PodNeed, Spread, render_placement};
+use super::nodes::{NodeView, PodNeed, Spread, render_placement, reservations};
 use super::record::{Alloc, Change, Claim, Pod, Record};
 use super::world::World;
 
@@ -87,6 +87,29 @@ fn read(kind: &str, owner: &Address, attrs: &Attrs) -> Result<WorkloadSpec, Diag
     }
 }
 
+/// An application on VMs (`vms` instead of `cluster`): it holds nothing of its own; its
+/// `placement` names the VMs it runs on, which must exist.
+fn on_vms(world: &World, mut record: Record) -> Result<Record, Diagnostic> {
+    let vms = Reader::new(&record.address, &record.attrs).strings("vms")?;
+    let mut placement = Vec::with_capacity(vms.len());
+    for (i, vm) in vms.iter().enumerate() {
+        let target = world.target(&record.address, "vms", vm, "vm")?;
+        placement.push(serde_json::json!({
+            "replica": i,
+            "vm": vm,
+            "host": target.attrs.get("host").cloned().unwrap_or(Value::Null),
+        }));
+    }
+    record
+        .attrs
+        .insert("id".into(), Value::String(record.id.clone()));
+    record
+        .attrs
+        .insert("placement".into(), Value::Array(placement));
+    record.alloc = Alloc::None;
+    Ok(record)
+}
+
 /// Creates a service or starts a job.
 pub(crate) fn create(
     world: &World,
@@ -95,6 +118,19 @@ pub(crate) fn create(
     attrs: &Attrs,
     now_ms: u64,
 ) -> Result<Change, Diagnostic> {
+    if attrs.contains_key("vms") {
+        let record = Record {
+            id: world.new_id(kind),
+            address: address.clone(),
+            kind: kind.to_string(),
+            attrs: attrs.clone(),
+            created_ms: now_ms,
+            key: None,
+            sensitive: Vec::new(),
+            alloc: Alloc::None,
+        };
+        return Ok(Change::put(on_vms(world, record)?));
+    }
     let spec = read(kind, address, attrs)?;
     let id = world.new_id(kind);
     let record = Record {
@@ -117,12 +153,15 @@ pub(crate) fn update(
     attrs: &Attrs,
     now_ms: u64,
 ) -> Result<Change, Diagnostic> {
-    let spec = read(&old.kind, &old.address, attrs)?;
     let record = Record {
         attrs: attrs.clone(),
         alloc: Alloc::None,
         ..old.clone()
     };
+    if attrs.contains_key("vms") {
+        return Ok(Change::put(on_vms(world, record)?));
+    }
+    let spec = read(&old.kind, &old.address, attrs)?;
     Ok(Change::put(build(world, &spec, Some(old), record, now_ms)?))
 }
 
@@ -146,7 +185,13 @@ fn build(
             ),
         ));
     };
-    let mut view = NodeView::new(&spec.cluster, nodes, world.cluster_use(&spec.cluster));
+    let reserved = reservations(&cluster.address, &cluster.attrs)?;
+    let mut view = NodeView::new(
+        &spec.cluster,
+        nodes,
+        &reserved,
+        world.cluster_use(&spec.cluster),
+    );
     let (mut old_pods, mut old_claim) = (Vec::new(), None);
     if let Some(Record {
         id,

@@ -1,7 +1,7 @@
 //! Lines over time with a horizontal ceiling: utilisation projected by growth, with the
 //! line where capacity counts as exhausted.
 
-use super::{escape, open, segment, text, tick, ticks};
+use super::{COLOURS, escape, legend, open, polyline, segment, text, tick, ticks};
 
 /// One line: a label and its points (x, y).
 #[derive(Clone, Debug, PartialEq)]
@@ -16,9 +16,6 @@ const LEFT: f64 = 50.0;
 const PLOT_W: f64 = 480.0;
 const PLOT_H: f64 = 220.0;
 const TOP: f64 = 30.0;
-const COLOURS: [&str; 6] = [
-    "#4a7bd0", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#8c564b",
-];
 
 /// A chart titled `title` of `lines` over `0..=x_max` (`x_unit`), y in `y_unit`, with the
 /// ceiling drawn as a dashed red line labelled `ceiling_label`. The y axis stops at half
@@ -104,26 +101,14 @@ pub fn lines(
     ));
     for (i, l) in lines.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
-        let points: Vec<String> = l
-            .points
-            .iter()
-            .map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y)))
-            .collect();
-        svg.push_str(&format!(
-            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>\n",
-            points.join(" "),
-            escape(&l.label)
+        let points: Vec<(f64, f64)> = l.points.iter().map(|(x, y)| (px(*x), py(*y))).collect();
+        svg.push_str(&polyline(colour, &points, &l.label));
+        svg.push_str(&legend(
+            LEFT + PLOT_W + 12.0,
+            TOP + 14.0 * i as f64,
+            colour,
+            &l.label,
         ));
-        let ly = TOP + 14.0 * i as f64;
-        let lx = LEFT + PLOT_W + 12.0;
-        svg.push_str(&segment(
-            lx,
-            ly,
-            lx + 14.0,
-            ly,
-            &format!("stroke=\"{colour}\" stroke-width=\"2\""),
-        ));
-        svg.push_str(&text(lx + 18.0, ly + 4.0, "start", &l.label));
     }
     svg.push_str("</svg>\n");
     svg

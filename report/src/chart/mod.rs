@@ -4,10 +4,12 @@
 mod bars;
 mod grouped;
 mod line;
+mod trend;
 
 pub use bars::{Bar, hbars};
 pub use grouped::{Pair, pairs};
 pub use line::{Line, lines};
+pub use trend::trend;
 
 /// Escapes text for SVG (XML) content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -57,6 +59,30 @@ pub(crate) fn text(x: f64, y: f64, anchor: &str, content: &str) -> String {
 /// A line element.
 pub(crate) fn segment(x1: f64, y1: f64, x2: f64, y2: f64, style: &str) -> String {
     format!("<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" {style}/>\n")
+}
+
+/// The colours of successive lines.
+pub(crate) const COLOURS: [&str; 6] = [
+    "#4a7bd0", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#8c564b",
+];
+
+/// A line through `points` (already in SVG coordinates) in `colour`, titled `label`.
+pub(crate) fn polyline(colour: &str, points: &[(f64, f64)], label: &str) -> String {
+    let points: Vec<String> = points
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect();
+    format!(
+        "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>\n",
+        points.join(" "),
+        escape(label)
+    )
+}
+
+/// A legend entry at (`x`, `y`): a short stroke in `colour` and the label.
+pub(crate) fn legend(x: f64, y: f64, colour: &str, label: &str) -> String {
+    let stroke = format!("stroke=\"{colour}\" stroke-width=\"2\"");
+    segment(x, y, x + 14.0, y, &stroke) + &text(x + 18.0, y + 4.0, "start", label)
 }
 
 /// Round tick steps covering `0..=max`: about five.

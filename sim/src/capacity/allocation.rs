@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::ha::{Admission, admission};
 use super::inventory::{Inventory, Res, Role, WorkloadKind};
 use super::place::Placement;
+use super::reserve::Allocatable;
 use super::reserve::NodeReserve;
 use super::{Amount, round};
 
@@ -275,7 +276,10 @@ pub fn clusters(inv: &Inventory, base: &Placement) -> Vec<ClusterCapacity> {
             let mut allocatable = Res::default();
             for g in &cluster.groups {
                 size += g.size.times(g.count as f64);
-                allocatable += cluster.reserved.allocatable(g.size).times(g.count as f64);
+                allocatable += cluster
+                    .reserved
+                    .allocatable_res(g.size)
+                    .times(g.count as f64);
             }
             let mut requested = Res::default();
             let mut workloads = Vec::new();

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::allocation::percent;
 use super::inventory::{Inventory, Res, Spread, WorkloadKind};
+use super::reserve::Allocatable;
 use super::{Amount, Percent, round};
 
 /// First-fit decreasing: bins of size `bin` needed for `items`, where items of one group
@@ -222,7 +223,7 @@ pub fn compare(inv: &Inventory) -> Consolidation {
         );
         let group = cluster.growth_group();
         let node_size = group.map_or(Res::default(), |g| g.size);
-        let nodes = pack(&pod_items, cluster.reserved.allocatable(node_size));
+        let nodes = pack(&pod_items, cluster.reserved.allocatable_res(node_size));
         let mut node_items = vec![(node_size, None); nodes];
         node_items.extend(vec![
             (cluster.control_plane_size, Some(usize::MAX));

@@ -15,6 +15,7 @@
 use serde::Serialize;
 
 use super::inventory::{DAYS_PER_MONTH, GrowthScenario, HaPolicy, Inventory, Res, Role};
+use super::reserve::Allocatable;
 use super::round;
 
 /// Compound or linear growth.
@@ -337,10 +338,13 @@ pub fn project(inv: &Inventory, scenario: &GrowthScenario) -> GrowthReport {
                     a + w.request.times(w.replicas as f64)
                 });
             let allocatable = cluster.groups.iter().fold(Res::default(), |a, g| {
-                a + cluster.reserved.allocatable(g.size).times(g.count as f64)
+                a + cluster
+                    .reserved
+                    .allocatable_res(g.size)
+                    .times(g.count as f64)
             });
             let (node, node_size) = cluster.growth_group().map_or_else(Default::default, |g| {
-                (cluster.reserved.allocatable(g.size), g.size)
+                (cluster.reserved.allocatable_res(g.size), g.size)
             });
             ClusterModel {
                 requested,

@@ -50,21 +50,10 @@ fn whole<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
 
 /// The slot computation: `hosts` and `vms` as (CPU, memory) in any units, the same for both.
 pub fn slots(hosts: &[Res], vms: &[Res]) -> Slots {
-    let slot_cpu = vms.iter().map(|v| v.cpu).fold(0.0, f64::max);
-    let slot_memory = vms.iter().map(|v| v.memory).fold(0.0, f64::max);
-    let fit = |have: f64, slot: f64| -> u64 {
-        if slot <= 0.0 {
-            u64::MAX
-        } else {
-            (have / slot + 1e-9).floor().max(0.0) as u64
-        }
-    };
+    let (slot_cpu, slot_memory) = placement::ha::slot_size(vms.iter().map(|v| (v.cpu, v.memory)));
     let per_host: Vec<u64> = hosts
         .iter()
-        .map(|h| {
-            let n = fit(h.cpu, slot_cpu).min(fit(h.memory, slot_memory));
-            if n == u64::MAX { vms.len() as u64 } else { n }
-        })
+        .map(|h| placement::ha::host_slots((h.cpu, h.memory), (slot_cpu, slot_memory), vms.len()))
         .collect();
     let total: u64 = per_host.iter().sum();
     let used = vms.len() as u64;

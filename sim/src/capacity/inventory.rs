@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use blueprint::{Config, Fields, Instance};
 
 use super::growth::{Growth, Model, Period};
-use super::reserve::Reservations;
+use placement::reserve::Reservations;
 
 /// Bytes in a GiB.
 pub const GIB: f64 = (1u64 << 30) as f64;
@@ -24,6 +24,11 @@ pub const MS_PER_MONTH: f64 = DAYS_PER_MONTH * 86_400_000.0;
 
 /// Tolerance when comparing sums of resource amounts.
 const EPSILON: f64 = 1e-9;
+
+/// CPU in cores (or vCPUs) of millicores.
+fn cores(m: u64) -> f64 {
+    m as f64 / 1000.0
+}
 
 /// An amount of CPU (cores or vCPUs, or GHz for slots) and memory (bytes).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -77,74 +82,7 @@ impl std::ops::SubAssign for Res {
     }
 }
 
-/// vSphere HA admission control of a pool.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum HaPolicy {
-    /// A share of CPU and memory reserved for failover.
-    Percentage {
-        /// The share, 0 to 1.
-        reserve: f64,
-    },
-    /// Enough slots kept free to restart every VM after this many host failures.
-    Slots {
-        /// Host failures to tolerate.
-        host_failures: u32,
-    },
-    /// Hosts kept empty for failover.
-    FailoverHosts {
-        /// How many.
-        hosts: u32,
-    },
-    /// Nothing reserved (HA still restarts VMs where there is room).
-    Disabled,
-}
-
-impl HaPolicy {
-    /// The policy's name in the blueprint.
-    pub fn name(self) -> &'static str {
-        match self {
-            HaPolicy::Percentage { .. } => "percentage",
-            HaPolicy::Slots { .. } => "slots",
-            HaPolicy::FailoverHosts { .. } => "failover_hosts",
-            HaPolicy::Disabled => "disabled",
-        }
-    }
-
-    /// Host failures the policy is configured for, in a pool of `hosts` hosts.
-    pub fn configured_failures(self, hosts: usize) -> u32 {
-        match self {
-            HaPolicy::Percentage { reserve } => (reserve * hosts as f64 + EPSILON).floor() as u32,
-            HaPolicy::Slots { host_failures } => host_failures,
-            HaPolicy::FailoverHosts { hosts } => hosts,
-            HaPolicy::Disabled => 0,
-        }
-    }
-
-    /// The share of a pool of `hosts` hosts that VMs may use under the policy.
-    pub fn usable_share(self, hosts: usize) -> f64 {
-        let n = hosts.max(1) as f64;
-        match self {
-            HaPolicy::Percentage { reserve } => (1.0 - reserve).max(0.0),
-            HaPolicy::Slots { host_failures } => ((n - f64::from(host_failures)) / n).max(0.0),
-            HaPolicy::FailoverHosts { hosts } => ((n - f64::from(hosts)) / n).max(0.0),
-            HaPolicy::Disabled => 1.0,
-        }
-    }
-
-    /// Hosts a design needs when its guests fill `bins` hosts, with the policy's reserve.
-    pub fn hosts_for(self, bins: usize) -> usize {
-        match self {
-            HaPolicy::Percentage { reserve } if reserve < 1.0 => {
-                ((bins as f64 / (1.0 - reserve)) - EPSILON)
-                    .ceil()
-                    .max(bins as f64) as usize
-            }
-            HaPolicy::Percentage { .. } | HaPolicy::Disabled => bins,
-            HaPolicy::Slots { host_failures } => bins + host_failures as usize,
-            HaPolicy::FailoverHosts { hosts } => bins + hosts as usize,
-        }
-    }
-}
+pub use placement::ha::HaPolicy;
 
 /// A host pool: `hosts` identical hosts.
 #[derive(Clone, Debug)]
@@ -205,34 +143,12 @@ impl Pool {
 
     /// True for a host kept empty by the `failover_hosts` policy (the last ones).
     pub fn is_failover_host(&self, host: usize) -> bool {
-        match self.ha {
-            HaPolicy::FailoverHosts { hosts } => {
-                let f = hosts as usize;
-                f < self.hosts && host >= self.hosts - f
-            }
-            _ => false,
-        }
+        self.ha.is_failover_host(self.hosts, host)
     }
 }
 
-/// What a VM is.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Role {
-    /// A `vm` of the blueprint.
-    Vm,
-    /// A control-plane node of a cluster.
-    ControlPlane {
-        /// The cluster (index into [`Inventory::clusters`]).
-        cluster: usize,
-    },
-    /// A worker node of a cluster's node group.
-    Worker {
-        /// The cluster.
-        cluster: usize,
-        /// The node group's label.
-        group: String,
-    },
-}
+/// What a VM is: placement's roles (cluster indices are the same in [`Inventory::clusters`]).
+pub use placement::demand::Role;
 
 /// A VM on a host pool: a `vm`, or a Kubernetes node.
 #[derive(Clone, Debug)]
@@ -249,6 +165,8 @@ pub struct Guest {
     pub group: Option<String>,
     /// What it is.
     pub role: Role,
+    /// Its HA restart priority.
+    pub priority: placement::ha::Priority,
 }
 
 impl Guest {
@@ -411,6 +329,9 @@ pub struct Inventory {
     pub storage: Vec<Storage>,
     /// Scenarios with growth.
     pub growth: Vec<GrowthScenario>,
+    /// What the blueprint asks of hosts and nodes, as placement reads it (guests and
+    /// workloads above are these, by index).
+    pub demand: placement::Demand,
 }
 
 fn nested<'a>(fields: &'a Fields, name: &str) -> Option<&'a Fields> {
@@ -428,14 +349,24 @@ fn size_in(fields: Option<&Fields>, name: &str, default: f64) -> f64 {
 }
 
 impl Inventory {
-    /// Reads the capacity-relevant parts of an evaluated blueprint.
+    /// Reads the capacity-relevant parts of an evaluated blueprint: the guests and pods of
+    /// the one placement reading ([`placement::Demand`]), with what capacity planning adds
+    /// (disks, costs, volumes, load, targets, growth).
     pub fn from_config(config: &Config) -> Inventory {
-        let mut inv = Inventory::default();
+        Inventory::with_demand(config, &placement::Demand::from_config(config))
+    }
+
+    /// As [`Inventory::from_config`], with the demand already read.
+    pub fn with_demand(config: &Config, demand: &placement::Demand) -> Inventory {
+        let mut inv = Inventory {
+            demand: demand.clone(),
+            ..Inventory::default()
+        };
         let mut pools: HashMap<String, usize> = HashMap::new();
-        let mut clusters: HashMap<String, usize> = HashMap::new();
-        let services: HashMap<String, &Instance> = config
-            .of_kind("service")
-            .map(|s| (s.address.to_string(), s))
+        let instances: HashMap<String, &Instance> = config
+            .instances
+            .iter()
+            .map(|i| (i.address.to_string(), i))
             .collect();
         for inst in config.of_kind("host_pool") {
             pools.insert(inst.address.to_string(), inv.pools.len());
@@ -455,142 +386,69 @@ impl Inventory {
                 cost_per_tib: f.num("cost"),
             });
         }
-        for inst in &config.instances {
-            match inst.kind {
-                "vm" => inv.read_vm(inst, &pools),
-                "kubernetes_cluster" => {
-                    if let Some(c) = inv.read_cluster(inst, &pools) {
-                        clusters.insert(inst.address.to_string(), c);
-                    }
-                }
-                "service" | "job" => {
-                    if let Some(w) = read_workload(inst, &clusters) {
-                        inv.workloads.push(w);
-                    }
-                }
-                "environment" => {
-                    let Some(&cluster) = inst
-                        .fields
-                        .reference("cluster")
-                        .and_then(|c| clusters.get(&c.to_string()))
-                    else {
-                        continue;
-                    };
-                    for service in inst.fields.references("services") {
-                        let Some(source) = services.get(&service.to_string()) else {
-                            continue;
-                        };
-                        if let Some(mut w) = read_workload(source, &clusters) {
-                            w.address = format!("{}/{}", inst.address, source.address);
-                            w.kind = WorkloadKind::Environment;
-                            w.cluster = cluster;
-                            w.volume = None;
-                            w.load = None;
-                            w.target = None;
-                            inv.workloads.push(w);
-                        }
-                    }
-                }
-                "scenario" => {
-                    if let Some(g) = read_growth(inst) {
-                        inv.growth.push(g);
-                    }
-                }
-                _ => {}
+        for g in &demand.guests {
+            inv.guests.push(Guest {
+                name: g.name.clone(),
+                pool: g.pool,
+                need: Res::new(cores(g.need.cpu_m), g.need.memory as f64),
+                disk: g.disk as f64,
+                group: g.group.clone(),
+                role: g.role.clone(),
+                priority: g.priority,
+            });
+        }
+        for c in &demand.clusters {
+            if let Some(inst) = instances.get(&c.address) {
+                inv.read_cluster(inst, c);
+            }
+        }
+        for w in &demand.workloads {
+            if let Some(source) = instances.get(&w.source) {
+                inv.workloads.push(read_workload(source, w));
+            }
+        }
+        for inst in config.of_kind("scenario") {
+            if let Some(g) = read_growth(inst) {
+                inv.growth.push(g);
             }
         }
         inv
     }
 
-    fn read_vm(&mut self, inst: &Instance, pools: &HashMap<String, usize>) {
+    fn read_cluster(&mut self, inst: &Instance, spec: &placement::demand::ClusterSpec) {
         let f = &inst.fields;
-        let Some(&pool) = f.reference("pool").and_then(|p| pools.get(&p.to_string())) else {
-            return;
-        };
-        self.guests.push(Guest {
-            name: inst.address.to_string(),
-            pool,
-            need: Res::new(
-                f.num("cpu").unwrap_or(0.0),
-                f.size("memory").unwrap_or(0) as f64,
-            ),
-            disk: f.size("disk").unwrap_or(0) as f64,
-            group: f.str("anti_affinity").map(str::to_string),
-            role: Role::Vm,
-        });
-    }
-
-    fn read_cluster(&mut self, inst: &Instance, pools: &HashMap<String, usize>) -> Option<usize> {
-        let f = &inst.fields;
-        let pool = *f
-            .reference("pool")
-            .and_then(|p| pools.get(&p.to_string()))?;
-        let index = self.clusters.len();
-        let address = inst.address.to_string();
         let cp = nested(f, "control_plane");
-        let control_plane = num_in(cp, "count", 1.0).max(0.0) as usize;
         let control_plane_size =
             Res::new(num_in(cp, "cpu", 4.0), size_in(cp, "memory", 16.0 * GIB));
-        let cp_disk = size_in(cp, "disk", 100.0 * GIB);
-        let mut nodes = Vec::new();
-        for i in 0..control_plane {
-            nodes.push(self.guests.len());
-            self.guests.push(Guest {
-                name: format!("{address}/cp-{i}"),
-                pool,
-                need: control_plane_size,
-                disk: cp_disk,
-                group: None,
-                role: Role::ControlPlane { cluster: index },
-            });
-        }
         let mut groups = Vec::new();
         for (g, block) in f.blocks("node_group").iter().enumerate() {
-            let name = block.label.clone().unwrap_or_else(|| format!("group{g}"));
             let gf = &block.fields;
-            let group = NodeGroup {
-                name: name.clone(),
+            groups.push(NodeGroup {
+                name: block.label.clone().unwrap_or_else(|| format!("group{g}")),
                 count: gf.int("count").unwrap_or(0).max(0) as usize,
                 size: Res::new(
                     gf.num("cpu").unwrap_or(0.0),
                     gf.size("memory").unwrap_or(0) as f64,
                 ),
                 disk: gf.size("disk").map_or(100.0 * GIB, |d| d as f64),
-            };
-            for i in 0..group.count {
-                nodes.push(self.guests.len());
-                self.guests.push(Guest {
-                    name: format!("{address}/{name}-{i}"),
-                    pool,
-                    need: group.size,
-                    disk: group.disk,
-                    group: None,
-                    role: Role::Worker {
-                        cluster: index,
-                        group: name.clone(),
-                    },
-                });
-            }
-            groups.push(group);
+            });
         }
-        let reserved = Reservations::from_fields(nested(f, "reserved"));
         let overhead = nested(f, "vm_overhead");
         self.clusters.push(Cluster {
-            address,
-            pool,
+            address: spec.address.clone(),
+            pool: spec.pool,
             purpose: f.str("purpose").unwrap_or("dev").to_string(),
             storage: f.reference("storage").map(|s| s.to_string()),
-            control_plane,
+            control_plane: spec.control_plane,
             control_plane_size,
             groups,
-            nodes,
-            reserved,
+            nodes: spec.nodes.clone(),
+            reserved: spec.reserved,
             vm_overhead: Res::new(
                 num_in(overhead, "cpu", 1.0),
                 size_in(overhead, "memory", 2.0 * GIB),
             ),
         });
-        Some(index)
     }
 }
 
@@ -598,21 +456,7 @@ fn read_pool(inst: &Instance) -> Pool {
     let f = &inst.fields;
     let host = nested(f, "host");
     let overcommit = nested(f, "overcommit");
-    let ha = nested(f, "ha").map_or(HaPolicy::Disabled, |ha| {
-        let int = |name: &str, default: i64| ha.int(name).unwrap_or(default).max(0) as u32;
-        match ha.str("admission").unwrap_or("percentage") {
-            "slots" => HaPolicy::Slots {
-                host_failures: int("host_failures", 1),
-            },
-            "failover_hosts" => HaPolicy::FailoverHosts {
-                hosts: int("failover_hosts", 1),
-            },
-            "disabled" => HaPolicy::Disabled,
-            _ => HaPolicy::Percentage {
-                reserve: ha.num("reserve").unwrap_or(0.25).clamp(0.0, 1.0),
-            },
-        }
-    });
+    let ha = HaPolicy::from_fields(nested(f, "ha"));
     Pool {
         address: inst.address.to_string(),
         site: f.reference("site").map(|s| s.to_string()),
@@ -633,24 +477,12 @@ fn read_pool(inst: &Instance) -> Pool {
     }
 }
 
-fn read_workload(inst: &Instance, clusters: &HashMap<String, usize>) -> Option<Workload> {
+/// A workload of the demand, with its volume, load and target read from `inst` (the
+/// service a clone of an environment comes from has them; the clone does not).
+fn read_workload(inst: &Instance, w: &placement::demand::WorkloadSpec) -> Workload {
+    use placement::demand::WorkloadKind as K;
     let f = &inst.fields;
-    let cluster = *f
-        .reference("cluster")
-        .and_then(|c| clusters.get(&c.to_string()))?;
-    let job = inst.kind == "job";
-    let replicas = if job {
-        f.int("parallelism").unwrap_or(1)
-    } else {
-        f.int("replicas").unwrap_or(1)
-    }
-    .max(0) as usize;
-    let spread = match f.str("spread") {
-        _ if job => Spread::None,
-        Some("node") => Spread::Node,
-        Some("none") => Spread::None,
-        _ => Spread::Host,
-    };
+    let own = w.kind == K::Service;
     let volume = nested(f, "volume").and_then(|v| {
         Some((
             v.size("size")? as f64,
@@ -664,29 +496,30 @@ fn read_workload(inst: &Instance, clusters: &HashMap<String, usize>) -> Option<W
             concurrency: l.int("concurrency").unwrap_or(1).clamp(1, 1_000_000) as u32,
         })
     });
-    Some(Workload {
-        address: inst.address.to_string(),
-        kind: if job {
-            WorkloadKind::Job
-        } else {
-            WorkloadKind::Service
+    Workload {
+        address: w.address.clone(),
+        kind: match w.kind {
+            K::Service => WorkloadKind::Service,
+            K::Job => WorkloadKind::Job,
+            K::Environment => WorkloadKind::Environment,
         },
-        cluster,
-        replicas,
-        request: Res::new(
-            f.num("cpu").unwrap_or(if job { 1.0 } else { 0.0 }),
-            f.size("memory").unwrap_or(if job { 1 << 30 } else { 0 }) as f64,
-        ),
-        quorum: if job {
+        cluster: w.cluster,
+        replicas: w.replicas,
+        request: Res::new(cores(w.need.cpu_m), w.need.memory as f64),
+        quorum: if w.kind == K::Job {
             1
         } else {
             f.int("quorum").unwrap_or(1).max(0) as usize
         },
-        spread,
-        volume,
-        load,
-        target: f.num("target"),
-    })
+        spread: match w.spread {
+            placement::pods::Spread::Host => Spread::Host,
+            placement::pods::Spread::Node => Spread::Node,
+            placement::pods::Spread::None => Spread::None,
+        },
+        volume: volume.filter(|_| own),
+        load: load.filter(|_| own),
+        target: f.num("target").filter(|_| own),
+    }
 }
 
 fn read_growth(inst: &Instance) -> Option<GrowthScenario> {

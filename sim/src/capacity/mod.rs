@@ -86,6 +86,16 @@ pub fn bytes(b: f64) -> String {
     format!("{sign}{text} {}", UNITS[unit])
 }
 
+/// One host's figures as a provider read them from the real host (libvirt's node info),
+/// which replace what the blueprint's `host` block says.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Measured {
+    /// Cores (libvirt's node CPUs).
+    pub cores: f64,
+    /// Memory, in bytes.
+    pub memory: f64,
+}
+
 /// What to analyse.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -93,6 +103,8 @@ pub struct Options {
     pub k: u8,
     /// The scenario whose growth to project; every scenario with a `growth` block when `None`.
     pub scenario: Option<String>,
+    /// Host figures read from real hosts, by pool address (`host_pool.kvm`).
+    pub measured: std::collections::BTreeMap<String, Measured>,
 }
 
 impl Default for Options {
@@ -100,6 +112,7 @@ impl Default for Options {
         Options {
             k: 1,
             scenario: None,
+            measured: Default::default(),
         }
     }
 }
@@ -157,7 +170,13 @@ pub struct Capacity {
 
 /// Analyses the capacity of an evaluated blueprint.
 pub fn analyse(config: &Config, options: &Options) -> Result<Capacity, Error> {
-    let inv = Inventory::from_config(config);
+    let mut inv = Inventory::from_config(config);
+    for pool in &mut inv.pools {
+        if let Some(m) = options.measured.get(&pool.address) {
+            pool.cores = m.cores;
+            pool.memory = m.memory;
+        }
+    }
     let scenarios: Vec<&inventory::GrowthScenario> = match &options.scenario {
         None => inv.growth.iter().collect(),
         Some(name) => {

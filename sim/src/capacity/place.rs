@@ -1,21 +1,28 @@
 //! Where everything runs: VMs and Kubernetes nodes on hosts, pods on nodes, and where they
-//! go again when hosts fail.
+//! go again when hosts fail, by the one set of placement rules (the `placement` crate) the
+//! `sim` provider and the failure simulation also follow.
 //!
-//! [`initial`] places as the simulated datacenter does, in blueprint order: a VM goes to a
-//! host with room (overcommit included) that runs no VM of its anti-affinity group and is
-//! not kept empty for failover, preferring (for a cluster's nodes) the host with the fewest
-//! nodes of that cluster, control-plane nodes first apart, then the most free memory. Pods
-//! go to worker nodes with room in their allocatable, preferring the node (or host) that
-//! runs the fewest pods of the same workload, then the most free memory.
+//! [`initial`] is the blueprint placed as the simulated datacenter places it
+//! ([`placement::layout::place`]): a VM goes to a host with room (overcommit included) that
+//! runs no VM of its anti-affinity group and is not kept empty for failover, preferring
+//! (for a cluster's nodes) the host with the fewest nodes of that cluster, control-plane
+//! nodes first apart, then the most free memory. Pods go to worker nodes with room in their
+//! allocatable, preferring the node (or host) that runs the fewest pods of the same
+//! workload, then the most free memory.
 //!
-//! [`after_failure`] takes hosts away: the VMs that ran there restart first-fit decreasing
-//! (largest memory first) on the surviving hosts, dedicated failover hosts first, as vSphere
-//! HA restarts them; the pods of nodes that could not restart are scheduled again on the
-//! nodes still running, unless the cluster's control plane lost its etcd quorum.
+//! [`after_failure`] takes hosts away: the VMs that ran there restart as vSphere HA
+//! restarts them ([`placement::ha`]: restart priority, then the largest first, each within
+//! the room its pool's admission policy keeps, on the surviving host with the most free
+//! memory); the pods of nodes that could not restart are scheduled again on the nodes
+//! still running, unless the cluster's control plane lost its etcd quorum.
 
 use std::collections::{HashMap, HashSet};
 
-use super::inventory::{Inventory, Res, Role, Spread};
+use placement::ha::{self, RestartCandidate, RestartRoom};
+use placement::host::Candidate;
+use placement::{Layout, Need};
+
+use super::inventory::{Inventory, Res, Role};
 
 /// Where everything runs with every host up.
 #[derive(Clone, Debug)]
@@ -28,6 +35,8 @@ pub struct Placement {
     pub pods: Vec<Vec<Option<usize>>>,
     /// Allocatable left on each node (by guest index; zero for VMs that are not nodes).
     pub node_free: Vec<Res>,
+    /// The placement as the `placement` crate gives it, in whole millicores and bytes.
+    pub layout: Layout,
 }
 
 impl Placement {
@@ -43,134 +52,24 @@ impl Placement {
     }
 }
 
-/// The allocatable of a node guest.
-pub fn allocatable(inv: &Inventory, guest: usize) -> Res {
-    let g = &inv.guests[guest];
-    match g.cluster() {
-        Some(c) => inv.clusters[c].reserved.allocatable(g.need),
-        None => Res::default(),
-    }
-}
-
-/// `(crowd, free memory, free cpu, index)`: smaller crowd, then more memory, then more CPU,
-/// then the lower index wins.
-fn better(a: (u64, Res, usize), b: &Option<(u64, Res, usize)>) -> bool {
-    let Some(b) = b else {
-        return true;
-    };
-    a.0.cmp(&b.0)
-        .then(b.1.memory.total_cmp(&a.1.memory))
-        .then(b.1.cpu.total_cmp(&a.1.cpu))
-        .then(a.2.cmp(&b.2))
-        .is_lt()
+fn res(room: placement::Room) -> Res {
+    Res::new(room.cpu_m as f64 / 1000.0, room.memory as f64)
 }
 
 /// Places every guest and every pod with all hosts up.
 pub fn initial(inv: &Inventory) -> Placement {
-    let mut host = vec![None; inv.guests.len()];
-    let mut host_free: Vec<Vec<Res>> = inv
-        .pools
-        .iter()
-        .map(|p| vec![p.per_host(); p.hosts])
-        .collect();
-    let mut groups: HashSet<(usize, usize, String)> = HashSet::new();
-    // (cluster, pool host) -> (control-plane nodes, all nodes)
-    let mut spread: HashMap<(usize, usize), (u64, u64)> = HashMap::new();
-    for (gi, guest) in inv.guests.iter().enumerate() {
-        let pool = &inv.pools[guest.pool];
-        let mut best = None;
-        for (h, &free) in host_free[guest.pool].iter().enumerate() {
-            if pool.is_failover_host(h) || !free.holds(guest.need) {
-                continue;
-            }
-            if let Some(g) = &guest.group
-                && groups.contains(&(guest.pool, h, g.clone()))
-            {
-                continue;
-            }
-            let penalty = match guest.role {
-                Role::Vm => 0,
-                Role::ControlPlane { cluster } => {
-                    let (cps, all) = spread.get(&(cluster, h)).copied().unwrap_or_default();
-                    (cps << 32) | all
-                }
-                Role::Worker { cluster, .. } => {
-                    spread.get(&(cluster, h)).copied().unwrap_or_default().1
-                }
-            };
-            if better((penalty, free, h), &best) {
-                best = Some((penalty, free, h));
-            }
-        }
-        if let Some((_, _, h)) = best {
-            host[gi] = Some(h);
-            host_free[guest.pool][h] -= guest.need;
-            if let Some(g) = &guest.group {
-                groups.insert((guest.pool, h, g.clone()));
-            }
-            if let Some(cluster) = guest.cluster() {
-                let e = spread.entry((cluster, h)).or_default();
-                e.0 += u64::from(matches!(guest.role, Role::ControlPlane { .. }));
-                e.1 += 1;
-            }
-        }
-    }
-    let mut node_free: Vec<Res> = (0..inv.guests.len()).map(|g| allocatable(inv, g)).collect();
-    let mut pods = Vec::with_capacity(inv.workloads.len());
-    for w in &inv.workloads {
-        let cluster = &inv.clusters[w.cluster];
-        let workers: Vec<usize> = cluster
-            .nodes
-            .iter()
-            .copied()
-            .filter(|&n| host[n].is_some() && matches!(inv.guests[n].role, Role::Worker { .. }))
-            .collect();
-        let mut placed = Vec::with_capacity(w.replicas);
-        let mut per_node: HashMap<usize, u64> = HashMap::new();
-        let mut per_host: HashMap<usize, u64> = HashMap::new();
-        for _ in 0..w.replicas {
-            let node = schedule(&workers, &node_free, w.request, |n| match w.spread {
-                Spread::Node => per_node.get(&n).copied().unwrap_or(0),
-                Spread::Host => host[n].and_then(|h| per_host.get(&h).copied()).unwrap_or(0),
-                Spread::None => 0,
-            });
-            if let Some(n) = node {
-                node_free[n] -= w.request;
-                *per_node.entry(n).or_default() += 1;
-                if let Some(h) = host[n] {
-                    *per_host.entry(h).or_default() += 1;
-                }
-            }
-            placed.push(node);
-        }
-        pods.push(placed);
-    }
+    let layout = placement::layout::place(&inv.demand);
     Placement {
-        host,
-        host_free,
-        pods,
-        node_free,
+        host: layout.host.clone(),
+        host_free: layout
+            .host_room
+            .iter()
+            .map(|p| p.iter().map(|&r| res(r)).collect())
+            .collect(),
+        pods: layout.pods.clone(),
+        node_free: layout.node_room.iter().map(|&r| res(r)).collect(),
+        layout,
     }
-}
-
-/// The node among `nodes` with room for `need`, the least crowded, then the emptiest.
-fn schedule(
-    nodes: &[usize],
-    free: &[Res],
-    need: Res,
-    crowd: impl Fn(usize) -> u64,
-) -> Option<usize> {
-    let mut best = None;
-    for &n in nodes {
-        if !free[n].holds(need) {
-            continue;
-        }
-        let key = (crowd(n), free[n], n);
-        if better(key, &best) {
-            best = Some(key);
-        }
-    }
-    best.map(|(_, _, n)| n)
 }
 
 /// What a set of failed hosts does to the platform.
@@ -198,54 +97,72 @@ pub fn after_failure(inv: &Inventory, base: &Placement, failed: &[(usize, usize)
             pools.contains(&pool) && base.host[g].is_some_and(|h| dead.contains(&(pool, h)))
         })
         .collect();
-    displaced.sort_by(|&a, &b| {
-        let (ga, gb) = (&inv.guests[a], &inv.guests[b]);
-        gb.need
-            .memory
-            .total_cmp(&ga.need.memory)
-            .then(gb.need.cpu.total_cmp(&ga.need.cpu))
-            .then(a.cmp(&b))
-    });
-    let mut free: HashMap<usize, Vec<Res>> = pools
+    let d = &inv.demand;
+    ha::restart_order(&mut displaced, |g| (d.guests[g].priority, d.guests[g].need));
+    let mut free: HashMap<usize, Vec<placement::Room>> = pools
         .iter()
-        .map(|&p| (p, base.host_free[p].clone()))
+        .map(|&p| (p, base.layout.host_room[p].clone()))
         .collect();
+    let mut guests_on: HashMap<(usize, usize), u64> = HashMap::new();
     let mut groups: HashSet<(usize, usize, &str)> = HashSet::new();
     for (g, guest) in inv.guests.iter().enumerate() {
-        if let (Some(h), Some(group)) = (base.host[g], &guest.group)
+        if let Some(h) = base.host[g]
             && pools.contains(&guest.pool)
             && !dead.contains(&(guest.pool, h))
         {
-            groups.insert((guest.pool, h, group));
+            *guests_on.entry((guest.pool, h)).or_default() += 1;
+            if let Some(group) = &guest.group {
+                groups.insert((guest.pool, h, group));
+            }
         }
     }
+    let mut rooms: HashMap<usize, RestartRoom> = pools
+        .iter()
+        .map(|&p| {
+            let pool = &d.pools[p];
+            let vms: Vec<Need> = (0..d.guests.len())
+                .filter(|&g| d.guests[g].pool == p && base.host[g].is_some())
+                .map(|g| d.guests[g].need)
+                .collect();
+            (
+                p,
+                RestartRoom::new(pool.ha, &vec![pool.host; pool.hosts], &vms),
+            )
+        })
+        .collect();
     let mut out = Aftermath::default();
     let mut host_now: HashMap<usize, Option<usize>> = HashMap::new();
     for &g in &displaced {
         let guest = &inv.guests[g];
-        let pool = &inv.pools[guest.pool];
-        let order = (0..pool.hosts)
-            .filter(|&h| pool.is_failover_host(h))
-            .chain((0..pool.hosts).filter(|&h| !pool.is_failover_host(h)));
+        let need = d.guests[g].need;
         let hosts = free
             .get_mut(&guest.pool)
             .expect("the pool of a displaced guest");
-        let mut chosen = None;
-        for h in order {
-            if dead.contains(&(guest.pool, h)) || !hosts[h].holds(guest.need) {
-                continue;
-            }
-            if let Some(group) = &guest.group
-                && groups.contains(&(guest.pool, h, group.as_str()))
-            {
-                continue;
-            }
-            chosen = Some(h);
-            break;
-        }
+        let candidates = (0..hosts.len())
+            .filter(|&h| !dead.contains(&(guest.pool, h)))
+            .map(|h| RestartCandidate {
+                host: Candidate {
+                    index: h,
+                    room: hosts[h],
+                    blocked: guest
+                        .group
+                        .as_deref()
+                        .is_some_and(|grp| groups.contains(&(guest.pool, h, grp))),
+                    penalty: 0,
+                },
+                guests: guests_on.get(&(guest.pool, h)).copied().unwrap_or(0),
+            });
+        let room = rooms.get_mut(&guest.pool).expect("a room per pool");
+        let chosen = if guest.priority == ha::Priority::Disabled {
+            None
+        } else {
+            ha::restart_host(candidates, need, room)
+        };
         match chosen {
             Some(h) => {
-                hosts[h] -= guest.need;
+                hosts[h].take(need);
+                room.take(need);
+                *guests_on.entry((guest.pool, h)).or_default() += 1;
                 if let Some(group) = &guest.group {
                     groups.insert((guest.pool, h, group));
                 }
@@ -278,7 +195,7 @@ pub fn after_failure(inv: &Inventory, base: &Placement, failed: &[(usize, usize)
         }
     }
     out.no_quorum.sort_unstable();
-    let mut node_free: HashMap<usize, Res> = HashMap::new();
+    let mut node_free: HashMap<usize, placement::Room> = HashMap::new();
     for (w, workload) in inv.workloads.iter().enumerate() {
         let pods = &base.pods[w];
         let running = base.running(w);
@@ -316,7 +233,7 @@ pub fn after_failure(inv: &Inventory, base: &Placement, failed: &[(usize, usize)
             })
             .collect();
         for &n in &workers {
-            node_free.entry(n).or_insert(base.node_free[n]);
+            node_free.entry(n).or_insert(base.layout.node_room[n]);
         }
         let node_host = |n: usize| host_now.get(&n).copied().unwrap_or(base.host[n]);
         let mut per_node: HashMap<usize, u64> = HashMap::new();
@@ -328,29 +245,23 @@ pub fn after_failure(inv: &Inventory, base: &Placement, failed: &[(usize, usize)
             }
         }
         let mut placed = 0;
+        let need = inv.demand.workloads[w].need;
         for _ in 0..orphans {
-            let mut best = None;
-            for &n in &workers {
-                let f = node_free[&n];
-                if !f.holds(workload.request) {
-                    continue;
-                }
-                let crowd = match workload.spread {
-                    Spread::Node => per_node.get(&n).copied().unwrap_or(0),
-                    Spread::Host => node_host(n)
+            let candidates = workers.iter().map(|&n| placement::pods::Candidate {
+                index: n,
+                room: node_free[&n],
+                crowd: inv.demand.workloads[w].spread.crowd(
+                    per_node.get(&n).copied().unwrap_or(0),
+                    node_host(n)
                         .and_then(|h| per_host.get(&h).copied())
                         .unwrap_or(0),
-                    Spread::None => 0,
-                };
-                if better((crowd, f, n), &best) {
-                    best = Some((crowd, f, n));
-                }
-            }
-            let Some((_, _, n)) = best else {
+                ),
+            });
+            let Some(n) = placement::pods::choose(candidates, need) else {
                 break;
             };
             if let Some(f) = node_free.get_mut(&n) {
-                *f -= workload.request;
+                f.take(need);
             }
             *per_node.entry(n).or_default() += 1;
             if let Some(h) = node_host(n) {

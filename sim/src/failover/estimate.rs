@@ -7,7 +7,8 @@
 //! (`Fail`, `Repaired`) plus those it sets off, counted with the chance that they happen
 //! before the unit returns or fails again, down and up times taken as exponential (as
 //! fixed for a fixed repair time or an injection):
-//! - a host: HA detection if it stays down past `ha_detection`; each of its VMs boots
+//! - a host: HA detection if it stays down past `ha_detection`, then a restart pass of its
+//!   pool, and another when it returns (passes due at one instant are one); each of its VMs boots
 //!   once (restarted elsewhere, or on the host when it returns before detection and stays
 //!   up for `vm_boot`), and each pod of a node VM starts again; a node whose VM is down
 //!   past `node_monitor_grace + pod_eviction` is evicted; each Ceph OSD on it is marked
@@ -89,20 +90,21 @@ impl Failover {
         let scenario = &self.scenario;
         let mut estimate = Estimate::default();
         for class in Class::ALL {
-            let Some(model) = &scenario.failures[class.index()] else {
-                continue;
-            };
-            let up = model.time_to_failure.mean().as_millis() as f64;
-            let repair = model.time_to_repair.mean().as_millis() as f64;
-            let down = match model.time_to_repair.shape() {
-                Shape::Fixed => Down::Fixed(repair),
-                _ => Down::Mean(repair),
-            };
-            let cycles = h / (up + repair).max(1.0);
-            let per_failure: f64 = (0..sizer.units(class))
-                .map(|u| 2.0 + sizer.set_off(class, u, down, up.max(1.0)))
-                .sum();
-            estimate.failures[class.index()] = cycles * per_failure;
+            let failures = &scenario.failures[class.index()];
+            for u in 0..sizer.units(class) {
+                let Some(model) = failures.model(u) else {
+                    continue;
+                };
+                let up = model.time_to_failure.mean().as_millis() as f64;
+                let repair = model.time_to_repair.mean().as_millis() as f64;
+                let down = match model.time_to_repair.shape() {
+                    Shape::Fixed => Down::Fixed(repair),
+                    _ => Down::Mean(repair),
+                };
+                let cycles = h / (up + repair).max(1.0);
+                estimate.failures[class.index()] +=
+                    cycles * (2.0 + sizer.set_off(class, u, down, up.max(1.0)));
+            }
         }
         for injection in &scenario.injections {
             if injection.at >= horizon {
@@ -148,8 +150,8 @@ impl<'a> Sizer<'a> {
             host_vms[vm.host as usize].push(v as u32);
         }
         let mut node_pods = vec![0; t.nodes.len()];
-        for replica in &t.replicas {
-            node_pods[replica.node as usize] += 1;
+        for replica in t.replicas.iter().filter_map(|r| r.node()) {
+            node_pods[replica as usize] += 1;
         }
         Sizer {
             sim,
@@ -160,17 +162,7 @@ impl<'a> Sizer<'a> {
 
     /// Units of a class.
     fn units(&self, class: Class) -> u32 {
-        let t = &self.sim.topology;
-        let n = match class {
-            Class::Site => t.sites.len(),
-            Class::Rack => t.racks.len(),
-            Class::Host => t.hosts.len(),
-            Class::Vm => t.vms.len(),
-            Class::Node => t.nodes.len(),
-            Class::Replica => t.replicas.len(),
-            Class::Storage => self.sim.derived.storage_units.len(),
-        };
-        n as u32
+        super::scenario::units(&self.sim.topology, class) as u32
     }
 
     /// Events one failure of unit `u` of `class` sets off, besides its own two.
@@ -221,7 +213,9 @@ impl<'a> Sizer<'a> {
             .sum();
         let osds = self.sim.derived.host_osds[h as usize].len() as f64
             * down.outlasts(timings.ceph_rereplication);
-        detected + vms + osds
+        // Restart passes: one after detection, one when the host returns.
+        let passes = detected + 1.0;
+        detected + passes + vms + osds
     }
 
     /// A node down: an eviction past the delay, and its pods started again.

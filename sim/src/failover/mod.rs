@@ -44,17 +44,26 @@
 pub mod estimate;
 mod model;
 pub mod scenario;
+mod scope;
+
+use placement::Need;
+use placement::ha::RestartRoom;
 
 use crate::runner::{Control, Replication, ReplicationResult, Simulation};
-use crate::topology::{StorageKind, Topology};
+use crate::topology::{On, StorageKind, Topology};
 
 pub use estimate::Estimate;
 pub use scenario::{
-    Class, FailureModel, Injection, Maintenance, Scenario, ScenarioError, Target, Timings,
+    Class, ClassFailures, FailureModel, Injection, Maintenance, Scenario, ScenarioError, Target,
+    Timings,
 };
 
 /// The suffix of the data-at-risk row of a Ceph storage.
 pub const DATA_AT_RISK: &str = "/data_at_risk";
+
+/// The suffix of the row of an application on VMs as it runs after migration: up while
+/// every service of its `migrates_to` is up.
+pub const AFTER_MIGRATION: &str = "/after_migration";
 
 /// What an outcome row is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,12 +76,17 @@ pub enum RowKind {
     Storage,
     /// The times a Ceph pool was down to one copy.
     DataAtRisk,
+    /// An application on VMs as it runs after migration (its `migrates_to`, together).
+    AfterMigration,
 }
 
 /// The kind of an outcome row, from its address.
 pub fn row_kind(address: &str) -> RowKind {
     if address.ends_with(DATA_AT_RISK) {
         return RowKind::DataAtRisk;
+    }
+    if address.ends_with(AFTER_MIGRATION) {
+        return RowKind::AfterMigration;
     }
     // The kind is the part before the name, after any module path.
     let kind = address
@@ -115,6 +129,12 @@ struct Derived {
     groups: u32,
     /// Storages with a data-at-risk row.
     at_risk: Vec<u32>,
+    /// Services on VMs with an after-migration row.
+    migrations: Vec<u32>,
+    /// The replicas of applications on each VM.
+    vm_replicas: Vec<Vec<u32>>,
+    /// The restart room of each pool's HA admission policy, before anything fails.
+    rooms: Vec<RestartRoom>,
     /// Row addresses.
     addresses: Vec<String>,
 }
@@ -195,6 +215,37 @@ impl Derived {
                 .iter()
                 .map(|&s| format!("{}{DATA_AT_RISK}", t.storages[s as usize].address)),
         );
+        let migrations: Vec<u32> = (0..t.services.len() as u32)
+            .filter(|&s| !t.services[s as usize].migrates_to.is_empty())
+            .collect();
+        addresses.extend(
+            migrations
+                .iter()
+                .map(|&s| format!("{}{AFTER_MIGRATION}", t.services[s as usize].address)),
+        );
+        let mut vm_replicas = vec![Vec::new(); t.vms.len()];
+        for (r, replica) in t.replicas.iter().enumerate() {
+            if let On::Vm(v) = replica.on {
+                vm_replicas[v as usize].push(r as u32);
+            }
+        }
+        let rooms = t
+            .pools
+            .iter()
+            .map(|p| {
+                let sizes: Vec<Need> = p
+                    .hosts
+                    .clone()
+                    .map(|h| Need::new(t.hosts[h as usize].cpu_m, t.hosts[h as usize].memory))
+                    .collect();
+                let vms: Vec<Need> = p
+                    .vms
+                    .iter()
+                    .map(|&v| Need::new(t.vms[v as usize].cpu_m, t.vms[v as usize].memory))
+                    .collect();
+                RestartRoom::new(p.ha, &sizes, &vms)
+            })
+            .collect();
         Derived {
             site_hosts,
             rack_hosts,
@@ -205,6 +256,9 @@ impl Derived {
             host_osds,
             groups,
             at_risk,
+            migrations,
+            vm_replicas,
+            rooms,
             addresses,
         }
     }

@@ -1,13 +1,15 @@
-//! A blueprint's `scenario` block, read against a [`Topology`]: failure models per class,
-//! injected failures resolved to what they take down, failover timings, maintenance,
-//! horizon, replications and seed.
+//! A blueprint's `scenario` block, read against a [`Topology`]: failure models per class
+//! and scope (each unit takes the block of its most specific scope, else the class's
+//! block without a scope, else does not fail), injected failures resolved to what they take
+//! down, failover timings, maintenance, horizon, replications and seed.
 
-use blueprint::{Address, Config, Fields, Instance};
+use blueprint::{Address, Config, Diagnostic, Instance};
 use thiserror::Error;
 
-use crate::distribution::{Distribution, DistributionError, Shape};
+use super::scope::class_failures;
+use crate::distribution::{Distribution, DistributionError};
 use crate::time::SimTime;
-use crate::topology::Topology;
+use crate::topology::{StorageKind, Topology};
 
 /// The classes of things that fail, as the scenario's `failures {}` block names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +59,19 @@ impl Class {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// What one unit of the class is, for messages.
+    pub fn unit_name(self) -> &'static str {
+        match self {
+            Class::Site => "site",
+            Class::Rack => "rack",
+            Class::Host => "host",
+            Class::Vm => "VM",
+            Class::Node => "Kubernetes node",
+            Class::Replica => "replica",
+            Class::Storage => "storage unit (Ceph OSD host or NFS server)",
+        }
+    }
 }
 
 /// How one class fails and is repaired.
@@ -67,8 +82,50 @@ pub struct FailureModel {
     pub time_to_failure: Distribution,
     /// Time a repair takes once a crew starts it, with mean `mttr`.
     pub time_to_repair: Distribution,
-    /// Repairs of the class that proceed at once; `None` for unlimited.
+    /// Repairs of the block's units that proceed at once; `None` for unlimited.
     pub repair_crews: Option<u32>,
+    /// The block's scope as written (`pool = host_pool.gpu`), empty for the default.
+    pub scope: String,
+}
+
+/// The failure models of one class: its blocks, and the block each unit takes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClassFailures {
+    /// One per block, in blueprint order.
+    pub models: Vec<FailureModel>,
+    /// The block (index into `models`) of each unit of the class; `None`: it does not fail.
+    pub unit: Vec<Option<u32>>,
+}
+
+impl ClassFailures {
+    /// Every one of `units` units fails by `model`.
+    pub fn every(model: FailureModel, units: usize) -> ClassFailures {
+        ClassFailures {
+            models: vec![model],
+            unit: vec![Some(0); units],
+        }
+    }
+
+    /// The failure model of `unit`, if it fails.
+    pub fn model(&self, unit: u32) -> Option<&FailureModel> {
+        let m = (*self.unit.get(unit as usize)?)?;
+        self.models.get(m as usize)
+    }
+
+    /// The block most units take (the first on ties).
+    pub fn main_model(&self) -> Option<&FailureModel> {
+        let mut counts = vec![0usize; self.models.len()];
+        for m in self.unit.iter().flatten() {
+            counts[*m as usize] += 1;
+        }
+        let best = (0..counts.len()).rev().max_by_key(|&m| counts[m])?;
+        (counts[best] > 0).then(|| &self.models[best])
+    }
+
+    /// True when some unit of the class fails.
+    pub fn any(&self) -> bool {
+        self.unit.iter().any(Option::is_some)
+    }
 }
 
 /// What an injection takes down.
@@ -143,13 +200,15 @@ pub struct Scenario {
     /// The seed.
     pub seed: u64,
     /// Failure models, by [`Class::index`].
-    pub failures: [Option<FailureModel>; 7],
+    pub failures: [ClassFailures; 7],
     /// Scheduled failures.
     pub injections: Vec<Injection>,
     /// Failover timings.
     pub timings: Timings,
     /// Planned maintenance.
     pub maintenance: Option<Maintenance>,
+    /// Warnings about the scenario (a failure model's scope that no unit takes).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Why a scenario cannot be simulated.
@@ -232,12 +291,16 @@ impl Scenario {
 
     fn from_instance(topology: &Topology, instance: &Instance) -> Result<Scenario, ScenarioError> {
         let f = &instance.fields;
-        let mut failures: [Option<FailureModel>; 7] = Default::default();
+        let mut failures: [ClassFailures; 7] = Default::default();
+        let mut warnings = Vec::new();
         if let Some(block) = f.block("failures") {
             for class in Class::ALL {
-                if let Some(model) = block.fields.block(class.name()) {
-                    failures[class.index()] = Some(failure_model(class, &model.fields)?);
-                }
+                failures[class.index()] = class_failures(
+                    topology,
+                    class,
+                    block.fields.blocks(class.name()),
+                    &mut warnings,
+                )?;
             }
         }
         let mut injections = Vec::new();
@@ -285,38 +348,30 @@ impl Scenario {
             injections,
             timings,
             maintenance,
+            warnings,
         })
     }
 }
 
-fn failure_model(class: Class, f: &Fields) -> Result<FailureModel, ScenarioError> {
-    let err = |source| ScenarioError::Distribution {
-        class: class.name(),
-        source,
-    };
-    let mtbf = SimTime::from_millis(f.duration("mtbf").unwrap_or(1));
-    let mttr = SimTime::from_millis(f.duration("mttr").unwrap_or(1));
-    let (life, repair) = match f.str("distribution").unwrap_or("exponential") {
-        "weibull" => {
-            let shape = Shape::Weibull {
-                shape: f.num("shape").unwrap_or(1.0),
-            };
-            (shape, shape)
-        }
-        "lognormal" => (
-            Shape::Exponential,
-            Shape::Lognormal {
-                sigma: f.num("sigma").unwrap_or(1.0),
-            },
-        ),
-        "fixed" => (Shape::Exponential, Shape::Fixed),
-        _ => (Shape::Exponential, Shape::Exponential),
-    };
-    Ok(FailureModel {
-        time_to_failure: Distribution::new(life, mtbf).map_err(err)?,
-        time_to_repair: Distribution::new(repair, mttr).map_err(err)?,
-        repair_crews: f.int("repair_crews").map(|c| c.max(1) as u32),
-    })
+/// The units of `class` in `topology`.
+pub fn units(topology: &Topology, class: Class) -> usize {
+    match class {
+        Class::Site => topology.sites.len(),
+        Class::Rack => topology.racks.len(),
+        Class::Host => topology.hosts.len(),
+        Class::Vm => topology.vms.len(),
+        Class::Node => topology.nodes.len(),
+        Class::Replica => topology.replicas.len(),
+        Class::Storage => topology
+            .storages
+            .iter()
+            .map(|s| match &s.kind {
+                StorageKind::Ceph { hosts, .. } => hosts.len(),
+                StorageKind::Nfs => 1,
+                StorageKind::Local => 0,
+            })
+            .sum(),
+    }
 }
 
 /// What `fail` (with `host` for a host pool) takes down.

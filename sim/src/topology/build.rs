@@ -1,17 +1,17 @@
 //! Building a [`Topology`] from an evaluated blueprint, with the `sim` provider's
 //! placement rules (see the module documentation of [`super`]).
 
-use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use blueprint::schema::catalog_entry;
-use blueprint::units::parse_size;
 use blueprint::{Address, Config, Fields, Instance};
+use placement::demand::Role;
+use placement::pods::Spread;
+use placement::{Demand, Layout, Need};
 use thiserror::Error;
 
 use super::{
-    Cluster, Host, Node, Pool, Rack, Replica, Service, Site, Spread, Storage, StorageKind,
-    Topology, Vm,
+    Cluster, Host, Node, On, Pool, Rack, Replica, Service, Site, Storage, StorageKind, Topology, Vm,
 };
 
 /// Why a blueprint gives no topology.
@@ -76,53 +76,29 @@ fn size(bytes: u64) -> String {
     blueprint::units::format_size(bytes)
 }
 
-/// Free vCPU (millicores) and memory of one host or node, as placement sees it.
-#[derive(Clone, Copy, Debug)]
-struct Free {
-    cpu_m: i64,
-    memory: i128,
-}
-
-impl Free {
-    fn new(cpu_m: u64, memory: u64) -> Free {
-        Free {
-            cpu_m: cpu_m as i64,
-            memory: memory as i128,
-        }
-    }
-
-    fn holds(&self, cpu_m: u64, memory: u64) -> bool {
-        self.cpu_m >= cpu_m as i64 && self.memory >= memory as i128
-    }
-
-    fn take(&mut self, cpu_m: u64, memory: u64) {
-        self.cpu_m -= cpu_m as i64;
-        self.memory -= memory as i128;
-    }
-}
-
 /// The blueprint's instances by address, and the topology as it is built.
 struct Builder<'c> {
     topology: Topology,
+    demand: Demand,
+    layout: Layout,
     sites: HashMap<&'c Address, u32>,
-    racks: HashMap<&'c Address, u32>,
+    racks: HashMap<String, u32>,
     pools: HashMap<&'c Address, u32>,
-    clusters: HashMap<&'c Address, u32>,
+    clusters: HashMap<String, u32>,
     /// The storage a cluster's volumes default to.
     cluster_storage: Vec<Option<u32>>,
     services: HashMap<&'c Address, u32>,
     storages: HashMap<&'c Address, u32>,
+    vms: HashMap<String, u32>,
     groups: HashMap<String, u32>,
-    host_free: Vec<Free>,
-    /// VMs of each anti-affinity group on each host: (host, group).
-    host_groups: HashMap<(u32, u32), u32>,
-    node_free: Vec<Free>,
 }
 
 impl Topology {
     /// Places the blueprint's hosts, VMs, nodes, replicas and storage; see the module
     /// documentation.
     pub fn from_config(config: &Config) -> Result<Topology, TopologyError> {
+        let demand = Demand::from_config(config);
+        let layout = placement::layout::place(&demand);
         let mut b = Builder {
             topology: Topology {
                 sites: Vec::new(),
@@ -136,6 +112,8 @@ impl Topology {
                 replicas: Vec::new(),
                 storages: Vec::new(),
             },
+            demand,
+            layout,
             sites: HashMap::new(),
             racks: HashMap::new(),
             pools: HashMap::new(),
@@ -143,13 +121,9 @@ impl Topology {
             cluster_storage: Vec::new(),
             services: HashMap::new(),
             storages: HashMap::new(),
+            vms: HashMap::new(),
             groups: HashMap::new(),
-            host_free: Vec::new(),
-            host_groups: HashMap::new(),
-            node_free: Vec::new(),
         };
-        // Failure domains and storage first; then VMs, clusters and services in the
-        // blueprint's dependency order, as apply creates them.
         for kind in ["site", "rack", "host_pool", "storage"] {
             for inst in config.instances.iter().filter(|i| i.kind == kind) {
                 match kind {
@@ -160,28 +134,24 @@ impl Topology {
                 }
             }
         }
-        let mut requires = Vec::new();
-        for inst in &config.instances {
-            match inst.kind {
-                "vm" => b.vm(inst)?,
-                "kubernetes_cluster" => b.cluster(inst)?,
-                "service" => requires.push((b.service(inst)?, inst)),
-                _ => {}
-            }
+        b.guests()?;
+        for inst in config.of_kind("kubernetes_cluster") {
+            let storage = match inst.fields.reference("storage") {
+                Some(_) => Some(b.lookup(&b.storages, inst, &inst.fields, "storage", "storage")?),
+                None => None,
+            };
+            b.cluster_storage.push(storage);
         }
-        for (service, inst) in requires {
-            let mut deps = Vec::new();
-            for address in inst.fields.references("requires") {
-                let dep = *b.services.get(address).ok_or(TopologyError::Reference {
-                    owner: inst.address.to_string(),
-                    attr: "requires",
-                    kind: "service",
-                })?;
-                if dep != service && !deps.contains(&dep) {
-                    deps.push(dep);
-                }
-            }
-            b.topology.services[service as usize].requires = deps;
+        let mut links = Vec::new();
+        for inst in config.of_kind("service") {
+            links.push((b.service(inst)?, inst));
+        }
+        for (service, inst) in links {
+            let requires = b.service_refs(inst, "requires", service)?;
+            let migrates_to = b.service_refs(inst, "migrates_to", service)?;
+            let s = &mut b.topology.services[service as usize];
+            s.requires = requires;
+            s.migrates_to = migrates_to;
         }
         Ok(b.topology)
     }
@@ -232,67 +202,52 @@ impl<'c> Builder<'c> {
             address: owner(inst),
             site,
         });
-        self.racks.insert(&inst.address, index);
+        self.racks.insert(owner(inst), index);
         Ok(())
     }
 
     fn pool(&mut self, inst: &'c Instance) -> Result<(), TopologyError> {
         let f = &inst.fields;
         let site = self.lookup(&self.sites, inst, f, "site", "site")?;
-        let mut racks = Vec::new();
-        for address in f.references("racks") {
-            racks.push(
-                *self
-                    .racks
-                    .get(address)
-                    .ok_or_else(|| TopologyError::Reference {
-                        owner: owner(inst),
-                        attr: "racks",
-                        kind: "rack",
-                    })?,
-            );
-        }
-        let count = f.int("hosts").ok_or_else(|| missing(inst, "hosts"))?.max(0) as u32;
-        let host = f.block("host").ok_or_else(|| missing(inst, "host"))?;
-        let cpu = host
-            .fields
-            .num("cpu")
-            .ok_or_else(|| missing(inst, "host.cpu"))?;
-        let memory = host
-            .fields
-            .size("memory")
-            .ok_or_else(|| missing(inst, "host.memory"))?;
-        let ratio = |name: &str| {
-            f.block("overcommit")
-                .and_then(|o| o.fields.num(name))
-                .unwrap_or(1.0)
-                .max(1.0)
-        };
-        let (cpu_ratio, memory_ratio) = (ratio("cpu"), ratio("memory"));
-        let cpu_m = (cpu * cpu_ratio * 1000.0).round() as u64;
-        let memory = if memory_ratio == 1.0 {
-            memory
-        } else {
-            (memory as f64 * memory_ratio) as u64
-        };
         let pool = self.topology.pools.len() as u32;
+        let spec = self
+            .demand
+            .pools
+            .get(pool as usize)
+            .ok_or_else(|| missing(inst, "hosts"))?
+            .clone();
         let first = self.topology.hosts.len() as u32;
-        for i in 0..count {
+        for i in 0..spec.hosts {
+            let rack = match spec.rack(i) {
+                Some(address) => {
+                    Some(
+                        *self
+                            .racks
+                            .get(address)
+                            .ok_or_else(|| TopologyError::Reference {
+                                owner: owner(inst),
+                                attr: "racks",
+                                kind: "rack",
+                            })?,
+                    )
+                }
+                None => None,
+            };
             self.topology.hosts.push(Host {
                 pool,
-                index: i,
+                index: i as u32,
                 site,
-                rack: (!racks.is_empty()).then(|| racks[i as usize % racks.len()]),
-                cpu_m,
-                memory,
+                rack,
+                cpu_m: spec.host.cpu_m,
+                memory: spec.host.memory,
             });
-            self.host_free.push(Free::new(cpu_m, memory));
         }
         self.topology.pools.push(Pool {
             address: owner(inst),
             site,
-            hosts: first..first + count,
+            hosts: first..first + spec.hosts as u32,
             vms: Vec::new(),
+            ha: spec.ha,
         });
         self.pools.insert(&inst.address, pool);
         Ok(())
@@ -325,233 +280,175 @@ impl<'c> Builder<'c> {
         Ok(())
     }
 
-    /// The host of `pool` for a VM: room, no VM of its group, then the least `penalty`,
-    /// the most free memory, the most free vCPU, the lowest index.
-    fn choose_host(
-        &self,
-        pool: u32,
-        cpu_m: u64,
-        memory: u64,
-        group: Option<u32>,
-        penalty: impl Fn(u32) -> u64,
-    ) -> Option<u32> {
-        let mut best: Option<(u64, Reverse<i128>, Reverse<i64>, u32)> = None;
-        for h in self.topology.pools[pool as usize].hosts.clone() {
-            let free = self.host_free[h as usize];
-            if !free.holds(cpu_m, memory) {
-                continue;
+    /// Every VM and node where the layout put it; clusters with their nodes.
+    fn guests(&mut self) -> Result<(), TopologyError> {
+        let d = &self.demand;
+        for (g, guest) in d.guests.iter().enumerate() {
+            let pool = guest.pool as u32;
+            let Some(h) = self.layout.host[g] else {
+                let what = match guest.node_name() {
+                    Some(node) => format!(
+                        "node {node} of {}",
+                        d.clusters[guest.cluster().unwrap_or_default()].address
+                    ),
+                    None => guest.name.clone(),
+                };
+                return Err(TopologyError::NoHost {
+                    pool: d.pools[guest.pool].address.clone(),
+                    what,
+                    cpu: cores(guest.need.cpu_m),
+                    memory: size(guest.need.memory),
+                });
+            };
+            let group = guest.group.as_ref().map(|name| {
+                let next = self.groups.len() as u32;
+                *self.groups.entry(name.clone()).or_insert(next)
+            });
+            let host = self.topology.pools[guest.pool].hosts.start + h as u32;
+            let node = guest.cluster().map(|_| self.topology.nodes.len() as u32);
+            let vm = self.topology.vms.len() as u32;
+            if let Some(cluster) = guest.cluster() {
+                let allocatable = self.layout.allocatable[g];
+                self.topology.nodes.push(Node {
+                    name: guest.node_name().unwrap_or_default().to_string(),
+                    cluster: cluster as u32,
+                    vm,
+                    control_plane: matches!(guest.role, Role::ControlPlane { .. }),
+                    cpu_m: allocatable.cpu_m,
+                    memory: allocatable.memory,
+                });
             }
-            if group.is_some_and(|g| self.host_groups.get(&(h, g)).is_some_and(|&n| n > 0)) {
-                continue;
-            }
-            let key = (penalty(h), Reverse(free.memory), Reverse(free.cpu_m), h);
-            if best.as_ref().is_none_or(|b| key < *b) {
-                best = Some(key);
-            }
-        }
-        best.map(|(_, _, _, h)| h)
-    }
-
-    fn put_vm(&mut self, vm: Vm) -> u32 {
-        let index = self.topology.vms.len() as u32;
-        self.host_free[vm.host as usize].take(vm.cpu_m, vm.memory);
-        if let Some(g) = vm.group {
-            *self.host_groups.entry((vm.host, g)).or_default() += 1;
-        }
-        self.topology.pools[vm.pool as usize].vms.push(index);
-        self.topology.vms.push(vm);
-        index
-    }
-
-    fn vm(&mut self, inst: &'c Instance) -> Result<(), TopologyError> {
-        let f = &inst.fields;
-        let pool = self.lookup(&self.pools, inst, f, "pool", "host_pool")?;
-        let cpu = f.num("cpu").ok_or_else(|| missing(inst, "cpu"))?;
-        let cpu_m = (cpu * 1000.0).round() as u64;
-        let memory = f.size("memory").ok_or_else(|| missing(inst, "memory"))?;
-        let group = f.str("anti_affinity").map(|name| {
-            let next = self.groups.len() as u32;
-            *self.groups.entry(name.to_string()).or_insert(next)
-        });
-        let host = self
-            .choose_host(pool, cpu_m, memory, group, |_| 0)
-            .ok_or_else(|| self.no_host(pool, owner(inst), cpu_m, memory))?;
-        self.put_vm(Vm {
-            name: owner(inst),
-            pool,
-            host,
-            cpu_m,
-            memory,
-            group,
-            node: None,
-        });
-        Ok(())
-    }
-
-    fn no_host(&self, pool: u32, what: String, cpu_m: u64, memory: u64) -> TopologyError {
-        TopologyError::NoHost {
-            pool: self.topology.pools[pool as usize].address.clone(),
-            what,
-            cpu: cores(cpu_m),
-            memory: size(memory),
-        }
-    }
-
-    fn cluster(&mut self, inst: &'c Instance) -> Result<(), TopologyError> {
-        let f = &inst.fields;
-        let pool = self.lookup(&self.pools, inst, f, "pool", "host_pool")?;
-        let storage = match f.reference("storage") {
-            Some(_) => Some(self.lookup(&self.storages, inst, f, "storage", "storage")?),
-            None => None,
-        };
-        // (name, control plane, vCPU, memory), as the provider names the nodes.
-        let mut specs: Vec<(String, bool, u64, u64)> = Vec::new();
-        let cp = f.block("control_plane").map(|b| &b.fields);
-        let count = cp.and_then(|c| c.int("count")).unwrap_or(1).max(1);
-        let cpu = cp.and_then(|c| c.num("cpu")).unwrap_or(4.0);
-        let memory = cp.and_then(|c| c.size("memory")).unwrap_or(16 << 30);
-        for i in 0..count {
-            let cpu_m = (cpu * 1000.0).round() as u64;
-            specs.push((format!("cp-{i}"), true, cpu_m, memory));
-        }
-        for (g, group) in f.blocks("node_group").iter().enumerate() {
-            let label = group.label.clone().unwrap_or_else(|| format!("group{g}"));
-            let gf = &group.fields;
-            let count = gf.int("count").unwrap_or(0).max(0);
-            let cpu = gf
-                .num("cpu")
-                .ok_or_else(|| missing(inst, "node_group.cpu"))?;
-            let memory = gf
-                .size("memory")
-                .ok_or_else(|| missing(inst, "node_group.memory"))?;
-            for i in 0..count {
-                let cpu_m = (cpu * 1000.0).round() as u64;
-                specs.push((format!("{label}-{i}"), false, cpu_m, memory));
-            }
-        }
-        let cluster = self.topology.clusters.len() as u32;
-        let address = owner(inst);
-        let first = self.topology.nodes.len() as u32;
-        // Control-plane and all nodes of this cluster per host, for spreading.
-        let mut per_host: HashMap<u32, (u64, u64)> = HashMap::new();
-        for (name, control_plane, cpu_m, memory) in specs {
-            let host = self
-                .choose_host(pool, cpu_m, memory, None, |h| {
-                    let (cps, all) = per_host.get(&h).copied().unwrap_or_default();
-                    if control_plane {
-                        (cps << 32) | all
-                    } else {
-                        all
-                    }
-                })
-                .ok_or_else(|| {
-                    self.no_host(pool, format!("node {name} of {address}"), cpu_m, memory)
-                })?;
-            let counts = per_host.entry(host).or_default();
-            counts.0 += u64::from(control_plane);
-            counts.1 += 1;
-            let node = self.topology.nodes.len() as u32;
-            let vm = self.put_vm(Vm {
-                name: format!("{address}/{name}"),
+            self.topology.pools[guest.pool].vms.push(vm);
+            self.vms.insert(guest.name.clone(), vm);
+            self.topology.vms.push(Vm {
+                name: guest.name.clone(),
                 pool,
                 host,
-                cpu_m,
-                memory,
-                group: None,
-                node: Some(node),
+                cpu_m: guest.need.cpu_m,
+                memory: guest.need.memory,
+                group,
+                node,
+                priority: guest.priority,
             });
-            self.topology.nodes.push(Node {
-                name,
-                cluster,
-                vm,
-                control_plane,
-                cpu_m,
-                memory,
-            });
-            self.node_free.push(Free::new(cpu_m, memory));
         }
-        let last = self.topology.nodes.len() as u32;
-        self.topology.clusters.push(Cluster {
-            address,
-            pool,
-            nodes: first..last,
-            control_plane: count as u32,
-            services: Vec::new(),
-        });
-        self.cluster_storage.push(storage);
-        self.clusters.insert(&inst.address, cluster);
+        let mut first = 0;
+        for (c, cluster) in d.clusters.iter().enumerate() {
+            let count = cluster.nodes.len() as u32;
+            self.topology.clusters.push(Cluster {
+                address: cluster.address.clone(),
+                pool: cluster.pool as u32,
+                nodes: first..first + count,
+                control_plane: cluster.control_plane as u32,
+                services: Vec::new(),
+            });
+            self.clusters.insert(cluster.address.clone(), c as u32);
+            first += count;
+        }
         Ok(())
+    }
+
+    fn service_refs(
+        &self,
+        inst: &Instance,
+        attr: &'static str,
+        me: u32,
+    ) -> Result<Vec<u32>, TopologyError> {
+        let mut out = Vec::new();
+        for address in inst.fields.references(attr) {
+            let dep = *self.services.get(address).ok_or(TopologyError::Reference {
+                owner: owner(inst),
+                attr,
+                kind: "service",
+            })?;
+            if dep != me && !out.contains(&dep) {
+                out.push(dep);
+            }
+        }
+        Ok(out)
     }
 
     fn service(&mut self, inst: &'c Instance) -> Result<u32, TopologyError> {
         let f = &inst.fields;
-        let cluster = self.lookup(&self.clusters, inst, f, "cluster", "kubernetes_cluster")?;
         let kind = f.str("kind").unwrap_or("application");
         let entry = catalog_entry(kind)
             .or_else(|| catalog_entry("application"))
             .expect("the catalog has \"application\"");
-        let replicas = f.int("replicas").unwrap_or(entry.replicas).max(0) as u32;
-        let quorum = (f.int("quorum").or(entry.quorum).unwrap_or(1).max(1) as u32).min(replicas);
         let stateful = f.bool("stateful").unwrap_or(entry.stateful);
-        let cpu_m = f
-            .num("cpu")
-            .map_or((entry.cpu * 1000.0).round() as u64, |c| {
-                (c * 1000.0).round() as u64
-            });
-        let memory = f
-            .size("memory")
-            .unwrap_or_else(|| parse_size(entry.memory).unwrap_or(0));
-        let spread = Spread::parse(f.str("spread"));
-        let storage = match f.block("volume") {
-            Some(volume) => match volume.fields.reference("storage") {
-                Some(_) => {
-                    Some(self.lookup(&self.storages, inst, &volume.fields, "storage", "storage")?)
-                }
-                None => self.cluster_storage[cluster as usize],
-            },
-            None => None,
-        };
         let service = self.topology.services.len() as u32;
         let address = owner(inst);
         let first = self.topology.replicas.len() as u32;
-        let nodes = self.topology.clusters[cluster as usize].nodes.clone();
-        let mut per_node: HashMap<u32, u64> = HashMap::new();
-        let mut per_host: HashMap<u32, u64> = HashMap::new();
-        for replica in 0..replicas {
-            let mut best: Option<(u64, Reverse<i128>, Reverse<i64>, u32)> = None;
-            for n in nodes.clone() {
-                let node = &self.topology.nodes[n as usize];
-                let free = self.node_free[n as usize];
-                if node.control_plane || !free.holds(cpu_m, memory) {
-                    continue;
-                }
-                let crowd = match spread {
-                    Spread::Host => per_host
-                        .get(&self.topology.node_host(n))
-                        .copied()
-                        .unwrap_or(0),
-                    Spread::Node => per_node.get(&n).copied().unwrap_or(0),
-                    Spread::None => 0,
+        let (cluster, spread, need, storage) = if f.reference("cluster").is_some() {
+            let cluster = *self
+                .clusters
+                .get(
+                    &f.reference("cluster")
+                        .map(|c| c.to_string())
+                        .unwrap_or_default(),
+                )
+                .ok_or(TopologyError::Reference {
+                    owner: owner(inst),
+                    attr: "cluster",
+                    kind: "kubernetes_cluster",
+                })?;
+            let (w, spec) = self
+                .demand
+                .workloads
+                .iter()
+                .enumerate()
+                .find(|(_, w)| w.address == address)
+                .ok_or_else(|| missing(inst, "cluster"))?;
+            for (i, node) in self.layout.pods[w].iter().enumerate() {
+                let Some(guest) = node else {
+                    return Err(TopologyError::NoNode {
+                        cluster: self.topology.clusters[cluster as usize].address.clone(),
+                        service: address,
+                        replica: i as u32 + 1,
+                        cpu: cores(spec.need.cpu_m),
+                        memory: size(spec.need.memory),
+                    });
                 };
-                let key = (crowd, Reverse(free.memory), Reverse(free.cpu_m), n);
-                if best.as_ref().is_none_or(|b| key < *b) {
-                    best = Some(key);
-                }
-            }
-            let Some((_, _, _, n)) = best else {
-                return Err(TopologyError::NoNode {
-                    cluster: self.topology.clusters[cluster as usize].address.clone(),
-                    service: address,
-                    replica: replica + 1,
-                    cpu: cores(cpu_m),
-                    memory: size(memory),
+                let node = self.topology.vms[*guest].node.expect("pods run on nodes");
+                self.topology.replicas.push(Replica {
+                    service,
+                    on: On::Node(node),
                 });
+            }
+            let storage = match f.block("volume") {
+                Some(volume) => match volume.fields.reference("storage") {
+                    Some(_) => Some(self.lookup(
+                        &self.storages,
+                        inst,
+                        &volume.fields,
+                        "storage",
+                        "storage",
+                    )?),
+                    None => self.cluster_storage[cluster as usize],
+                },
+                None => None,
             };
-            self.node_free[n as usize].take(cpu_m, memory);
-            *per_node.entry(n).or_default() += 1;
-            *per_host.entry(self.topology.node_host(n)).or_default() += 1;
-            self.topology.replicas.push(Replica { service, node: n });
-        }
+            self.topology.clusters[cluster as usize]
+                .services
+                .push(service);
+            (Some(cluster), spec.spread, spec.need, storage)
+        } else {
+            for vm in f.references("vms") {
+                let v = *self
+                    .vms
+                    .get(&vm.to_string())
+                    .ok_or(TopologyError::Reference {
+                        owner: owner(inst),
+                        attr: "vms",
+                        kind: "vm",
+                    })?;
+                self.topology.replicas.push(Replica {
+                    service,
+                    on: On::Vm(v),
+                });
+            }
+            (None, Spread::None, Need::default(), None)
+        };
+        let replicas = self.topology.replicas.len() as u32 - first;
+        let quorum = (f.int("quorum").or(entry.quorum).unwrap_or(1).max(1) as u32).min(replicas);
         self.topology.services.push(Service {
             address,
             kind: entry.kind.to_string(),
@@ -560,14 +457,12 @@ impl<'c> Builder<'c> {
             quorum,
             stateful,
             spread,
-            cpu_m,
-            memory,
+            cpu_m: need.cpu_m,
+            memory: need.memory,
             requires: Vec::new(),
             storage,
+            migrates_to: Vec::new(),
         });
-        self.topology.clusters[cluster as usize]
-            .services
-            .push(service);
         self.services.insert(&inst.address, service);
         Ok(service)
     }

@@ -1,20 +1,22 @@
 //! The topology of a blueprint: what runs where, as the failure simulation sees it.
 //!
-//! [`Topology::from_config`] reads an evaluated [`blueprint::Config`] and places everything
-//! with the rules of the `sim` provider (see `providers/src/sim/`), in the blueprint's
-//! dependency order:
+//! [`Topology::from_config`] reads an evaluated [`blueprint::Config`] and places it with
+//! the one set of placement rules the `sim` provider and the capacity analysis also follow
+//! (the `placement` crate: [`placement::Demand`] read from the blueprint, placed in
+//! blueprint order by [`placement::layout::place`]):
 //! - **sites** and **racks**; each **host pool** gives `hosts` hosts of
 //!   `cpu × overcommit.cpu` vCPU and `memory × overcommit.memory`, spread round-robin over
-//!   the pool's racks;
+//!   the pool's racks, with its HA admission policy;
 //! - **VMs** go to the host of their pool with room and the most free memory, never next to
-//!   a VM of the same `anti_affinity` group;
+//!   a VM of the same `anti_affinity` group, never on a host kept empty for failover;
 //! - a **Kubernetes cluster**'s nodes are VMs on its pool: control-plane nodes first on
 //!   hosts with the fewest control-plane nodes of the cluster, workers on hosts with the
-//!   fewest nodes of the cluster, then by free memory;
-//! - a **service**'s replicas go one at a time to the worker node with room for their
-//!   requests (catalog defaults when unset) that runs the fewest replicas of the service on
-//!   the same host (`spread = "host"`, the default) or node (`"node"`), then the most free
-//!   memory;
+//!   fewest nodes of the cluster, then by free memory; a node offers its allocatable;
+//! - a **service** on a cluster has its replicas on the worker nodes with room for their
+//!   requests that run the fewest replicas of the service on the same host (`spread =
+//!   "host"`, the default) or node (`"node"`), then the most free memory; jobs take room
+//!   as `apply` would have them running, but are not simulated;
+//! - a **service on VMs** (`vms = [...]`, a legacy application) has one replica per VM;
 //! - **Ceph** keeps `replicas` copies of every placement group on distinct hosts of its
 //!   pool and serves I/O while `min_size` are up; NFS is one server; local disks fail with
 //!   their node;
@@ -25,11 +27,15 @@
 //! [`TopologyError`], as `apply` would fail on it.
 
 mod build;
+mod migration;
 
 use std::fmt;
 use std::ops::Range;
 
 pub use build::TopologyError;
+pub use migration::{Migration, ON_VMS, Side};
+pub use placement::ha::{HaPolicy, Priority};
+pub use placement::pods::Spread;
 
 /// Where one host, VM, node or replica stands; indices are positions in [`Topology`]'s
 /// vectors.
@@ -84,6 +90,8 @@ pub struct Pool {
     pub hosts: Range<u32>,
     /// Its VMs, node VMs included (indices into [`Topology::vms`]).
     pub vms: Vec<u32>,
+    /// HA admission control: the room kept for restarts.
+    pub ha: HaPolicy,
 }
 
 /// One virtualisation host.
@@ -120,6 +128,8 @@ pub struct Vm {
     pub group: Option<u32>,
     /// The node it carries, for a node VM.
     pub node: Option<u32>,
+    /// Its HA restart priority.
+    pub priority: Priority,
 }
 
 /// A Kubernetes cluster.
@@ -161,43 +171,21 @@ pub struct Node {
     pub vm: u32,
     /// A control-plane node (runs etcd, takes no pods).
     pub control_plane: bool,
-    /// Allocatable CPU, in millicores.
+    /// Allocatable CPU (after kube-reserved, system-reserved), in millicores.
     pub cpu_m: u64,
-    /// Allocatable memory, in bytes.
+    /// Allocatable memory (after reservations and the eviction threshold), in bytes.
     pub memory: u64,
 }
 
-/// How a service's replicas spread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Spread {
-    /// On different hosts, as far as they can.
-    Host,
-    /// On different nodes.
-    Node,
-    /// Anywhere.
-    None,
-}
-
-impl Spread {
-    /// From the `spread` attribute (`"host"` when unset).
-    pub fn parse(value: Option<&str>) -> Spread {
-        match value {
-            Some("node") => Spread::Node,
-            Some("none") => Spread::None,
-            _ => Spread::Host,
-        }
-    }
-}
-
-/// A service on a cluster.
+/// A service: replicas on a cluster, or an application on VMs (`vms = [...]`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
     /// Its address.
     pub address: String,
     /// Its catalog kind.
     pub kind: String,
-    /// Its cluster.
-    pub cluster: u32,
+    /// Its cluster; `None` for a service on VMs, whose replicas are its VMs.
+    pub cluster: Option<u32>,
     /// Its replicas (indices into [`Topology::replicas`]).
     pub replicas: Range<u32>,
     /// Replicas that must run for it to be up.
@@ -214,15 +202,36 @@ pub struct Service {
     pub requires: Vec<u32>,
     /// The storage of its volume, if it has one.
     pub storage: Option<u32>,
+    /// The services it becomes after migration (`migrates_to`).
+    pub migrates_to: Vec<u32>,
 }
 
-/// One replica (pod) of a service.
+/// Where a replica runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum On {
+    /// A pod on this node (index into [`Topology::nodes`]).
+    Node(u32),
+    /// The application's instance on this VM (index into [`Topology::vms`]).
+    Vm(u32),
+}
+
+/// One replica of a service: a pod, or one VM of an application on VMs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Replica {
     /// Its service.
     pub service: u32,
-    /// The node it is placed on.
-    pub node: u32,
+    /// Where it is placed.
+    pub on: On,
+}
+
+impl Replica {
+    /// The node of a pod.
+    pub fn node(&self) -> Option<u32> {
+        match self.on {
+            On::Node(n) => Some(n),
+            On::Vm(_) => None,
+        }
+    }
 }
 
 /// A storage system.
@@ -291,7 +300,10 @@ impl fmt::Display for Topology {
             let nodes: Vec<String> = s
                 .replicas
                 .clone()
-                .map(|r| self.node_name(self.replicas[r as usize].node))
+                .map(|r| match self.replicas[r as usize].on {
+                    On::Node(n) => self.node_name(n),
+                    On::Vm(v) => self.vms[v as usize].name.clone(),
+                })
                 .collect();
             writeln!(f, "{} on {}", s.address, nodes.join(", "))?;
         }
