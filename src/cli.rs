@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::cli_state::*;
+mod review;
+
+pub use review::{ImpactArgs, JsonFormat, PlanFormat, PolicyArgs};
 
 /// Strata: describe an on-premises platform as a blueprint, plan and apply it, and
 /// simulate its failures and capacity.
@@ -43,6 +46,8 @@ pub enum Command {
     Workspace(WorkspaceCommand),
     /// Print the root outputs of the last apply.
     Output(OutputArgs),
+    /// Show a saved plan, or the state, for people or as JSON.
+    Show(ShowArgs),
     /// Take an existing object under management.
     Import(ImportArgs),
     /// Act on the simulated datacenter behind Strata's back, as an operator would.
@@ -108,12 +113,22 @@ pub struct PlanArgs {
     /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on errors.
     #[arg(long = "detailed-exitcode")]
     pub detailed_exitcode: bool,
-    /// Print the plan as JSON (see docs/plan-json.md).
-    #[arg(long)]
+    /// Print the plan as JSON: Terraform's plan representation (see docs/plan-json.md).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// With -json: `terraform` (the default), or `strata` for Strata's own format_version 1.
+    #[arg(long = "json-format", value_enum, default_value_t, requires = "json")]
+    pub json_format: JsonFormat,
+    /// How the plan is printed: `text` for a terminal, `markdown` for a merge-request comment.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: PlanFormat,
     /// Plan the destruction of everything.
     #[arg(long)]
     pub destroy: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub impact: ImpactArgs,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +138,21 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation.
     #[arg(long = "auto-approve")]
     pub auto_approve: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// `strata show [PLANFILE | DIR] [-json]`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved with `strata plan -out`, or a blueprint folder whose state to show.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// Print as JSON: Terraform's plan or state representation (docs/plan-json.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -436,7 +436,7 @@ fn sensitive_values_are_never_printed_and_sealed_with_a_key() {
     let key = [("STRATA_STATE_KEY", "correct horse battery staple")];
     for (args, mark) in [
         (vec!["plan"], "(sensitive value)"),
-        (vec!["plan", "-json"], "(sensitive)"),
+        (vec!["plan", "-json"], "(sensitive value)"),
     ] {
         let out = strata(dir.path(), &args, &key);
         assert!(!text(&out).contains("hunter2"), "{}", text(&out));

@@ -97,8 +97,12 @@ fn plans_read_as_terraform_users_expect() {
     std::fs::write(dir.path().join("main.hcl"), changed).unwrap();
     insta::assert_snapshot!("plan_drift_update_replace", strata(dir.path(), &["plan"]));
 
-    let mut json: serde_json::Value =
-        serde_json::from_str(&strata(dir.path(), &["plan", "-json"])).unwrap();
+    // Strata's own format, unchanged behind -json-format=strata.
+    let mut json: serde_json::Value = serde_json::from_str(&strata(
+        dir.path(),
+        &["plan", "-json", "-json-format=strata"],
+    ))
+    .unwrap();
     json["lineage"] = "<lineage>".into();
     for change in json["resource_changes"].as_array_mut().unwrap() {
         change["id"] = "<id>".into();
@@ -108,6 +112,25 @@ fn plans_read_as_terraform_users_expect() {
         ".resource_changes[].after.host" => "<host>",
         ".resource_changes[].before.id" => "<id>",
         ".resource_changes[].after.id" => "<id>",
+    });
+
+    // Terraform's plan representation, the default.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&strata(dir.path(), &["plan", "-json"])).unwrap();
+    json["strata"]["lineage"] = "<lineage>".into();
+    json["strata_version"] = "<version>".into();
+    insta::assert_json_snapshot!("plan_json_terraform", json, {
+        ".resource_changes[].strata.id" => "<id>",
+        ".resource_changes[].change.before.id" => "<id>",
+        ".resource_changes[].change.after.id" => "<id>",
+        ".resource_changes[].change.before.host" => "<host>",
+        ".resource_changes[].change.after.host" => "<host>",
+        ".resource_drift[].change.before.id" => "<id>",
+        ".resource_drift[].change.after.id" => "<id>",
+        ".prior_state.values.root_module.resources[].values.id" => "<id>",
+        ".prior_state.values.root_module.resources[].values.host" => "<host>",
+        ".planned_values.root_module.resources[].values.id" => "<id>",
+        ".planned_values.root_module.resources[].values.host" => "<host>",
     });
 
     insta::assert_snapshot!("plan_destroy", strata(dir.path(), &["plan", "-destroy"]));

@@ -98,7 +98,7 @@ output "token" {
         "{shown}"
     );
     assert!(!shown.contains("hunter2"), "{shown}");
-    let json = strata(dir.path(), &["plan", "-json"]);
+    let json = strata(dir.path(), &["plan", "-json", "-json-format=strata"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let names: Vec<&str> = json["output_changes"]
         .as_array()

@@ -109,7 +109,7 @@ fn a_renamed_pool_keeps_its_vms_and_they_follow_it() {
             vm("a", "").replace("host_pool.p", "host_pool.q")
         ),
     );
-    let plan = strata(dir.path(), &["plan", "-json"]);
+    let plan = strata(dir.path(), &["plan", "-json", "-json-format=strata"]);
     let json: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
     let changes = json["resource_changes"].as_array().unwrap();
     assert_eq!(changes.len(), 1, "{json}");

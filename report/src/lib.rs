@@ -5,12 +5,14 @@
 
 pub mod chart;
 mod compare;
+pub mod impact;
 mod migration;
 mod model;
 mod phases;
 mod render;
 
 pub use compare::{Comparison, Delta, ServiceDelta};
+pub use impact::Impact;
 pub use migration::{MigrationRow, MigrationSide};
 pub use model::{
     ConsolidationRow, DomainRow, GrowthSeries, GrowthSummary, Report, ServiceRow, Summary, Totals,

@@ -19,6 +19,14 @@ pub async fn run(args: &ApplyArgs, destroy: bool, printer: &mut Printer) -> anyh
     };
     let mut session = planned.session;
     printer.text(&plan::render::render(&planned.plan));
+    let configuration = plan::json::configuration(&planned.config);
+    let document = plan::json::to_json(&planned.plan, &configuration);
+    if !policies_allow(&planned.config, &args.flags.dir, args, &document, printer)? {
+        // What was found changed outside Strata is still recorded.
+        session.state = planned.refreshed;
+        session.save().await?;
+        return Ok(1);
+    }
     // What was found changed outside Strata is recorded, whatever happens next.
     session.state = planned.refreshed;
     if planned.plan.is_empty() {
@@ -71,11 +79,65 @@ async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<
         ));
         return Ok(1);
     }
+    let document = plan::json::to_json(&saved.plan, &saved.configuration);
+    if !policies_allow(&config, &saved.blueprint, args, &document, printer)? {
+        return Ok(1);
+    }
     if let Err(e) = plan::saved::reveal(&mut saved.plan, &session.protector, &config) {
         printer.failure(&e.to_string());
         return Ok(1);
     }
     carry_out(&mut session, &saved.plan, &args.flags, printer).await
+}
+
+/// The blueprint's files as this apply applied them (its own and its modules', not the
+/// variable files), kept in the state for `strata plan -impact`.
+fn applied_configuration(
+    dir: &std::path::Path,
+    flags: &crate::cli::PlanFlags,
+    sources: &blueprint::SourceMap,
+    session: &Session,
+) -> planner::state::Applied {
+    let canonical = |p: &std::path::Path| p.canonicalize().ok();
+    let var_files: Vec<_> = flags
+        .vars
+        .var_files
+        .iter()
+        .filter_map(|p| canonical(p))
+        .collect();
+    let files: Vec<(std::path::PathBuf, String)> = sources
+        .files()
+        .filter_map(|(_, f)| {
+            let path = canonical(&f.path)?;
+            let blueprint_file =
+                path.extension().is_some_and(|e| e == "hcl") && !var_files.contains(&path);
+            blueprint_file.then(|| (path, f.text.clone()))
+        })
+        .collect();
+    let dir = canonical(dir).unwrap_or_else(|| dir.to_path_buf());
+    planner::state::Applied::capture(&dir, &files, &session.protector)
+}
+
+/// Checks the plan against the policies; false (with the denials printed) when they deny
+/// it, and the apply must not go on.
+fn policies_allow(
+    config: &blueprint::Config,
+    dir: &std::path::Path,
+    args: &ApplyArgs,
+    document: &serde_json::Value,
+    printer: &mut Printer,
+) -> anyhow::Result<bool> {
+    let Some(results) = super::policy::check(config, dir, &args.policy, document)? else {
+        return Ok(true);
+    };
+    if super::policy::report(&results, false, printer) {
+        return Ok(true);
+    }
+    printer.failure(&format!(
+        "the plan was not applied: {} policy denial(s); nothing was changed",
+        results.denials.len()
+    ));
+    Ok(false)
 }
 
 async fn carry_out(
@@ -119,9 +181,15 @@ async fn carry_out(
     progress.finish();
     session.state = state;
     // Outputs are saved with or without object changes: evaluated with what now exists.
-    let (config, _, _) = load_blueprint(&session.dir, &flags.vars, known(&session.state), printer);
+    let (config, _, sources) =
+        load_blueprint(&session.dir, &flags.vars, known(&session.state), printer);
     session.state.outputs =
         plan::outputs::after_apply(&config, &session.state.outputs, plan.destroy);
+    if outcome.succeeded() && !crate::interrupt::requested() {
+        let applied =
+            (!plan.destroy).then(|| applied_configuration(&session.dir, flags, &sources, session));
+        session.state.applied = applied;
+    }
     session.save().await?;
     let code = report(plan, &outcome, printer);
     if code == 0 && !plan.destroy && !session.state.outputs.is_empty() {

@@ -5,12 +5,16 @@ mod capacity;
 mod console;
 mod fmt;
 mod graph;
+mod impact;
 mod import;
 mod init;
+mod markdown;
 mod output;
 mod plan;
+mod policy;
 mod providers;
 mod report;
+mod show;
 mod sim;
 mod sim_run;
 mod simulate;
@@ -45,6 +49,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
         Command::State(command) => runtime()?.block_on(state::run(&command, printer)),
         Command::Workspace(command) => runtime()?.block_on(workspace::run(&command, printer)),
         Command::Output(args) => output::run(&args, printer),
+        Command::Show(args) => runtime()?.block_on(show::run(&args, printer)),
         Command::Import(args) => runtime()?.block_on(import::run(&args, printer)),
         Command::Sim(command) => runtime()?.block_on(sim::run(&command, printer)),
         Command::Capacity(args) => capacity::run(&args, printer),

@@ -9,7 +9,7 @@ use blueprint::{Address, Diagnostics};
 use planner::plan::{self, Action, Plan, PlanOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{PlanArgs, PlanFlags};
+use crate::cli::{JsonFormat, PlanArgs, PlanFlags, PlanFormat};
 use crate::printer::Printer;
 use crate::session::{Hidden, Session, known, known_except, load_blueprint, now};
 
@@ -21,6 +21,10 @@ pub struct SavedPlan {
     pub blueprint: PathBuf,
     /// The plan.
     pub plan: Plan,
+    /// The blueprint as the JSON plan's `configuration` describes it (it holds no
+    /// sensitive value), for `strata show -json PLANFILE`; null in plans saved before.
+    #[serde(default)]
+    pub configuration: serde_json::Value,
 }
 
 /// A blueprint evaluated against an open session, and the plan made from them.
@@ -28,6 +32,8 @@ pub struct Planned {
     pub session: Session,
     pub plan: Plan,
     pub refreshed: planner::State,
+    /// The blueprint the plan was made from, evaluated.
+    pub config: blueprint::Config,
 }
 
 fn addresses(list: &[String], flag: &str) -> anyhow::Result<Vec<Address>> {
@@ -112,7 +118,7 @@ pub async fn make(
     // The first evaluation stands when the refresh found every object as the state had it.
     let mut first =
         (refreshed.objects == session.state.objects).then_some((config, diags, sources));
-    let (plan, refreshed, sources) = loop {
+    let (plan, refreshed, sources, config) = loop {
         let (config, diags, sources) = first.take().unwrap_or_else(|| {
             load_blueprint(
                 &flags.dir,
@@ -136,7 +142,7 @@ pub async fn make(
         if !hide_renewed(&plan, &mut hidden) {
             printer.diagnostics(&diags, &sources);
             problems.extend(more);
-            break (plan, state, sources);
+            break (plan, state, sources, config);
         }
     };
     let mut problems: Diagnostics = problems.into_iter().collect();
@@ -149,6 +155,7 @@ pub async fn make(
         session,
         plan,
         refreshed,
+        config,
     }))
 }
 
@@ -156,28 +163,68 @@ pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let Some(planned) = make(&args.flags, args.destroy, "plan", printer).await? else {
         return Ok(1);
     };
+    let configuration = plan::json::configuration(&planned.config);
+    let document = plan::json::to_json(&planned.plan, &configuration);
+    let policies = super::policy::check(&planned.config, &args.flags.dir, &args.policy, &document)?;
+    let impact = if args.impact.impact {
+        match super::impact::assess(&args.flags, &args.impact, &planned, printer)? {
+            Some(impact) => Some(impact),
+            None => return Ok(1),
+        }
+    } else {
+        None
+    };
     if args.json {
-        printer.json(&plan::json::to_json(&planned.plan));
+        match args.json_format {
+            JsonFormat::Terraform => printer.json(&document),
+            JsonFormat::Strata => printer.json(&plan::json::strata::to_json(&planned.plan)),
+        }
+        if let Some(results) = &policies {
+            super::policy::report(results, true, printer);
+        }
+    } else if args.format == PlanFormat::Markdown {
+        let text = super::markdown::plan(
+            &planned.plan,
+            policies.as_ref(),
+            impact.as_ref(),
+            super::markdown::GITLAB_NOTE_LIMIT,
+        );
+        printer.text(&text);
     } else {
         printer.text(&plan::render::render(&planned.plan));
+        if let Some(results) = &policies {
+            super::policy::report(results, false, printer);
+        }
+        if let Some(impact) = &impact {
+            printer.text(&format!("\n{}", impact.text()));
+        }
     }
+    let denied = policies.as_ref().is_some_and(|r| !r.passed());
     if let Some(out) = &args.out {
-        if crate::interrupt::requested() {
+        if crate::interrupt::requested() || denied {
+            let why = if denied {
+                "policies deny it"
+            } else {
+                "interrupted"
+            };
             printer.failure(&format!(
-                "plan interrupted: the plan was not saved to {}",
+                "plan {why}: the plan was not saved to {}",
                 out.display()
             ));
             return Ok(1);
         }
         let protected = plan::saved::protect(&planned.plan, &planned.session.protector);
-        save(out, &args.flags.dir, &protected)?;
-        if !args.json {
+        save(out, &args.flags.dir, &protected, configuration)?;
+        if !args.json && args.format == PlanFormat::Text {
             printer.line(&format!(
                 "\nSaved the plan to {}. Apply exactly this plan with: strata apply {}",
                 out.display(),
                 out.display()
             ));
         }
+    }
+    if denied {
+        return Ok(1);
     }
     Ok(if args.detailed_exitcode && !planned.plan.is_empty() {
         2
@@ -186,10 +233,16 @@ pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     })
 }
 
-fn save(path: &Path, blueprint: &Path, plan: &Plan) -> anyhow::Result<()> {
+fn save(
+    path: &Path,
+    blueprint: &Path,
+    plan: &Plan,
+    configuration: serde_json::Value,
+) -> anyhow::Result<()> {
     let saved = SavedPlan {
         blueprint: std::path::absolute(blueprint).unwrap_or_else(|_| blueprint.to_path_buf()),
         plan: plan.clone(),
+        configuration,
     };
     let text = serde_json::to_string_pretty(&saved)?;
     std::fs::write(path, text)

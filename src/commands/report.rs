@@ -110,47 +110,82 @@ fn build(
         ));
         return None;
     }
-    let fail = |printer: &mut Printer, text: String| {
-        printer.failure(&format!("{}: {text}", dir.display()));
-        None
+    let run = Run {
+        scenario: scenario_name.map(str::to_string),
+        replications: args.replications,
+        seed: args.seed,
+        k: args.k,
+        force: args.force,
     };
-    let topology = match Topology::from_config(&config) {
-        Ok(t) => t,
-        Err(e) => return fail(printer, format!("cannot simulate: {e}")),
-    };
-    let mut scenario = match Scenario::from_config(&config, &topology, scenario_name) {
-        Ok(s) => s,
-        Err(e) => return fail(printer, e.to_string()),
-    };
-    printer.diagnostics(&scenario.warnings.iter().cloned().collect(), &sources);
-    if let Some(n) = args.replications {
+    match assess(&name_of(dir), &config, Some(&sources), &run, printer) {
+        Ok(Some((report, _))) => Some(report),
+        Ok(None) => None,
+        Err(e) => {
+            printer.failure(&format!("{}: {e}", dir.display()));
+            None
+        }
+    }
+}
+
+/// How a blueprint is assessed: the scenario and the size of its run, and the failures
+/// per pool the verdicts consider.
+pub struct Run {
+    /// The scenario (may be left out when the blueprint has only one).
+    pub scenario: Option<String>,
+    /// Replications (default: the scenario's).
+    pub replications: Option<u64>,
+    /// The seed (default: the scenario's).
+    pub seed: Option<u64>,
+    /// Host failures per pool: 1 or 2.
+    pub k: u8,
+    /// Run even when estimated to take more than 10 minutes.
+    pub force: bool,
+}
+
+/// The report and the capacity analysis of the evaluated blueprint `name`; the scenario's
+/// warnings are printed against `sources` when given. `Err` says
+/// why it cannot be simulated; `Ok(None)` when the run was refused or interrupted (the
+/// reason already printed).
+pub fn assess(
+    name: &str,
+    config: &blueprint::Config,
+    sources: Option<&blueprint::SourceMap>,
+    run: &Run,
+    printer: &mut Printer,
+) -> anyhow::Result<Option<(Report, capacity::Capacity)>> {
+    let topology =
+        Topology::from_config(config).map_err(|e| anyhow::anyhow!("cannot simulate: {e}"))?;
+    let mut scenario = Scenario::from_config(config, &topology, run.scenario.as_deref())?;
+    if let Some(sources) = sources {
+        printer.diagnostics(&scenario.warnings.iter().cloned().collect(), sources);
+    }
+    if let Some(n) = run.replications {
         scenario.replications = n;
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = run.seed {
         scenario.seed = seed;
     }
     let options = Options {
-        k: args.k,
+        k: run.k,
         ..Options::default()
     };
-    let capacity = match capacity::analyse(&config, &options) {
-        Ok(c) => c,
-        Err(e) => return fail(printer, e.to_string()),
-    };
+    let capacity = capacity::analyse(config, &options)?;
     let run_config = RunConfig::new(
         scenario.name.clone(),
         scenario.seed,
         scenario.replications,
         scenario.horizon,
     );
-    let label = format!("{} scenario {}", name_of(dir), run_config.scenario);
+    let label = format!("{name} scenario {}", run_config.scenario);
     let migrations = topology.migrations();
     let simulation = Failover::new(topology, scenario);
-    let outcome = super::sim_run::run(&run_config, &simulation, &label, args.force, printer)?;
-    Some(
-        Report::new(&name_of(dir), &outcome, &capacity, &targets(&config))
-            .with_migrations(&migrations),
-    )
+    let Some(outcome) = super::sim_run::run(&run_config, &simulation, &label, run.force, printer)
+    else {
+        return Ok(None);
+    };
+    let report =
+        Report::new(name, &outcome, &capacity, &targets(config)).with_migrations(&migrations);
+    Ok(Some((report, capacity)))
 }
 
 /// The blueprint's name: its folder's name.

@@ -101,3 +101,38 @@ pub fn ids_hidden(plan: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The workspace's root folder.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the example blueprint `name` and the modules beside it into a fresh folder;
+/// returns the folder and the blueprint's path in it.
+pub fn example(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(
+        &root().join("blueprints").join(name),
+        &tmp.path().join("blueprints").join(name),
+    );
+    copy_tree(&root().join("modules"), &tmp.path().join("modules"));
+    let dir = tmp.path().join("blueprints").join(name);
+    (tmp, dir)
+}
+
+/// Copies a folder, leaving out state folders (`.strata`).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".strata") {
+            continue;
+        }
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}

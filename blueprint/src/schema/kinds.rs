@@ -74,6 +74,7 @@ pub(super) fn all() -> Vec<KindSchema> {
         job(),
         environment(),
         scenario(),
+        policy(),
     ]
 }
 
@@ -874,6 +875,29 @@ fn scenario() -> KindSchema {
                 "Planned maintenance that drains hosts one at a time.",
                 maintenance,
             )),
+    }
+}
+
+fn policy() -> KindSchema {
+    KindSchema {
+        kind: "policy",
+        doc: "Rego policies every plan of this blueprint is checked against (docs/policy.md).",
+        managed: false,
+        body: body()
+            .with(
+                attr(
+                    "source",
+                    String,
+                    "The folder of .rego files, relative to the blueprint folder.",
+                )
+                .required(),
+            )
+            .with(attr(
+                "namespaces",
+                List(Box::new(String)),
+                "The packages whose deny and warn rules count (default: [\"main\"]).",
+            ))
+            .with(description()),
     }
 }
 

@@ -27,6 +27,7 @@ fn replacement(address: Address, old_id: &str) -> Change {
         previous_address: None,
         prior_dependencies: Vec::new(),
         prevent_destroy: false,
+        prior_prevent_destroy: false,
     }
 }
 

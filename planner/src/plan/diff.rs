@@ -124,6 +124,7 @@ pub async fn diff(
             previous_address: None,
             prior_dependencies: Vec::new(),
             prevent_destroy: inst.lifecycle.prevent_destroy,
+            prior_prevent_destroy: false,
         };
         if options.destroy {
             if let Some(object) = existing.get(&inst.address) {
@@ -268,11 +269,25 @@ pub async fn diff(
             previous_address,
             prior_dependencies: Vec::new(),
             prevent_destroy: object.prevent_destroy,
+            prior_prevent_destroy: object.prevent_destroy,
         });
     }
     crate::apply::force_create_before_destroy(&mut changes);
     if !options.targets.is_empty() {
         restrict(&mut changes, &options.targets);
+    }
+    // What the state recorded, for tools that read the plan (the JSON plan's
+    // `prior_prevent_destroy`).
+    let recorded: HashSet<(&Address, &str)> = moved_state
+        .objects
+        .iter()
+        .filter(|o| o.prevent_destroy)
+        .map(|o| (&o.address, o.id.as_str()))
+        .collect();
+    for change in &mut changes {
+        if let Some(id) = &change.id {
+            change.prior_prevent_destroy |= recorded.contains(&(&change.address, id.as_str()));
+        }
     }
     protect::check(
         &changes,

@@ -171,6 +171,10 @@ pub struct Change {
     /// `prevent_destroy` of its block, recorded in the state at apply.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prevent_destroy: bool,
+    /// For an object that exists: `prevent_destroy` as the state recorded it at its last
+    /// apply (`prevent_destroy` above is the block's now, while it is declared).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prior_prevent_destroy: bool,
 }
 
 impl Change {

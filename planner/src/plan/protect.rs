@@ -244,6 +244,7 @@ mod tests {
             previous_address: None,
             prior_dependencies: Vec::new(),
             prevent_destroy: false,
+            prior_prevent_destroy: false,
         }
     }
 

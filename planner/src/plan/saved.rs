@@ -187,6 +187,7 @@ mod tests {
                 previous_address: None,
                 prior_dependencies: Vec::new(),
                 prevent_destroy: false,
+                prior_prevent_destroy: false,
             }],
             drift: Vec::new(),
             output_changes: vec![OutputChange {

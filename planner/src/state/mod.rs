@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::provider::Attrs;
 
+mod applied;
 mod backend;
 mod digest;
 mod document;
@@ -25,6 +26,7 @@ mod postgres;
 mod seal;
 mod sys;
 
+pub use applied::{Applied, AppliedError};
 pub use backend::{Backend, DEFAULT_WORKSPACE, Version, Write, check_workspace_name, follows};
 pub use digest::{restore, stands_for};
 pub use document::read as read_document;
@@ -163,6 +165,9 @@ pub struct State {
     /// fingerprint of their definition: they are not created again unless it changes.
     #[serde(default)]
     pub retired: Vec<Retired>,
+    /// The blueprint's files at the last successful apply (for `strata plan -impact`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<Applied>,
 }
 
 /// A temporary object that has ended and must not come back while its definition stays.

@@ -28,6 +28,7 @@ fn change(address: &str, action: Action, deps: &[&str], prior: &[&str]) -> Chang
         previous_address: None,
         prior_dependencies: list(prior),
         prevent_destroy: false,
+        prior_prevent_destroy: false,
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod body;
 mod refactor;
+mod state;
 pub mod value;
 
 use std::fmt::Write;
@@ -11,6 +12,7 @@ use std::fmt::Write;
 use blueprint::Address;
 
 use body::{Body, Marks, Mode};
+pub use state::render_state;
 
 use super::{Action, Change, Drift, OutputChange, Plan, Reason};
 use crate::provider::{Attrs, blueprint_schema};
@@ -57,6 +59,33 @@ pub fn render(plan: &Plan) -> String {
             out.push_str("\nYou can apply this plan to save these new output values to the Strata state, without changing any real infrastructure.\n");
         }
         out.push('\n');
+    }
+    out
+}
+
+/// One object's change as the plan draws it (for a plan shown object by object, such as
+/// a merge-request comment); nothing for a no-op.
+pub fn render_one(change: &Change) -> String {
+    let mut out = String::new();
+    if change.acts() {
+        render_change(&mut out, change);
+    }
+    out
+}
+
+/// One object changed outside Strata, as the plan draws it.
+pub fn render_drift_one(drift: &Drift) -> String {
+    let mut out = String::new();
+    render_drift(&mut out, drift);
+    out
+}
+
+/// The changes to root outputs, as the plan draws them after the summary line; empty
+/// when none changes.
+pub fn render_outputs(plan: &Plan) -> String {
+    let mut out = String::new();
+    for output in plan.output_actions() {
+        render_output(&mut out, output);
     }
     out
 }

@@ -118,6 +118,7 @@ impl LocalBackend {
             objects: Vec::new(),
             outputs: serde_json::Map::new(),
             retired: Vec::new(),
+            applied: None,
         }
     }
 

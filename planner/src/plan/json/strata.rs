@@ -1,18 +1,20 @@
-//! The machine-readable plan (`strata plan -json`), documented in docs/plan-json.md.
+//! Strata's own JSON plan, `format_version` 1 (`strata plan -json -json-format=strata`), as
+//! it was before Terraform's representation became the default; docs/plan-json.md, "Strata's
+//! own format".
 
-use super::Plan;
+use crate::plan::Plan;
 
 /// The plan as JSON: the plan itself plus a summary.
 pub fn to_json(plan: &Plan) -> serde_json::Value {
     let (add, change, destroy) = plan.counts();
-    let changes: Vec<super::Change> = plan
+    let changes: Vec<crate::plan::Change> = plan
         .changes
         .iter()
         .filter(|c| c.acts())
         .map(masked)
         .collect();
-    let drift: Vec<super::Drift> = plan.drift.iter().map(masked_drift).collect();
-    let outputs: Vec<super::OutputChange> = plan
+    let drift: Vec<crate::plan::Drift> = plan.drift.iter().map(masked_drift).collect();
+    let outputs: Vec<crate::plan::OutputChange> = plan
         .output_actions()
         .map(|o| {
             let mut shown = o.clone();
@@ -37,7 +39,7 @@ pub fn to_json(plan: &Plan) -> serde_json::Value {
 }
 
 /// Drift with its sensitive values replaced by `"(sensitive)"`.
-fn masked_drift(drift: &super::Drift) -> super::Drift {
+fn masked_drift(drift: &crate::plan::Drift) -> crate::plan::Drift {
     let mut shown = drift.clone();
     for attrs in [Some(&mut shown.before), shown.after.as_mut()]
         .into_iter()
@@ -57,7 +59,7 @@ fn hide(attrs: &mut crate::provider::Attrs, names: &[String]) {
 }
 
 /// A change with its sensitive values replaced by `"(sensitive)"`.
-fn masked(change: &super::Change) -> super::Change {
+fn masked(change: &crate::plan::Change) -> crate::plan::Change {
     let mut shown = change.clone();
     for attrs in [&mut shown.before, &mut shown.after].into_iter().flatten() {
         for name in &change.sensitive {
