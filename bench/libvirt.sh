@@ -5,11 +5,13 @@
 #
 #   bench/libvirt.sh            # N = 50
 #   N=10 bench/libvirt.sh
+#   PLANS=5 bench/libvirt.sh    # the no-change plan run 5 times (default 3)
 #
 # Needs libvirtd running (as .ci/run starts it) and a build with --features libvirt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-50}
+PLANS=${PLANS:-3}
 OUT=bench/out/libvirt
 rm -rf "$OUT" && mkdir -p "$OUT/bp" "$OUT/pools"
 cargo build --release --quiet --features libvirt
@@ -63,5 +65,7 @@ run() { # LABEL ARGS...
 }
 echo "N = $N domains"
 run apply apply -auto-approve -parallelism 10
-run plan plan
+for i in $(seq "$PLANS"); do
+  run "plan-$i" plan
+done
 run destroy destroy -auto-approve

@@ -101,10 +101,33 @@ fn apply_plan_drift_correct_destroy() {
     assert_eq!(lab.volumes().len(), 4, "{:?}", lab.volumes());
     let out = strata(&dir, &["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Known gap (docs/providers/libvirt.md, "Not supported"): vm-1 ran on the deleted
+    // network and was left running; the network made anew has no host entry for it, its
+    // interface stays off the new bridge, and the plan above saw no change.
+    let (tap, mac) = nic(&lab, &lab.name("vm-1"));
+    assert!(
+        !lab.virsh(&["net-dumpxml", &net]).contains(&mac),
+        "vm-1's host entry is back: update the docs' known gap and this test"
+    );
+    assert!(
+        std::fs::read_link(format!("/sys/class/net/{tap}/master")).is_err(),
+        "vm-1's {tap} is on a bridge again: update the docs' known gap and this test"
+    );
 
     let out = strata(&dir, &["destroy", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
     lab.assert_empty();
+}
+
+/// A running domain's interface device (`vnetN`) and MAC, from `virsh domiflist`.
+fn nic(lab: &Lab, domain: &str) -> (String, String) {
+    let listed = lab.virsh(&["domiflist", domain]);
+    let row = listed
+        .lines()
+        .find(|l| l.trim_start().starts_with("vnet"))
+        .unwrap_or_else(|| panic!("no interface device in {listed}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    (cols[0].to_string(), cols[cols.len() - 1].to_string())
 }
 
 #[test]

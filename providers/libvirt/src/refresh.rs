@@ -1,6 +1,6 @@
-//! Reading many objects at once: every kind is listed once per refresh (the domains'
-//! figures in one call, networks, pools and filters in one list each, a network's XML and
-//! a pool's volumes once each), however many objects there are.
+//! Reading many objects at once: every kind is listed once per refresh (the domains in two
+//! calls, see `crate::stats`; networks, pools and filters in one list each; a network's
+//! XML and a pool's volumes once each), however many objects there are.
 
 use std::collections::{HashMap, HashSet};
 
@@ -29,8 +29,19 @@ struct Seen {
 impl Seen {
     fn domains(&mut self, rpc: &Rpc) -> Result<&HashMap<String, DomainStats>, LibvirtError> {
         if self.domains.is_none() {
-            let all = rpc.call(crate::stats::all)?;
-            self.domains = Some(all.into_iter().map(|d| (d.uuid.clone(), d)).collect());
+            // Which domains exist comes from the first call alone: a domain started or
+            // stopped between the two keeps its recorded figures rather than vanishing.
+            let mut all: HashMap<_, _> = rpc
+                .call(crate::stats::states)?
+                .into_iter()
+                .map(|d| (d.uuid.clone(), d))
+                .collect();
+            for stopped in rpc.call(crate::stats::stopped_figures)? {
+                if let Some(d) = all.get_mut(&stopped.uuid) {
+                    *d = stopped;
+                }
+            }
+            self.domains = Some(all);
         }
         Ok(self.domains.get_or_insert_default())
     }
@@ -172,12 +183,11 @@ fn vm(
             blueprint::units::format_size(kib * 1024).into(),
         );
     }
-    if let Some(bytes) = stats.disk {
-        attrs.insert("disk".into(), blueprint::units::format_size(bytes).into());
-    }
     let Ok(spec) = VmSpec::read(&r.address, &r.prior) else {
         return Ok(Some(attrs));
     };
+    // The disk's size is the recorded one; only the volume's existence is read (from the
+    // pool's listing): its capacity would be a call per volume, or a QEMU query per domain.
     let volume = crate::names::volume(&stats.name);
     if seen
         .volumes(rpc, &ctx.name(&spec.storage, ""))?

@@ -1,4 +1,15 @@
-//! One call for the figures of every domain of a connection (virConnectGetAllDomainStats).
+//! The domains of a connection in bulk (virConnectGetAllDomainStats), in two calls that
+//! make libvirtd query no domain's QEMU:
+//!
+//! - [`states`]: every domain's UUID, name and state (the `state` group, which libvirtd
+//!   answers from its own records: 50 running domains in 0.06 s on the benchmark machine);
+//! - [`stopped_figures`]: the vCPUs and memory of the domains that are shut off (the
+//!   `vcpu` and `balloon` groups, limited to inactive domains).
+//!
+//! A running domain's figures are not read: even without a balloon device the `vcpu` and
+//! `balloon` groups take each running domain's job and read its QEMU's threads one domain
+//! after another (14 s for 50 busy domains, where `state` alone took 0.06 s), and the
+//! `block` group asks each QEMU's monitor (a plan of 50 took two minutes with it).
 //!
 //! The bindings hand its records out as raw pointers only, so this module reads them
 //! itself: the one place in Strata with unsafe code, allowed here alone (see Cargo.toml).
@@ -23,20 +34,30 @@ pub struct DomainStats {
     pub max_vcpus: Option<u64>,
     /// Memory in KiB (the balloon's maximum: without a balloon, what it was given).
     pub memory_kib: Option<u64>,
-    /// The first disk's capacity in bytes (running domains only).
-    pub disk: Option<u64>,
 }
 
-/// Reads the stats of every domain: one round trip. `Err` carries libvirt's last error.
-pub fn all(conn: &Connect) -> Result<Vec<DomainStats>, virt::error::Error> {
-    let wanted = sys::VIR_DOMAIN_STATS_STATE
-        | sys::VIR_DOMAIN_STATS_VCPU
-        | sys::VIR_DOMAIN_STATS_BALLOON
-        | sys::VIR_DOMAIN_STATS_BLOCK;
+/// Every domain's UUID, name and state (figures left `None`): one round trip. `Err`
+/// carries libvirt's last error.
+pub fn states(conn: &Connect) -> Result<Vec<DomainStats>, virt::error::Error> {
+    get(conn, sys::VIR_DOMAIN_STATS_STATE, 0)
+}
+
+/// The state, vCPUs and memory of every domain that is shut off: one round trip.
+pub fn stopped_figures(conn: &Connect) -> Result<Vec<DomainStats>, virt::error::Error> {
+    let wanted =
+        sys::VIR_DOMAIN_STATS_STATE | sys::VIR_DOMAIN_STATS_VCPU | sys::VIR_DOMAIN_STATS_BALLOON;
+    get(
+        conn,
+        wanted,
+        sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE,
+    )
+}
+
+fn get(conn: &Connect, wanted: u32, flags: u32) -> Result<Vec<DomainStats>, virt::error::Error> {
     let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
     // SAFETY: the connection pointer is valid while `conn` lives; libvirt fills `records`
     // with a NULL-terminated array it allocated, freed below with its own function.
-    let n = unsafe { sys::virConnectGetAllDomainStats(conn.as_ptr(), wanted, &mut records, 0) };
+    let n = unsafe { sys::virConnectGetAllDomainStats(conn.as_ptr(), wanted, &mut records, flags) };
     if n < 0 {
         return Err(virt::error::Error::last_error());
     }
@@ -92,7 +113,6 @@ fn read(record: &sys::_virDomainStatsRecord) -> DomainStats {
             "vcpu.current" => stats.vcpus = Some(number as u64),
             "vcpu.maximum" => stats.max_vcpus = Some(number as u64),
             "balloon.maximum" => stats.memory_kib = Some(number as u64),
-            "block.0.capacity" => stats.disk = Some(number as u64),
             _ => {}
         }
     }
