@@ -6,6 +6,7 @@ mod console;
 mod fmt;
 mod graph;
 mod import;
+mod measured;
 mod output;
 mod plan;
 mod providers;

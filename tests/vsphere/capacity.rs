@@ -1,0 +1,108 @@
+//! `strata capacity` and `strata simulate` on a host pool that reads the simulator's
+//! cluster count with the cluster's hosts as vCenter reports them.
+
+use vsphere::collector::Props;
+
+use crate::lab::{Lab, text};
+
+/// A scenario to simulate: one host of the pool down for an hour.
+const SCENARIO: &str = r#"scenario "host_down" {
+  horizon      = "1d"
+  replications = 2
+  inject {
+    at   = "2h"
+    fail = host_pool.cluster
+    host = 0
+    for  = "1h"
+  }
+}
+"#;
+
+/// The cluster's hosts as the API gives them: how many, and their cores and memory per
+/// host (the totals over the count, rounded down).
+async fn cluster_hosts(client: &vsphere::Client) -> (u64, u64, u64) {
+    let root = client.content().root_folder.clone();
+    let clusters = client
+        .contents(
+            &root,
+            &[Props {
+                kind: "ClusterComputeResource",
+                paths: &["host"],
+            }],
+        )
+        .await
+        .unwrap();
+    let members: Vec<_> = clusters[0]
+        .get("host")
+        .map(|n| {
+            n.all("ManagedObjectReference")
+                .filter_map(|m| m.moref())
+                .collect()
+        })
+        .unwrap_or_default();
+    let hosts = client
+        .contents(
+            &root,
+            &[Props {
+                kind: "HostSystem",
+                paths: &[
+                    "summary.hardware.numCpuCores",
+                    "summary.hardware.memorySize",
+                ],
+            }],
+        )
+        .await
+        .unwrap();
+    let ours: Vec<_> = hosts
+        .iter()
+        .filter(|h| h.obj.as_ref().is_some_and(|o| members.contains(o)))
+        .collect();
+    let n = ours.len() as u64;
+    assert!(n > 0, "the cluster has hosts: {clusters:?}");
+    let sum = |path: &str| -> u64 { ours.iter().map(|h| h.int(path).unwrap() as u64).sum() };
+    (
+        n,
+        sum("summary.hardware.numCpuCores") / n,
+        sum("summary.hardware.memorySize") / n,
+    )
+}
+
+/// The pool's hosts, cores and memory per host in `strata capacity --json`.
+fn capacity(lab: &Lab) -> (u64, u64, u64) {
+    let out = lab.strata(&["capacity", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pool = &doc["pools"][0];
+    (
+        pool["hosts"].as_u64().unwrap(),
+        pool["host"]["cores"].as_f64().unwrap() as u64,
+        pool["host"]["memory"].as_u64().unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn capacity_and_simulate_count_the_cluster_s_hosts() {
+    let Some(lab) = Lab::with(
+        "capacity_and_simulate_count_the_cluster_s_hosts",
+        &["-hosts", "3"],
+    ) else {
+        return;
+    };
+    lab.blueprint(2);
+    std::fs::write(lab.dir.path().join("scenario.hcl"), SCENARIO).unwrap();
+    let client = lab.client().await;
+    let real = cluster_hosts(&client).await;
+    // The blueprint says 4 hosts of 16 cores and 64 GiB; none of it is the simulator's.
+    assert_ne!(real, (4, 16, 64 << 30));
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(capacity(&lab), real);
+    let out = lab.strata(&["simulate"]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    let (n, cores, _) = real;
+    assert!(
+        shown.contains(&format!("host_pool.cluster: {n} hosts, {cores} cores and")),
+        "{shown}"
+    );
+}
