@@ -1,7 +1,11 @@
 //! `strata capacity` and `strata simulate` on a host pool that reads the simulator's
-//! cluster count with the cluster's hosts as vCenter reports them.
+//! cluster count with the cluster's hosts as vCenter reports them; a host added behind
+//! Strata's back is drift, and counts once refreshed.
+
+use std::time::Duration;
 
 use vsphere::collector::Props;
+use vsphere::soap::El;
 
 use crate::lab::{Lab, text};
 
@@ -105,4 +109,57 @@ async fn capacity_and_simulate_count_the_cluster_s_hosts() {
         shown.contains(&format!("host_pool.cluster: {n} hosts, {cores} cores and")),
         "{shown}"
     );
+}
+
+/// A host joins the cluster behind Strata's back (a raw AddHost_Task): the plan shows the
+/// pool's figures as changed outside Strata, with nothing to do; once applied, capacity
+/// counts the new host.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_added_to_the_cluster_is_drift() {
+    let Some(lab) = Lab::new("a_host_added_to_the_cluster_is_drift") else {
+        return;
+    };
+    lab.blueprint(2);
+    let client = lab.client().await;
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let (n, _, _) = cluster_hosts(&client).await;
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let cluster = client
+        .contents(
+            &client.content().root_folder.clone(),
+            &[Props {
+                kind: "ClusterComputeResource",
+                paths: &["name"],
+            }],
+        )
+        .await
+        .unwrap()[0]
+        .obj
+        .clone()
+        .unwrap();
+    let spec = El::new("spec").with(El::text("hostName", "st-added"));
+    client
+        .run_task(
+            "AddHost_Task",
+            &cluster,
+            &[spec, El::text("asConnected", true)],
+            Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
+    let grown = cluster_hosts(&client).await;
+    assert_eq!(grown.0, n + 1);
+    let out = lab.strata(&["plan"]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("host_pool.cluster has changed"), "{shown}");
+    assert!(
+        shown.contains(&format!("node_count = {n} -> {}", n + 1)),
+        "{shown}"
+    );
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(capacity(&lab), grown);
 }
