@@ -9,18 +9,22 @@ use vsphere::soap::El;
 
 use crate::lab::{Lab, text};
 
-/// A scenario to simulate: one host of the pool down for an hour.
-const SCENARIO: &str = r#"scenario "host_down" {
+/// A scenario to simulate: host `host` of the pool down for an hour.
+fn scenario(host: u64) -> String {
+    format!(
+        r#"scenario "host_down" {{
   horizon      = "1d"
   replications = 2
-  inject {
+  inject {{
     at   = "2h"
     fail = host_pool.cluster
-    host = 0
+    host = {host}
     for  = "1h"
-  }
+  }}
+}}
+"#
+    )
 }
-"#;
 
 /// The cluster's hosts as the API gives them: how many, and their cores and memory per
 /// host (the totals over the count, rounded down).
@@ -93,18 +97,34 @@ async fn capacity_and_simulate_count_the_cluster_s_hosts() {
         return;
     };
     lab.blueprint(2);
-    std::fs::write(lab.dir.path().join("scenario.hcl"), SCENARIO).unwrap();
     let client = lab.client().await;
     let real = cluster_hosts(&client).await;
-    // The blueprint says 4 hosts of 16 cores and 64 GiB; none of it is the simulator's.
-    assert_ne!(real, (4, 16, 64 << 30));
+    let (n, cores, _) = real;
+    // The blueprint says 4 hosts of 16 cores and 64 GiB; the simulator has fewer, smaller.
+    assert!(n < 4 && cores < 16, "{real:?}");
     let out = lab.strata(&["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(capacity(&lab), real);
+
+    // The simulation has the cluster's hosts: failing host n (the blueprint has it, the
+    // cluster does not) is refused; without the state it runs on the blueprint's 4 hosts.
+    let scenario_file = lab.dir.path().join("scenario.hcl");
+    std::fs::write(&scenario_file, scenario(n)).unwrap();
+    let out = lab.strata(&["simulate"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("`fail` names host_pool.cluster, which the simulation does not have"),
+        "{shown}"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let state_dir = empty.path().to_str().unwrap();
+    let out = lab.strata(&["simulate", "--state-dir", state_dir]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(&scenario_file, scenario(n - 1)).unwrap();
     let out = lab.strata(&["simulate"]);
     let shown = text(&out);
     assert!(out.status.success(), "{shown}");
-    let (n, cores, _) = real;
     assert!(
         shown.contains(&format!("host_pool.cluster: {n} hosts, {cores} cores and")),
         "{shown}"
