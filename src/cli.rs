@@ -355,6 +355,10 @@ pub struct SimulateArgs {
     /// Run even when the simulation is estimated to take more than 10 minutes.
     #[arg(long)]
     pub force: bool,
+    /// Where the state is: host pools a real provider manages count with the hosts and
+    /// figures it read from them.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod graph;
+pub mod host_figures;
 pub mod plan;
 pub mod provider;
 pub mod state;

@@ -97,6 +97,7 @@ pub mod engine;
 pub mod failover;
 pub mod histogram;
 mod math;
+pub mod measured;
 pub mod monitor;
 pub mod outcome;
 pub mod random;

@@ -10,7 +10,8 @@ use sim::capacity::ha::slots;
 use sim::capacity::queue::erlang_c;
 use sim::capacity::reserve::{Allocatable, Reservations, tiered_cpu, tiered_memory};
 use sim::capacity::survive::{Status, Verdict};
-use sim::capacity::{Capacity, Measured, Options, Res, analyse};
+use sim::capacity::{Capacity, Options, Res, analyse};
+use sim::measured::Measured;
 
 const GIB: f64 = (1u64 << 30) as f64;
 const MIB: f64 = (1u64 << 20) as f64;
@@ -738,6 +739,7 @@ host_pool "kvm" {
         measured: [(
             "host_pool.kvm".to_string(),
             Measured {
+                hosts: None,
                 cores: 2.0,
                 memory: 6.0 * GIB,
             },
@@ -756,6 +758,7 @@ host_pool "kvm" {
         measured: [(
             "host_pool.other".to_string(),
             Measured {
+                hosts: None,
                 cores: 1.0,
                 memory: GIB,
             },
@@ -764,4 +767,51 @@ host_pool "kvm" {
         ..Options::default()
     };
     assert_eq!(capacity_with(hcl, &other).pools[0].cpu.capacity, 64.0);
+}
+
+#[test]
+fn a_measured_host_count_replaces_the_blueprint_s_in_capacity_and_the_simulation() {
+    let hcl = r#"site "dc1" {}
+
+host_pool "cluster" {
+  site  = site.dc1
+  hosts = 4
+  host {
+    cpu    = 16
+    memory = "64GiB"
+  }
+  overcommit {
+    cpu = 2
+  }
+}
+"#;
+    let measured: std::collections::BTreeMap<_, _> = [(
+        "host_pool.cluster".to_string(),
+        Measured {
+            hosts: Some(3),
+            cores: 6.0,
+            memory: 10.0 * GIB,
+        },
+    )]
+    .into();
+    let options = Options {
+        measured: measured.clone(),
+        ..Options::default()
+    };
+    let pool = &capacity_with(hcl, &options).pools[0];
+    assert_eq!(pool.hosts, 3);
+    assert_eq!(pool.cpu.capacity, 3.0 * 6.0 * 2.0);
+    assert_eq!(pool.memory.capacity as f64, 3.0 * 10.0 * GIB);
+    // The simulation's hosts are the same: three of 12 vCPUs (overcommit 2) and 10 GiB.
+    let config = sim::measured::apply(&common::load(hcl), &measured);
+    let topology = sim::Topology::from_config(&config).unwrap();
+    assert_eq!(topology.hosts.len(), 3);
+    assert!(
+        topology
+            .hosts
+            .iter()
+            .all(|h| h.cpu_m == 12_000 && h.memory as f64 == 10.0 * GIB),
+        "{:?}",
+        topology.hosts
+    );
 }

@@ -5,9 +5,7 @@
 use ::sim::capacity::allocation::{Bytes, Cpu};
 use ::sim::capacity::queue::QueueFigures;
 use ::sim::capacity::survive::{DomainOutcome, Verdict};
-use ::sim::capacity::{self, Capacity, Measured, Options, bytes};
-
-use std::collections::BTreeMap;
+use ::sim::capacity::{self, Capacity, Options, bytes};
 
 use crate::cli::CapacityArgs;
 use crate::printer::Printer;
@@ -28,7 +26,7 @@ pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let options = Options {
         k: args.k,
         scenario: args.scenario.clone(),
-        measured: measured(&state),
+        measured: super::measured::read(&state),
     };
     let report = match capacity::analyse(&config, &options) {
         Ok(report) => report,
@@ -41,37 +39,9 @@ pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         printer.json(&serde_json::to_value(&report)?);
     } else {
         printer.text(&render(&report));
-        for (pool, m) in &options.measured {
-            printer.line(&format!(
-                "{pool}: {} cores and {} per host, as its provider read them from the host",
-                num(m.cores),
-                bytes(m.memory)
-            ));
-        }
+        super::measured::note(&options.measured, printer);
     }
     Ok(0)
-}
-
-/// The host figures a real provider recorded for each host pool it manages (libvirt's
-/// `node_cpus` and `node_memory`): those count instead of the blueprint's `host` block.
-fn measured(state: &planner::state::State) -> BTreeMap<String, Measured> {
-    state
-        .objects
-        .iter()
-        .filter(|o| o.kind == "host_pool")
-        .filter_map(|o| {
-            let cores = o.attributes.get("node_cpus")?.as_f64()?;
-            let memory =
-                blueprint::units::parse_size(o.attributes.get("node_memory")?.as_str()?).ok()?;
-            Some((
-                o.address.to_string(),
-                Measured {
-                    cores,
-                    memory: memory as f64,
-                },
-            ))
-        })
-        .collect()
 }
 
 /// A number for people: at most two decimals, no trailing zeros.

@@ -9,6 +9,7 @@ mod impact;
 mod import;
 mod init;
 mod markdown;
+mod measured;
 mod output;
 mod plan;
 mod policy;

@@ -27,6 +27,10 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         ));
         return Ok(1);
     }
+    let state =
+        super::runtime()?.block_on(crate::reading::read_state(&args.dir, &args.state, printer))?;
+    let measured = super::measured::read(&state);
+    let config = ::sim::measured::apply(&config, &measured);
     let topology = match Topology::from_config(&config) {
         Ok(t) => t,
         Err(e) => {
@@ -85,6 +89,7 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         printer.line(&outcome.to_json());
     } else {
         printer.text(&render(&outcome, &targets, &migrations));
+        super::measured::note(&measured, printer);
         let years = outcome.replications as f64 * outcome.horizon.as_years_f64();
         let secs = elapsed.as_secs_f64().max(1e-9);
         printer.line(&format!(

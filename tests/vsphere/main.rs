@@ -3,6 +3,7 @@
 //! raw SOAP call and corrected, destroy leaving nothing; a strata killed in the middle of
 //! an apply; errors naming what exists.
 
+mod capacity;
 mod lab;
 
 use std::time::{Duration, Instant};

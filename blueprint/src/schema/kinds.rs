@@ -198,6 +198,54 @@ fn host_pool() -> KindSchema {
                 .min(0.0),
             )
             .with(description())
+            .with(
+                attr(
+                    "node_count",
+                    Integer,
+                    "Hosts the provider found (a vSphere cluster's), read at apply and refresh.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "node_cpus",
+                    Integer,
+                    "Cores per host as the provider read them from the hosts.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "node_memory",
+                    Size,
+                    "Memory per host as the provider read it from the hosts.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "ha_enabled",
+                    Bool,
+                    "Whether the cluster's HA is on, as vCenter reports it.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "ha_admission_control",
+                    String,
+                    "The cluster's HA admission control policy as vCenter reports it (failover_level, resource_percentage, failover_hosts, disabled).",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "ha_failover_level",
+                    Integer,
+                    "Host failures the cluster's HA tolerates (failover_level policy), as vCenter reports it.",
+                )
+                .computed(),
+            )
             .nest(block("host", "The size of each host.", host).required())
             .nest(block(
                 "overcommit",

@@ -3,6 +3,7 @@
 //! state and plans show what the host really has.
 
 use planner::Attrs;
+use planner::host_figures::{NODE_CPUS, NODE_MEMORY};
 
 use crate::conn::Rpc;
 use crate::error::LibvirtError;
@@ -13,9 +14,9 @@ pub fn read(rpc: &Rpc, attrs: &Attrs) -> Result<Attrs, LibvirtError> {
     let info = rpc.call(|c| c.node_info())?;
     let hostname = rpc.call(|c| c.hostname())?;
     let mut out = attrs.clone();
-    out.insert("node_cpus".into(), info.cpus.into());
+    out.insert(NODE_CPUS.into(), info.cpus.into());
     out.insert(
-        "node_memory".into(),
+        NODE_MEMORY.into(),
         blueprint::units::format_size(info.memory * 1024).into(),
     );
     out.insert("node_mhz".into(), info.mhz.into());

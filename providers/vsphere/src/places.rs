@@ -6,6 +6,7 @@
 use blueprint::Address;
 use blueprint::units::format_size;
 use planner::Attrs;
+use planner::host_figures::{NODE_COUNT, NODE_CPUS, NODE_MEMORY};
 
 use crate::collector::{Object, Props};
 use crate::ctx::{Ctx, DATASTORE};
@@ -30,10 +31,13 @@ pub const STORE: Props<'static> = Props {
     paths: DATASTORE,
 };
 
-/// `attrs` with the cluster's figures: `cluster`, `cluster_hosts`, `cluster_cpu_cores`,
-/// `cluster_cpu_mhz`, `cluster_memory`, `ha_enabled`, `ha_admission_control` (the
-/// policy's type: `failover_level`, `resource_percentage`, `failover_hosts`, or `disabled`)
-/// and `ha_failover_level` (host failures tolerated, for the failover-level policy).
+/// `attrs` with the cluster's figures: `cluster`, `cluster_cpu_cores`, `cluster_cpu_mhz`,
+/// `cluster_memory` (totals), the host figures capacity planning and the simulation count
+/// with (planner::host_figures: `node_count` hosts, and per host `node_cpus` and
+/// `node_memory`, the cluster's totals over its hosts, rounded down), `ha_enabled`,
+/// `ha_admission_control` (the policy's type: `failover_level`, `resource_percentage`,
+/// `failover_hosts`, or `disabled`) and `ha_failover_level` (host failures tolerated, for
+/// the failover-level policy).
 pub fn cluster_into(attrs: &Attrs, c: &Object) -> Attrs {
     let mut out = attrs.clone();
     let das = c.get("configurationEx").and_then(|n| n.child("dasConfig"));
@@ -47,15 +51,20 @@ pub fn cluster_into(attrs: &Attrs, c: &Object) -> Attrs {
         _ => "other",
     };
     out.insert("cluster".into(), c.text("name").unwrap_or_default().into());
-    for (attr, path) in [
-        ("cluster_hosts", "summary.numHosts"),
-        ("cluster_cpu_cores", "summary.numCpuCores"),
-        ("cluster_cpu_mhz", "summary.totalCpu"),
-    ] {
-        out.insert(attr.into(), c.int(path).unwrap_or(0).into());
-    }
-    let memory = c.int("summary.totalMemory").unwrap_or(0).max(0) as u64;
+    let int = |path: &str| c.int(path).unwrap_or(0).max(0) as u64;
+    let (hosts, cores, memory) = (
+        int("summary.numHosts"),
+        int("summary.numCpuCores"),
+        int("summary.totalMemory"),
+    );
+    out.insert("cluster_cpu_cores".into(), cores.into());
+    out.insert("cluster_cpu_mhz".into(), int("summary.totalCpu").into());
     out.insert("cluster_memory".into(), format_size(memory).into());
+    out.insert(NODE_COUNT.into(), hosts.into());
+    if let (Some(cores), Some(memory)) = (cores.checked_div(hosts), memory.checked_div(hosts)) {
+        out.insert(NODE_CPUS.into(), cores.into());
+        out.insert(NODE_MEMORY.into(), format_size(memory).into());
+    }
     out.insert("ha_enabled".into(), flag("enabled").into());
     out.insert("ha_admission_control".into(), kind.into());
     if let Some(level) = policy.and_then(|p| p.int_at(&["failoverLevel"])) {

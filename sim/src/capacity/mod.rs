@@ -30,6 +30,7 @@ pub mod survive;
 use blueprint::Config;
 use serde::Serialize;
 
+use crate::measured::Measured;
 pub use inventory::{Inventory, Res};
 pub use place::Placement;
 
@@ -86,16 +87,6 @@ pub fn bytes(b: f64) -> String {
     format!("{sign}{text} {}", UNITS[unit])
 }
 
-/// One host's figures as a provider read them from the real host (libvirt's node info),
-/// which replace what the blueprint's `host` block says.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Measured {
-    /// Cores (libvirt's node CPUs).
-    pub cores: f64,
-    /// Memory, in bytes.
-    pub memory: f64,
-}
-
 /// What to analyse.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -103,7 +94,8 @@ pub struct Options {
     pub k: u8,
     /// The scenario whose growth to project; every scenario with a `growth` block when `None`.
     pub scenario: Option<String>,
-    /// Host figures read from real hosts, by pool address (`host_pool.kvm`).
+    /// Host figures read from real hosts, by pool address (`host_pool.kvm`): they replace
+    /// the blueprint's ([`crate::measured::apply`]).
     pub measured: std::collections::BTreeMap<String, Measured>,
 }
 
@@ -170,13 +162,8 @@ pub struct Capacity {
 
 /// Analyses the capacity of an evaluated blueprint.
 pub fn analyse(config: &Config, options: &Options) -> Result<Capacity, Error> {
-    let mut inv = Inventory::from_config(config);
-    for pool in &mut inv.pools {
-        if let Some(m) = options.measured.get(&pool.address) {
-            pool.cores = m.cores;
-            pool.memory = m.memory;
-        }
-    }
+    let config = crate::measured::apply(config, &options.measured);
+    let inv = Inventory::from_config(&config);
     let scenarios: Vec<&inventory::GrowthScenario> = match &options.scenario {
         None => inv.growth.iter().collect(),
         Some(name) => {
