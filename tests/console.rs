@@ -3,6 +3,9 @@
 //! multi-line input and Terraform's rules for scripts (only the last value is printed,
 //! the first error stops with exit code 1).
 
+mod common;
+
+use common::{stderr, stdout};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -31,29 +34,7 @@ site "dc1" {
 "#;
 
 fn strata(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("strata runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin is written");
-    child.wait_with_output().expect("strata ends")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    common::strata_with_stdin(dir, args, stdin)
 }
 
 fn blueprint() -> tempfile::TempDir {

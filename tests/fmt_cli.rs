@@ -1,35 +1,14 @@
 //! End-to-end tests of `strata fmt`'s flags, standard input and exit codes, which are
 //! `terraform fmt`'s; and the terraform-fmt corpus run through the binary.
 
-use std::io::Write;
+mod common;
+
+use common::{stderr, stdout};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-/// Runs strata in `dir` with `stdin` as its standard input.
 fn strata(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("strata runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin is written");
-    child.wait_with_output().expect("strata ends")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    common::strata_with_stdin(dir, args, stdin)
 }
 
 fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
