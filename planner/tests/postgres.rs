@@ -62,7 +62,7 @@ fn write(operation: &str) -> Write {
     }
 }
 
-const NEVER: AtomicBool = AtomicBool::new(false);
+static NEVER: AtomicBool = AtomicBool::new(false);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn versions_follow_one_another_and_are_all_kept() {
