@@ -62,6 +62,9 @@ pub enum Command {
     /// A report of a blueprint under a scenario: availability against targets, failure
     /// domain verdicts, runway and consolidation, as HTML, Markdown or JSON.
     Report(ReportArgs),
+    /// Write the Kubernetes manifests of a blueprint's services, network policies, jobs and
+    /// environments, without contacting a cluster (for review or a GitOps repository).
+    Render(RenderArgs),
     /// Evaluate expressions against a blueprint: its variables, locals, resources (with
     /// the state's attributes) and module outputs.
     Console(ConsoleArgs),
@@ -352,6 +355,24 @@ pub struct SimulateArgs {
     /// Print the outcome as JSON (see docs/simulation.md).
     #[arg(long)]
     pub json: bool,
+    /// Print, instead of running, the Kubernetes Indexed Job that runs the simulation as
+    /// `--shards` pods, one shard each (docs/providers/kubernetes.md).
+    #[arg(long = "render-job", requires_all = ["shards", "image"], conflicts_with_all = ["shard", "json"])]
+    pub render_job: bool,
+    /// Shards of the Job: its pods, each running one slice of the replications.
+    #[arg(long, value_name = "N", requires = "render_job", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub shards: Option<u64>,
+    /// The Job's container image: `strata` on its PATH, the blueprint in `--workdir`.
+    #[arg(long, value_name = "IMAGE", requires = "render_job")]
+    pub image: Option<String>,
+    /// The blueprint's folder in the Job's image.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "/blueprint",
+        requires = "render_job"
+    )]
+    pub workdir: String,
     /// Run even when the simulation is estimated to take more than 10 minutes.
     #[arg(long)]
     pub force: bool,
@@ -375,6 +396,26 @@ pub struct SimulateMergeArgs {
     /// Print the merged outcome as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `strata render [DIR] --provider kubernetes [-o DIR]`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The provider whose objects to write; `kubernetes` is the one that renders.
+    #[arg(long, value_name = "NAME")]
+    pub provider: String,
+    /// Write one file per object under this folder (CLUSTER/NAMESPACE/KIND-NAME.yaml),
+    /// replacing an earlier render there; without it, print one multi-document YAML stream.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Where the state is: its lineage labels the objects, as an apply would.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// `strata report [DIR] --scenario NAME --format html|md|json -o FILE [--compare OTHER...]

@@ -24,6 +24,22 @@ pub async fn read_state(
     Ok(state)
 }
 
+/// The lineage of the workspace's state, or `None` when nothing has been saved yet.
+pub async fn saved_lineage(
+    dir: &Path,
+    args: &StateArgs,
+    printer: &mut Printer,
+) -> anyhow::Result<Option<String>> {
+    let target = Target::open(dir, args, printer).await?;
+    let state = target
+        .backend
+        .load(&target.workspace)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("reading the state")?;
+    Ok(state.map(|s| s.lineage))
+}
+
 /// The workspace's state as it is, or a new state when there is none.
 async fn load_state(target: &Target) -> anyhow::Result<State> {
     Ok(target

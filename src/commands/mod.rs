@@ -14,6 +14,7 @@ mod output;
 mod plan;
 mod policy;
 mod providers;
+mod render;
 mod report;
 mod show;
 mod sim;
@@ -62,6 +63,7 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
             interrupt::install(Stopping::Simulation)?;
             report::run(&args, printer)
         }
+        Command::Render(args) => render::run(&args, printer),
         Command::Console(args) => console::run(&args, printer),
     }
 }

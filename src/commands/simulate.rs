@@ -65,6 +65,9 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
             }
         }
     }
+    if args.render_job {
+        return render_job(args, &scenario, printer);
+    }
     let run_config = RunConfig {
         threads: args.threads,
         shard: args.shard.unwrap_or(Shard::WHOLE),
@@ -102,6 +105,47 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// Prints the Indexed Job that runs this simulation as `--shards` pods, with the
+/// scenario's replications, seed and horizon fixed so that the shards make one run.
+fn render_job(
+    args: &SimulateArgs,
+    scenario: &Scenario,
+    printer: &mut Printer,
+) -> anyhow::Result<u8> {
+    let (Some(shards), Some(image)) = (args.shards, &args.image) else {
+        printer.failure("--render-job needs --shards N and --image IMAGE");
+        return Ok(1);
+    };
+    let job = kubernetes::SimulateJob {
+        scenario: scenario.name.clone(),
+        shards,
+        image: image.clone(),
+        workdir: args.workdir.clone(),
+        args: vec![
+            "--replications".into(),
+            scenario.replications.to_string(),
+            "--seed".into(),
+            scenario.seed.to_string(),
+            "--horizon".into(),
+            format_duration(scenario.horizon.as_millis()),
+        ],
+        cpu: if args.threads == 0 {
+            JOB_CPU
+        } else {
+            args.threads as u32
+        },
+        memory: JOB_MEMORY,
+    };
+    let manifest = kubernetes::simulate_job(&job);
+    printer.text(&kubernetes::yaml::document(&manifest.object));
+    Ok(0)
+}
+
+/// Cores of each simulation pod when `--threads` is not given.
+const JOB_CPU: u32 = 2;
+/// Memory of each simulation pod: 2 GiB.
+const JOB_MEMORY: u64 = 2 << 30;
+
 fn merge(args: &SimulateMergeArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let mut shards = Vec::with_capacity(args.files.len());
     for file in &args.files {
@@ -112,7 +156,7 @@ fn merge(args: &SimulateMergeArgs, printer: &mut Printer) -> anyhow::Result<u8> 
                 return Ok(1);
             }
         };
-        match Outcome::from_json(&text) {
+        match Outcome::from_json(json_part(&text)) {
             Ok(o) => shards.push(o),
             Err(e) => {
                 printer.failure(&format!(
@@ -132,6 +176,15 @@ fn merge(args: &SimulateMergeArgs, printer: &mut Printer) -> anyhow::Result<u8> 
         }
     }
     Ok(0)
+}
+
+/// The JSON of a shard's output: all of it, or, in a pod's log (where kubectl shows
+/// stderr's progress lines with stdout), from the line that opens the JSON object.
+fn json_part(text: &str) -> &str {
+    if text.trim_start().starts_with('{') {
+        return text;
+    }
+    text.find("\n{\n").map_or(text, |i| &text[i + 1..])
 }
 
 /// The availability target of each service that sets one.

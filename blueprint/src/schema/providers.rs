@@ -142,9 +142,17 @@ pub fn providers() -> &'static [ProviderSchema] {
             },
             ProviderSchema {
                 name: "kubernetes",
-                doc: "Kubernetes clusters' workloads (not in Strata yet).",
+                doc: "Services, network policies, jobs and environments on a Kubernetes cluster; `strata render` writes their manifests (apply and refresh against a cluster are not in Strata yet).",
                 available: false,
-                settings: Vec::new(),
+                settings: vec![
+                    setting("kubeconfig", AttrType::String, "The kubeconfig file; the usual ~/.kube/config when unset.")
+                        .env(&["KUBECONFIG"]),
+                    setting("context", AttrType::String, "The kubeconfig context, that is the cluster and user; the file's current context when unset."),
+                    setting("in_cluster", AttrType::Bool, "Use the service account of the pod Strata runs in instead of a kubeconfig.")
+                        .default("false"),
+                    setting("host", AttrType::String, "The API server's URL, such as a kubernetes_cluster's endpoint; overrides the kubeconfig's."),
+                    setting("token", AttrType::String, "A bearer token for the API server; overrides the kubeconfig's user.").sensitive(),
+                ],
             },
         ]
     });
