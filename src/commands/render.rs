@@ -48,18 +48,14 @@ pub fn run(args: &RenderArgs, printer: &mut Printer) -> anyhow::Result<u8> {
             }
             printer.diagnostics(&diags, &sources);
             printer.failure(&format!(
-                "{} resource(s) cannot be rendered for Kubernetes",
+                "{} problem(s) keep the blueprint from being rendered for Kubernetes",
                 errors.len()
             ));
             return Ok(1);
         }
     };
     match &args.output {
-        None => printer.text(
-            &printer
-                .scrub(&kubernetes::render::stream(&manifests))
-                .into_owned(),
-        ),
+        None => printer.text(&kubernetes::render::stream(&manifests)),
         Some(dir) => {
             let files = kubernetes::render::files(&manifests);
             write_folder(dir, &files, printer)?;

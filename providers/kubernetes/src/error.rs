@@ -17,21 +17,15 @@ pub enum MapError {
     },
     /// Two resources whose objects get the same name in the same place.
     #[error(
-        "{first} and {second} both make {kind} {name} in cluster {cluster}{namespace}: rename one of them (names are lowered and `_` becomes `-`)"
+        "{first} and {second} both make {object}: rename one of them (names are lowered and `_` becomes `-`)"
     )]
     Collision {
         /// The first owner.
         first: String,
         /// The second owner.
         second: String,
-        /// The kind of object.
-        kind: String,
-        /// Its name.
-        name: String,
-        /// The cluster.
-        cluster: String,
-        /// ` namespace NAME`, or empty for cluster-scoped objects.
-        namespace: String,
+        /// The object: `Deployment app-a in cluster c namespace app`.
+        object: String,
     },
 }
 

@@ -56,19 +56,22 @@ pub fn render(ctx: &Ctx) -> Result<Vec<Manifest>, Vec<MapError>> {
             }
             Some(first) if *first == manifest => {}
             Some(first) => {
+                let (cluster, _, _, kind, namespace, name) = &key;
+                let namespace = match namespace.as_str() {
+                    "" => String::new(),
+                    ns => format!(" namespace {ns}"),
+                };
                 let collision = MapError::Collision {
                     first: owner_or_shared(first),
                     second: owner_or_shared(&manifest),
-                    kind: key.3.clone(),
-                    name: key.5.clone(),
-                    cluster: key.0.clone(),
-                    namespace: if key.4.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" namespace {}", key.4)
-                    },
+                    object: format!("{kind} {name} in cluster {cluster}{namespace}"),
                 };
-                if !errors.contains(&collision) {
+                // One error per pair of resources, at their first object in order.
+                let reported = errors.iter().any(|e| {
+                    matches!(e, MapError::Collision { first: f, second: s, .. }
+                        if (f, s) == (&owner_or_shared(first), &owner_or_shared(&manifest)))
+                });
+                if !reported {
                     errors.push(collision);
                 }
             }
