@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use crate::cli_state::*;
 mod review;
 
-pub use review::{ImpactArgs, JsonFormat, PlanFormat, PolicyArgs};
+pub use review::{ImpactArgs, JsonFormat, PlanFormat, PolicyArgs, RenderArgs};
 
 /// Strata: describe an on-premises platform as a blueprint, plan and apply it, and
 /// simulate its failures and capacity.
@@ -396,26 +396,6 @@ pub struct SimulateMergeArgs {
     /// Print the merged outcome as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-/// `strata render [DIR] --provider kubernetes [-o DIR]`.
-#[derive(Debug, Args)]
-pub struct RenderArgs {
-    /// The blueprint folder.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    #[command(flatten)]
-    pub vars: VarArgs,
-    /// The provider whose objects to write; `kubernetes` is the one that renders.
-    #[arg(long, value_name = "NAME")]
-    pub provider: String,
-    /// Write one file per object under this folder (CLUSTER/NAMESPACE/KIND-NAME.yaml),
-    /// replacing an earlier render there; without it, print one multi-document YAML stream.
-    #[arg(short = 'o', long = "output", value_name = "DIR")]
-    pub output: Option<PathBuf>,
-    /// Where the state is: its lineage labels the objects, as an apply would.
-    #[command(flatten)]
-    pub state: StateArgs,
 }
 
 /// `strata report [DIR] --scenario NAME --format html|md|json -o FILE [--compare OTHER...]

@@ -405,3 +405,36 @@ fn the_pods_commands_merge_into_the_whole_run() {
     };
     assert_eq!(strip(&merged.stdout), strip(&whole.stdout));
 }
+
+/// `--provider kubernetes.ALIAS` renders only that configuration's resources.
+#[test]
+fn an_alias_renders_its_own_resources_only() {
+    let (_tmp, dir) = example("kubernetes-lab");
+    let main = dir.join("main.hcl");
+    let hcl = std::fs::read_to_string(&main).unwrap().replace(
+        "environment \"sit\" {\n",
+        "provider \"kubernetes\" {\n  alias = \"test\"\n}\n\nenvironment \"sit\" {\n  provider = kubernetes.test\n",
+    );
+    std::fs::write(&main, hcl).unwrap();
+    let out = strata(&dir, &["render", "--provider", "kubernetes.test"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let sources: Vec<&str> = yaml
+        .lines()
+        .filter(|l| l.starts_with("# Source: "))
+        .collect();
+    assert_eq!(sources.len(), 6, "{sources:?}");
+    assert!(sources.iter().all(|s| s.contains("env-sit")), "{sources:?}");
+    // Without the alias: everything, the environment included.
+    let all =
+        String::from_utf8(strata(&dir, &["render", "--provider", "kubernetes"]).stdout).unwrap();
+    assert_eq!(all.matches("# Source: ").count(), 27);
+
+    let out = strata(&dir, &["render", "--provider", "kubernetes.prod"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out).contains("declares no provider \"kubernetes\" with alias = \"prod\""),
+        "{}",
+        text(&out)
+    );
+}

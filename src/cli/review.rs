@@ -1,9 +1,11 @@
 //! The flags of the merge-request workflow: the JSON plan's format, the Markdown plan,
-//! policies and the impact of a change.
+//! policies, the impact of a change, and `strata render`'s manifests for review.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+
+use super::{StateArgs, VarArgs};
 
 /// The JSON plan's format.
 #[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
@@ -54,4 +56,24 @@ pub struct ImpactArgs {
     /// Replications of the availability run (default 200, a fast run).
     #[arg(long = "impact-replications", value_name = "N", value_parser = clap::value_parser!(u64).range(1..), requires = "impact")]
     pub replications: Option<u64>,
+}
+
+/// `strata render [DIR] --provider kubernetes [-o DIR]`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The provider whose objects to write; `kubernetes` is the one that renders.
+    #[arg(long, value_name = "NAME")]
+    pub provider: String,
+    /// Write one file per object under this folder (CLUSTER/NAMESPACE/KIND-NAME.yaml),
+    /// replacing an earlier render there; without it, print one multi-document YAML stream.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Where the state is: its lineage labels the objects, as an apply would.
+    #[command(flatten)]
+    pub state: StateArgs,
 }

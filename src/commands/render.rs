@@ -39,7 +39,23 @@ pub fn run(args: &RenderArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         config: &config,
         lineage: lineage.as_deref(),
     };
-    let manifests = match kubernetes::render::render(&ctx) {
+    // `kubernetes.ALIAS`: only the resources of that configuration.
+    let alias = args.provider.strip_prefix("kubernetes.");
+    if let Some(alias) = alias
+        && !config
+            .providers
+            .iter()
+            .any(|p| p.name == "kubernetes" && p.alias.as_deref() == Some(alias))
+    {
+        printer.failure(&format!(
+            "the blueprint declares no provider \"kubernetes\" with alias = \"{alias}\""
+        ));
+        return Ok(1);
+    }
+    let select = |i: &blueprint::Instance| {
+        alias.is_none() || planner::plan::attrs::provider_of(i) == args.provider
+    };
+    let manifests = match kubernetes::render::render(&ctx, &select) {
         Ok(m) => m,
         Err(errors) => {
             let mut diags = blueprint::Diagnostics::default();

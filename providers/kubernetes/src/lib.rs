@@ -10,7 +10,7 @@
 //! ```
 //! let config = blueprint::Config::default();
 //! let ctx = kubernetes::Ctx { config: &config, lineage: None };
-//! assert!(kubernetes::render::render(&ctx).unwrap().is_empty());
+//! assert!(kubernetes::render::render(&ctx, &|_| true).unwrap().is_empty());
 //! ```
 
 pub mod ctx;

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use blueprint::Instance;
+
 use crate::ctx::Ctx;
 use crate::error::MapError;
 use crate::manifest::Manifest;
@@ -33,14 +35,17 @@ fn rank(kind: &str) -> usize {
 }
 
 /// Every object of the blueprint's services, network policies, jobs and environments on
-/// clusters, sorted by cluster, kind (in [`KIND_ORDER`]), namespace and name. An object
-/// several resources make alike (a zone's namespace) appears once; two different objects
-/// with one identity are a [`MapError::Collision`]. Errors are all returned, not just
-/// the first.
-pub fn render(ctx: &Ctx) -> Result<Vec<Manifest>, Vec<MapError>> {
+/// clusters that `select` picks, sorted by cluster, kind (in [`KIND_ORDER`]), namespace
+/// and name. An object several resources make alike (a zone's namespace) appears once;
+/// two different objects with one identity are a [`MapError::Collision`]. Errors are all
+/// returned, not just the first.
+pub fn render(
+    ctx: &Ctx,
+    select: &dyn Fn(&Instance) -> bool,
+) -> Result<Vec<Manifest>, Vec<MapError>> {
     let mut errors = Vec::new();
     let mut all = Vec::new();
-    for instance in &ctx.config.instances {
+    for instance in ctx.config.instances.iter().filter(|i| select(i)) {
         match crate::manifests(instance, ctx) {
             Ok(objects) => all.extend(objects),
             Err(e) => errors.push(e),

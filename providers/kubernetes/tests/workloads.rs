@@ -1,76 +1,12 @@
-//! The mapping of blueprints written inline, checked by hand: spread to topology spread
-//! constraints, quorum to a PodDisruptionBudget, stateful kinds and volumes to
-//! StatefulSets with claims, flows to NetworkPolicy rules; and, for arbitrary names and
-//! instance keys, that rendering never panics and every name is a DNS label.
+//! The mapping of services, jobs, routes and environments, on blueprints written inline
+//! and checked by hand: spread to topology spread constraints, quorum to a
+//! PodDisruptionBudget, stateful kinds and volumes to StatefulSets with claims.
 
-use blueprint::Config;
-use kubernetes::{Ctx, Manifest, MapError, names, render};
-use proptest::prelude::*;
+mod common;
+
+use common::{find, has, load, rendered};
+use kubernetes::{Ctx, MapError, render};
 use serde_json::{Value, json};
-
-const BASE: &str = r#"
-network_zone "dmz" { cidr = "10.9.0.0/24" }
-network_zone "app" { cidr = "10.9.1.0/24" }
-network_zone "data" { cidr = "10.9.2.0/24" }
-site "s" {}
-host_pool "p" {
-  site  = site.s
-  hosts = 3
-  host {
-    cpu    = 64
-    memory = "256GiB"
-  }
-}
-storage "fast" {
-  type     = "local"
-  capacity = "10TiB"
-}
-kubernetes_cluster "c" {
-  pool    = host_pool.p
-  zone    = network_zone.app
-  storage = storage.fast
-  control_plane {}
-  node_group "g" {
-    count  = 3
-    cpu    = 16
-    memory = "64GiB"
-  }
-}
-"#;
-
-fn load(extra: &str) -> Config {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.hcl"), format!("{BASE}\n{extra}")).unwrap();
-    let mut sources = blueprint::SourceMap::default();
-    let (config, diags) = blueprint::load(dir.path(), &Default::default(), &mut sources);
-    assert!(!diags.has_errors(), "{}", diags.render(&sources));
-    config
-}
-
-fn rendered(extra: &str) -> Vec<Manifest> {
-    let config = load(extra);
-    let ctx = Ctx {
-        config: &config,
-        lineage: Some("0f0e0d0c-aaaa-4bbb-8ccc-000000000001"),
-    };
-    render::render(&ctx).unwrap()
-}
-
-fn find<'a>(all: &'a [Manifest], kind: &str, namespace: &str, name: &str) -> &'a Value {
-    &all.iter()
-        .find(|m| m.kind() == kind && m.namespace() == namespace && m.name() == name)
-        .unwrap_or_else(|| {
-            panic!(
-                "no {kind} {namespace}/{name} in {:?}",
-                all.iter().map(Manifest::path).collect::<Vec<_>>()
-            )
-        })
-        .object
-}
-
-fn has(all: &[Manifest], kind: &str, name: &str) -> bool {
-    all.iter().any(|m| m.kind() == kind && m.name() == name)
-}
 
 #[test]
 fn spread_becomes_topology_spread_constraints() {
@@ -214,95 +150,6 @@ service "web" {
 }
 
 #[test]
-fn flows_become_network_policies_with_default_deny() {
-    let all = rendered(
-        r#"
-vm "bastion" {
-  pool    = host_pool.p
-  zone    = network_zone.dmz
-  cpu     = 1
-  memory  = "1GiB"
-  address = "10.9.0.10"
-}
-service "api" {
-  cluster = kubernetes_cluster.c
-  image   = "api:1"
-}
-service "db" {
-  cluster = kubernetes_cluster.c
-  kind    = "database"
-  zone    = network_zone.data
-  image   = "postgres:16"
-}
-network_policy "api_to_db" {
-  from  = service.api
-  to    = service.db
-  ports = [5432]
-}
-network_policy "dmz_in" {
-  from     = [network_zone.dmz, vm.bastion]
-  to       = network_zone.app
-  ports    = [53]
-  protocol = "any"
-}
-network_policy "no_dmz_to_data" {
-  from   = network_zone.dmz
-  to     = network_zone.data
-  ports  = []
-  action = "deny"
-}
-network_policy "to_vms_only" {
-  from  = network_zone.app
-  to    = vm.bastion
-  ports = [22]
-}
-"#,
-    );
-    let policy = find(&all, "NetworkPolicy", "data", "api-to-db");
-    assert_eq!(
-        policy["spec"],
-        json!({
-            "podSelector": { "matchLabels": { "app.kubernetes.io/name": "db" } },
-            "policyTypes": ["Ingress"],
-            "ingress": [{
-                "from": [{
-                    "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": "app" } },
-                    "podSelector": { "matchLabels": { "app.kubernetes.io/name": "api" } },
-                }],
-                "ports": [{ "port": 5432, "protocol": "TCP" }],
-            }],
-        })
-    );
-    let dmz = find(&all, "NetworkPolicy", "app", "dmz-in");
-    assert_eq!(dmz["spec"]["podSelector"], json!({}));
-    assert_eq!(
-        dmz["spec"]["ingress"][0]["from"],
-        json!([
-            { "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": "dmz" } } },
-            { "ipBlock": { "cidr": "10.9.0.0/24" } },
-            { "ipBlock": { "cidr": "10.9.0.10/32" } },
-        ])
-    );
-    assert_eq!(
-        dmz["spec"]["ingress"][0]["ports"],
-        json!([{ "port": 53, "protocol": "TCP" }, { "port": 53, "protocol": "UDP" }])
-    );
-    let deny = |ns| find(&all, "NetworkPolicy", ns, "default-deny")["spec"].clone();
-    assert_eq!(
-        deny("app"),
-        json!({ "podSelector": {}, "policyTypes": ["Ingress"] })
-    );
-    assert_eq!(deny("data"), deny("app"));
-    // A deny admits nothing; a policy to VMs only is the VM providers'.
-    assert!(!has(&all, "NetworkPolicy", "no-dmz-to-data"));
-    assert!(!has(&all, "NetworkPolicy", "to-vms-only"));
-    assert_eq!(
-        all.iter().filter(|m| m.kind() == "NetworkPolicy").count(),
-        4
-    );
-}
-
-#[test]
 fn jobs_environments_and_routes() {
     let all = rendered(
         r#"
@@ -408,7 +255,7 @@ fn a_service_without_an_image_is_an_error_naming_it() {
         config: &config,
         lineage: None,
     };
-    let errors = render::render(&ctx).unwrap_err();
+    let errors = render::render(&ctx, &|_| true).unwrap_err();
     assert_eq!(
         errors,
         vec![MapError::attribute(
@@ -417,49 +264,4 @@ fn a_service_without_an_image_is_an_error_naming_it() {
             "a pod needs a container image: set `image`"
         )]
     );
-}
-
-/// An HCL string literal of `text`.
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text)
-        .unwrap()
-        .replace("${", "$${")
-        .replace("%{", "%%{")
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
-
-    /// Arbitrary block names and `for_each` keys: rendering does not panic, every object
-    /// name is a DNS label, and two objects share a name only where a collision is
-    /// reported.
-    #[test]
-    fn rendering_arbitrary_names_gives_dns_labels(
-        name in "[a-zA-Z_][a-zA-Z0-9_-]{0,70}",
-        keys in proptest::collection::btree_set("\\PC{0,40}", 1..5),
-    ) {
-        let keys: Vec<String> = keys.iter().map(|k| quoted(k)).collect();
-        let config = load(&format!(
-            "service \"{name}\" {{\n  for_each = toset([{}])\n  cluster = kubernetes_cluster.c\n  image = \"x:1\"\n}}\nenvironment \"{name}\" {{\n  cluster = kubernetes_cluster.c\n  ttl = \"1h\"\n  services = values(service.{name})\n}}\n",
-            keys.join(", ")
-        ));
-        let ctx = Ctx { config: &config, lineage: None };
-        match render::render(&ctx) {
-            Ok(all) => {
-                for m in &all {
-                    prop_assert!(names::is_valid(m.name()), "{}", m.name());
-                    prop_assert!(m.namespace().is_empty() || names::is_valid(m.namespace()), "{}", m.namespace());
-                }
-                let mut ids: Vec<_> = all.iter().map(Manifest::identity).collect();
-                let before = ids.len();
-                ids.dedup();
-                prop_assert_eq!(before, ids.len());
-            }
-            Err(errors) => {
-                for e in errors {
-                    prop_assert!(matches!(e, MapError::Collision { .. }), "{}", e);
-                }
-            }
-        }
-    }
 }
