@@ -165,8 +165,14 @@ pub fn sources(
             _ => peers.extend(zone_cidr(ctx, found.fields.reference("zone"))),
         }
     }
-    peers.dedup();
-    Ok(peers)
+    // A peer named twice (a VM and its zone's range, two VMs without addresses) once.
+    let mut unique: Vec<NetworkPolicyPeer> = Vec::with_capacity(peers.len());
+    for peer in peers {
+        if !unique.contains(&peer) {
+            unique.push(peer);
+        }
+    }
+    Ok(unique)
 }
 
 /// The ports of a policy: each of `ports` for its protocol (TCP and UDP for `any`);
