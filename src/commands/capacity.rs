@@ -12,15 +12,10 @@ use crate::printer::Printer;
 use crate::table::table;
 
 pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
-    printer.diagnostics(&diags, &sources);
-    if diags.has_errors() {
-        let (errors, _) = diags.counts();
-        printer.failure(&format!(
-            "the blueprint has {errors} error(s); fix them before planning capacity"
-        ));
+    let Some((config, _)) = super::load_valid(&args.dir, &args.vars, "planning capacity", printer)
+    else {
         return Ok(1);
-    }
+    };
     let state =
         super::runtime()?.block_on(crate::reading::read_state(&args.dir, &args.state, printer))?;
     let options = Options {

@@ -88,3 +88,23 @@ pub fn load(
 ) {
     crate::session::load_blueprint(dir, vars, Default::default(), printer)
 }
+
+/// [`load`] for a command that needs a blueprint without errors: prints its diagnostics
+/// and, when it has errors, says so ("fix them before `doing`") and gives `None`.
+pub fn load_valid(
+    dir: &std::path::Path,
+    vars: &crate::cli::VarArgs,
+    doing: &str,
+    printer: &mut Printer,
+) -> Option<(blueprint::Config, blueprint::SourceMap)> {
+    let (config, diags, sources) = load(dir, vars, printer);
+    printer.diagnostics(&diags, &sources);
+    if diags.has_errors() {
+        let (errors, _) = diags.counts();
+        printer.failure(&format!(
+            "the blueprint has {errors} error(s); fix them before {doing}"
+        ));
+        return None;
+    }
+    Some((config, sources))
+}

@@ -21,15 +21,10 @@ pub fn run(args: &RenderArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         ));
         return Ok(1);
     }
-    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
-    printer.diagnostics(&diags, &sources);
-    if diags.has_errors() {
-        let (errors, _) = diags.counts();
-        printer.failure(&format!(
-            "the blueprint has {errors} error(s); fix them before rendering"
-        ));
+    let Some((config, sources)) = super::load_valid(&args.dir, &args.vars, "rendering", printer)
+    else {
         return Ok(1);
-    }
+    };
     let lineage = super::runtime()?.block_on(crate::reading::saved_lineage(
         &args.dir,
         &args.state,

@@ -18,15 +18,10 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if let Some(SimulateCommand::Merge(merge_args)) = &args.command {
         return merge(merge_args, printer);
     }
-    let (config, diags, sources) = super::load(&args.dir, &args.vars, printer);
-    printer.diagnostics(&diags, &sources);
-    if diags.has_errors() {
-        let (errors, _) = diags.counts();
-        printer.failure(&format!(
-            "the blueprint has {errors} error(s); fix them before simulating"
-        ));
+    let Some((config, sources)) = super::load_valid(&args.dir, &args.vars, "simulating", printer)
+    else {
         return Ok(1);
-    }
+    };
     let state =
         super::runtime()?.block_on(crate::reading::read_state(&args.dir, &args.state, printer))?;
     let measured = super::measured::read(&state);
