@@ -74,8 +74,14 @@ fn a_folder_gets_one_file_per_object_and_a_second_render_replaces_the_first() {
         "{gateway}"
     );
 
-    // Without the environment, its files go; a file Strata did not write stays.
+    // Without the environment, its files go; a file Strata did not write stays, and so
+    // do files outside the folder that an edited listing names.
     std::fs::write(out_dir.join("README.md"), "hand-written\n").unwrap();
+    let outside = tmp.path().join("outside.txt");
+    std::fs::write(&outside, "mine\n").unwrap();
+    let mut listing = std::fs::read_to_string(out_dir.join(".strata-render")).unwrap();
+    listing.push_str(&format!("../outside.txt\n{}\n", outside.display()));
+    std::fs::write(out_dir.join(".strata-render"), listing).unwrap();
     let main = dir.join("main.hcl");
     let hcl = std::fs::read_to_string(&main).unwrap();
     let cut = hcl.find("environment \"sit\"").unwrap();
@@ -86,6 +92,7 @@ fn a_folder_gets_one_file_per_object_and_a_second_render_replaces_the_first() {
     assert!(after.iter().all(|f| !f.contains("env-sit")), "{after:?}");
     assert!(!out_dir.join("lab/env-sit").exists());
     assert!(after.contains(&"README.md".to_string()));
+    assert!(outside.exists());
     // The namespace and its five objects went; README.md came.
     assert_eq!(after.len(), files.len() - 6 + 1, "{after:?}");
 }

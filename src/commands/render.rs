@@ -85,10 +85,15 @@ pub fn run(args: &RenderArgs, printer: &mut Printer) -> anyhow::Result<u8> {
 fn write_folder(dir: &Path, files: &[(String, String)], printer: &Printer) -> anyhow::Result<()> {
     let marker = dir.join(MARKER);
     if let Ok(listing) = std::fs::read_to_string(&marker) {
-        for old in listing
-            .lines()
-            .filter(|l| !l.is_empty() && !l.contains(".."))
-        {
+        // Only paths inside the folder: a listing edited to name `/etc/...` or `../x`
+        // removes nothing there.
+        let inside = |line: &&str| {
+            !line.is_empty()
+                && Path::new(line)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+        };
+        for old in listing.lines().filter(inside) {
             let path = dir.join(old);
             let _ = std::fs::remove_file(&path);
             // Folders the render made and left empty go too.
