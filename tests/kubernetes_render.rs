@@ -79,9 +79,9 @@ fn a_folder_gets_one_file_per_object_and_a_second_render_replaces_the_first() {
     std::fs::write(out_dir.join("README.md"), "hand-written\n").unwrap();
     let outside = tmp.path().join("outside.txt");
     std::fs::write(&outside, "mine\n").unwrap();
-    let mut listing = std::fs::read_to_string(out_dir.join(".strata-render")).unwrap();
-    listing.push_str(&format!("../outside.txt\n{}\n", outside.display()));
-    std::fs::write(out_dir.join(".strata-render"), listing).unwrap();
+    let mut written = std::fs::read_to_string(out_dir.join(".strata-render")).unwrap();
+    written.push_str(&format!("../outside.txt\n{}\n", outside.display()));
+    std::fs::write(out_dir.join(".strata-render"), written).unwrap();
     let main = dir.join("main.hcl");
     let hcl = std::fs::read_to_string(&main).unwrap();
     let cut = hcl.find("environment \"sit\"").unwrap();
