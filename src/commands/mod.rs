@@ -15,6 +15,7 @@ mod plan;
 mod policy;
 mod providers;
 mod report;
+mod schedules;
 mod show;
 mod sim;
 mod sim_run;

@@ -155,6 +155,28 @@ fn requests() -> BlockSchema {
         .with(attr("memory", Size, "Memory request per replica.").min(1.0))
 }
 
+/// An environment's quota: totals over its clones, as a Kubernetes ResourceQuota's
+/// `requests.cpu` and `requests.memory` count them.
+fn quota() -> BlockSchema {
+    body()
+        .with(
+            attr(
+                "cpu",
+                Cpu,
+                "CPU its clones may request in all: the sum over its services of cpu × replicas.",
+            )
+            .min(0.001),
+        )
+        .with(
+            attr(
+                "memory",
+                Size,
+                "Memory its clones may request in all: the sum over its services of memory × replicas.",
+            )
+            .min(1.0),
+        )
+}
+
 pub(super) fn service() -> KindSchema {
     let volume = body()
         .with(attr("size", Size, "Size per replica.").required().min(1.0))
@@ -247,7 +269,7 @@ pub(super) fn job() -> KindSchema {
             .with(attr(
                 "schedule",
                 String,
-                "A cron expression; unset means run once.",
+                "A cron expression of five fields, as a Kubernetes CronJob's, in UTC; unset means run once.",
             ))
             .with(
                 attr("parallelism", Integer, "Pods running at once.")
@@ -307,6 +329,10 @@ pub(super) fn environment() -> KindSchema {
             ))
             .with(attr("owner", String, "Who asked for it."))
             .with(description())
-            .nest(block("quota", "Resources it may use at most.", requests())),
+            .nest(block(
+                "quota",
+                "Resources its clones may request in all.",
+                quota(),
+            )),
     )
 }
