@@ -447,8 +447,16 @@ fn out_of_bounds(spec: &AttrSchema, typed: &Typed) -> Option<String> {
     if let Some(max) = spec.max
         && n > max
     {
+        let hint = match typed {
+            // `target = 99.95`: a percentage written as a bare number.
+            Typed::Ratio(r) if *r <= 100.0 => format!(
+                ". Did you mean \"{}%\"? A bare number is a fraction of one (0.5 is 50%)",
+                format_number(*r)
+            ),
+            _ => String::new(),
+        };
         return Some(format!(
-            "must be at most {}, but is {shown}",
+            "must be at most {}, but is {shown}{hint}",
             bound_text(&spec.ty, max)
         ));
     }
