@@ -234,8 +234,18 @@ pub enum SimCommand {
     Drift(SimDriftArgs),
     /// Delete a simulated object behind Strata's back.
     Delete(StateAddressArgs),
-    /// Show the simulated datacenter: hosts, capacity, objects.
-    Show(StateDirArgs),
+    /// Show the simulated datacenter: host pools and hosts, clusters, storage, zones and
+    /// objects, as tables (or JSON with -json).
+    Show(SimShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimShowArgs {
+    #[command(flatten)]
+    pub target: StateDirArgs,
+    /// Print the summary as JSON: CPU in cores, sizes in bytes.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

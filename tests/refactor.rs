@@ -36,7 +36,7 @@ fn vm(name: &str, extra: &str) -> String {
 
 /// The provider ids of the objects in the simulated datacenter, by address.
 fn sim_ids(dir: &Path) -> std::collections::BTreeMap<String, String> {
-    let out = strata(dir, &["sim", "show"]);
+    let out = strata(dir, &["sim", "show", "-json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     json["objects"]
         .as_array()

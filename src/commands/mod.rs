@@ -19,6 +19,7 @@ mod schedules;
 mod show;
 mod sim;
 mod sim_run;
+mod sim_show;
 mod simulate;
 mod state;
 mod state_versions;

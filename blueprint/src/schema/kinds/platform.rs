@@ -230,7 +230,7 @@ pub(super) fn service() -> KindSchema {
         .with(attr("quorum", Integer, "Replicas that must run for the service to be up; the catalog's default when unset.").min(1.0))
         .with(attr("stateful", Bool, "Keeps data on its replicas; the catalog's default when unset."))
         .with(attr("port", Port, "The port it serves on; the catalog's default when unset."))
-        .with(attr("requires", Refs(&["service"]), "Services it cannot work without."))
+        .with(attr("requires", Refs(&["service"]), "Services it cannot work without; their order means nothing.").unordered())
         .with(attr("zone", Ref(&["network_zone"]), "Its network zone; the cluster's when unset."))
         .with(attr("spread", Enum(&["host", "node", "none"]), "Replicas run on different hosts, nodes, or anywhere.").default("host"))
         .with(attr("target", Ratio, "Availability target, such as \"99.95%\".").min(0.0).max(1.0))
@@ -281,11 +281,14 @@ pub(super) fn job() -> KindSchema {
                     .default(0)
                     .min(0.0),
             )
-            .with(attr(
-                "requires",
-                Refs(&["service"]),
-                "Services it reads from or writes to.",
-            ))
+            .with(
+                attr(
+                    "requires",
+                    Refs(&["service"]),
+                    "Services it reads from or writes to; their order means nothing.",
+                )
+                .unordered(),
+            )
             .with(attr("image", String, "Container image."))
             .with(description()),
     )
@@ -318,9 +321,10 @@ pub(super) fn environment() -> KindSchema {
                 attr(
                     "services",
                     Refs(&["service"]),
-                    "The services cloned into it.",
+                    "The services cloned into it; their order means nothing.",
                 )
-                .default_list(),
+                .default_list()
+                .unordered(),
             )
             .with(attr(
                 "purpose",
