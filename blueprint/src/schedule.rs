@@ -5,6 +5,10 @@
 //! `@yearly` macros; a day matches when its day of month OR its day of week does (Vixie
 //! cron). Parsing and the next run times are the `croner` crate's, with seconds and years
 //! refused since a CronJob has neither. Times are UTC, as a CronJob's without `timeZone`.
+//!
+//! Why `croner`: it reads the five-field Vixie syntax and its macros as they are, can be
+//! told to refuse a seconds or a year field, and computes the next occurrences; the `cron`
+//! crate instead requires a seconds field, so it would refuse every CronJob schedule.
 
 use chrono::{DateTime, Utc};
 use croner::Cron;
