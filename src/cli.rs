@@ -34,7 +34,7 @@ pub enum Command {
     /// Make the platform match the blueprint (or carry out a saved plan).
     Apply(ApplyArgs),
     /// Destroy everything the blueprint manages, in reverse dependency order.
-    Destroy(ApplyArgs),
+    Destroy(DestroyArgs),
     /// Set up the blueprint's backend, where its state is kept (and move the states there
     /// when it changed).
     Init(InitArgs),
@@ -145,6 +145,53 @@ pub struct ApplyArgs {
     pub policy: PolicyArgs,
 }
 
+/// `strata destroy [DIR]`: apply's flags that a destruction takes. Like Terraform's, it
+/// reads no saved plan (`strata plan -destroy -out FILE` then `strata apply FILE` does)
+/// and replaces nothing.
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// The blueprint folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// Destroy only this instance and what depends on it; repeatable.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub targets: Vec<String>,
+    /// Read every object from its provider first (-refresh=false to skip).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub refresh: bool,
+    /// Provider calls at once.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
+    /// Do not ask for confirmation.
+    #[arg(long = "auto-approve")]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+impl DestroyArgs {
+    /// The same run as apply's arguments, with nothing to replace.
+    pub fn into_apply(self) -> ApplyArgs {
+        ApplyArgs {
+            flags: PlanFlags {
+                dir: self.dir,
+                vars: self.vars,
+                state: self.state,
+                targets: self.targets,
+                replace: Vec::new(),
+                refresh: self.refresh,
+                parallelism: self.parallelism,
+            },
+            auto_approve: self.auto_approve,
+            policy: self.policy,
+        }
+    }
+}
+
 /// `strata show [PLANFILE | DIR] [-json]`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -190,8 +237,18 @@ pub enum SimCommand {
     Drift(SimDriftArgs),
     /// Delete a simulated object behind Strata's back.
     Delete(StateAddressArgs),
-    /// Show the simulated datacenter: hosts, capacity, objects.
-    Show(StateDirArgs),
+    /// Show the simulated datacenter: host pools and hosts, clusters, storage, zones and
+    /// objects, as tables (or JSON with -json).
+    Show(SimShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimShowArgs {
+    #[command(flatten)]
+    pub target: StateDirArgs,
+    /// Print the summary as JSON: CPU in cores, sizes in bytes.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +409,10 @@ pub struct SimulateArgs {
     /// `strata simulate merge`).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<sim::Shard>,
+    /// Rerun replication N alone (its index, as the WORST column shows it, `#N`): the
+    /// same seed and replications give exactly the same record.
+    #[arg(long, value_name = "N", conflicts_with = "shard")]
+    pub replication: Option<u64>,
     /// Print the outcome as JSON (see docs/simulation.md).
     #[arg(long)]
     pub json: bool,

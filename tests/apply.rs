@@ -61,7 +61,7 @@ fn inline(text: &str) -> tempfile::TempDir {
 }
 
 fn sim_objects(dir: &Path) -> serde_json::Value {
-    let out = strata(dir, &["sim", "show"], &[]);
+    let out = strata(dir, &["sim", "show", "-json"], &[]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     serde_json::from_slice(&out.stdout).unwrap()
 }

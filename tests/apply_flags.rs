@@ -31,6 +31,9 @@ fn write(dir: &Path, text: &str) {
 
 const BASE: &str = r#"
 site "dc" {}
+
+# Another site: moving a VM there is a replacement, not a live migration.
+site "dc2" {}
 host_pool "p" {
   site  = site.dc
   hosts = 4
@@ -40,7 +43,7 @@ host_pool "p" {
   }
 }
 host_pool "q" {
-  site  = site.dc
+  site  = site.dc2
   hosts = 2
   host {
     cpu    = 32
@@ -189,7 +192,8 @@ fn a_failure_skips_its_dependents_and_a_rerun_completes() {
     let list = String::from_utf8_lossy(&strata(dir.path(), &["state", "list"]).stdout)
         .lines()
         .count();
-    assert_eq!(list, 4 + 12);
+    // Two sites, two pools, a zone and the twelve VMs.
+    assert_eq!(list, 5 + 12);
 }
 
 #[test]

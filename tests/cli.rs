@@ -279,3 +279,33 @@ fn graph_refuses_an_invalid_blueprint() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn destroy_help_offers_neither_a_saved_plan_nor_replace() {
+    let help = text(&strata(&["destroy", "--help"]).stdout);
+    assert!(help.contains("The blueprint folder"), "{help}");
+    for absent in ["--replace", "saved plan", "plan file"] {
+        assert!(!help.contains(absent), "{absent:?} in:\n{help}");
+    }
+    assert!(
+        help.contains("--target") && help.contains("--auto-approve"),
+        "{help}"
+    );
+    let out = strata(&["destroy", "--replace", "vm.x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
+fn destroy_refuses_a_saved_plan_and_says_how_to_apply_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("destroy.plan");
+    std::fs::write(&file, "{}").unwrap();
+    let out = strata(&["destroy", "-auto-approve", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("strata destroy takes a blueprint folder")
+            && stderr.contains("run `strata apply"),
+        "{stderr}"
+    );
+}

@@ -93,7 +93,7 @@ proptest! {
         prop_assert_eq!(plan.status.code(), Some(0), "{}", String::from_utf8_lossy(&plan.stdout));
 
         // The datacenter holds exactly the blueprint's objects, each once.
-        let show = strata(dir.path(), &["sim", "show"]);
+        let show = strata(dir.path(), &["sim", "show", "-json"]);
         let json: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
         let mut in_sim: Vec<String> = json["objects"].as_array().unwrap().iter().map(|o| o["address"].as_str().unwrap().to_string()).collect();
         in_sim.sort();

@@ -84,7 +84,7 @@ fn object_addresses(json: &[u8]) -> Vec<String> {
 
 /// What the simulated datacenter holds, each address as many times as it exists.
 fn in_datacenter(dir: &Path) -> Vec<String> {
-    let show = strata(dir, &["sim", "show"]);
+    let show = strata(dir, &["sim", "show", "-json"]);
     assert_eq!(show.status.code(), Some(0), "{}", text(&show.stderr));
     object_addresses(&show.stdout)
 }

@@ -142,7 +142,7 @@ fn a_holder_killed_with_sigkill_frees_the_lock_when_its_lease_ends_and_its_work_
     let listed = case.ok(&["state", "list"]);
     assert_eq!(listed.lines().count(), 13, "{listed}");
     // Nothing twice in the simulated datacenter: what the killed run created was kept.
-    let sim: serde_json::Value = serde_json::from_str(&case.ok(&["sim", "show"])).unwrap();
+    let sim: serde_json::Value = serde_json::from_str(&case.ok(&["sim", "show", "-json"])).unwrap();
     assert_eq!(sim["objects"].as_array().unwrap().len(), 13, "{sim}");
     let plan = case.run(&["plan", "-detailed-exitcode"]);
     assert_eq!(plan.status.code(), Some(0), "{}", common::text(&plan));

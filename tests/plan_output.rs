@@ -22,6 +22,9 @@ fn strata(dir: &Path, args: &[&str]) -> String {
 const BLUEPRINT: &str = r#"
 site "dc" {}
 
+# Another site: moving a VM there is a replacement, not a live migration.
+site "dc2" {}
+
 host_pool "p" {
   site  = site.dc
   hosts = 3
@@ -32,7 +35,7 @@ host_pool "p" {
 }
 
 host_pool "q" {
-  site  = site.dc
+  site  = site.dc2
   hosts = 2
   host {
     cpu    = 16

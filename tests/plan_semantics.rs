@@ -199,8 +199,11 @@ fn null_or_a_deleted_line_unsets_an_attribute() {
     assert_eq!(site["location"], "Frankfurt");
 }
 
+// `q` stands in another site: a VM moved there is replaced (within a site it would
+// migrate live).
 const PAIR: &str = r#"
 site "dc1" {}
+site "dc2" {}
 host_pool "p" {
   site  = site.dc1
   hosts = 2
@@ -210,7 +213,7 @@ host_pool "p" {
   }
 }
 host_pool "q" {
-  site  = site.dc1
+  site  = site.dc2
   hosts = 2
   host {
     cpu    = 16

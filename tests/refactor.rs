@@ -36,7 +36,7 @@ fn vm(name: &str, extra: &str) -> String {
 
 /// The provider ids of the objects in the simulated datacenter, by address.
 fn sim_ids(dir: &Path) -> std::collections::BTreeMap<String, String> {
-    let out = strata(dir, &["sim", "show"]);
+    let out = strata(dir, &["sim", "show", "-json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     json["objects"]
         .as_array()
@@ -303,7 +303,9 @@ fn state_mv_moves_the_object_in_the_datacenter_too() {
 /// reads "(known after apply)", not the old object's values.
 #[test]
 fn a_moved_and_replaced_object_has_its_computed_values_known_after_apply() {
-    let pool_q = "host_pool \"q\" {\n  site  = site.dc\n  hosts = 2\n  host {\n    cpu    = 16\n    memory = \"64GiB\"\n  }\n}\n";
+    // In another site, so that moving the VM there replaces it (within a site it would
+    // migrate live).
+    let pool_q = "site \"dc2\" {}\n\nhost_pool \"q\" {\n  site  = site.dc2\n  hosts = 2\n  host {\n    cpu    = 16\n    memory = \"64GiB\"\n  }\n}\n";
     let pools = format!("{PLATFORM}{pool_q}");
     let dir = inline(&format!(
         "{pools}{}\noutput \"ip\" {{\n  value = vm.a.address\n}}\n",

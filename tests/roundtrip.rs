@@ -122,7 +122,14 @@ fn blueprint(s: &Shape) -> String {
     }
     t += &format!(
         "kubernetes_cluster \"k\" {{\n  pool    = host_pool.p0\n  zone    = network_zone.z0\n  storage = storage.ceph\n  control_plane {{\n    count = {}\n  }}\n  node_group \"w\" {{\n    count  = {}\n    cpu    = 16\n    memory = \"64GiB\"\n  }}\n}}\n",
-        s.control_plane, s.workers
+        s.control_plane,
+        // An environment clones every service: twice the workers leave it room (validate
+        // refuses an environment its cluster cannot hold).
+        if s.environment {
+            s.workers * 2
+        } else {
+            s.workers
+        }
     );
     for (i, (kind, needs_previous)) in s.services.iter().enumerate() {
         let requires = if *needs_previous && i > 0 {

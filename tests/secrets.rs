@@ -444,7 +444,7 @@ fn every_command(canary: &str, method: Method, key: Option<&'static str>) {
     assert!(shown.contains("(sensitive)"), "{shown}");
     case.ok(&["state", "show", "module.edge.site.edge"], false);
     case.ok(&["state", "show", "kubernetes_cluster.main"], false);
-    case.ok(&["sim", "show"], false);
+    case.ok(&["sim", "show", "-json"], false);
     for (input, code_wanted, shown) in [
         ("var.token\n", 0, "(sensitive value)"),
         ("site.dc.description\n", 0, "(sensitive value)"),

@@ -221,6 +221,45 @@ fn shards_merge_into_exactly_the_unsharded_outcome() {
 }
 
 #[test]
+fn the_worst_replication_reruns_alone_with_replication() {
+    let dir = blueprint(SMALL);
+    let bp = path(dir.path());
+    let whole = json(&["simulate", bp, "--scenario", "random", "--json"]);
+    let worst = &row(&whole, "service.web")["worst_replication"];
+    let index = worst["replication"].as_u64().unwrap();
+    let alone = json(&[
+        "simulate",
+        bp,
+        "--scenario",
+        "random",
+        "--json",
+        "--replication",
+        &index.to_string(),
+    ]);
+    assert_eq!(alone["replications"], 1);
+    let web = row(&alone, "service.web");
+    assert_eq!(web["availability"]["mean"], worst["availability"]);
+    assert_eq!(web["worst_replication"]["replication"], index);
+    // A replication the run does not have, and one beside --shard.
+    let missing = strata(&[
+        "simulate",
+        bp,
+        "--scenario",
+        "random",
+        "--replication",
+        "30",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("the run has 30 replications, numbered 0 to 29"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let both = strata(&["simulate", bp, "--replication", "1", "--shard", "0/2"]);
+    assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
+}
+
+#[test]
 fn reference_platform_site_loss() {
     let outcome = json(&[
         "simulate",

@@ -347,6 +347,9 @@ pub struct Config {
     pub removals: Vec<Removal>,
     /// The sensitive values of this evaluation, to mask wherever they could still show.
     pub redactor: crate::redact::Redactor,
+    /// Instances (indexes into `instances`) whose block had errors: the semantic checks
+    /// do not read them, so they run beside those errors without guessing.
+    pub invalid: std::collections::BTreeSet<usize>,
 }
 
 impl Config {

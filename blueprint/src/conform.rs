@@ -363,7 +363,10 @@ fn check_attr(
         sensitive,
     } = given;
     match coerce(&spec.ty, value, span) {
-        Ok(typed) => {
+        Ok(mut typed) => {
+            if let (true, Typed::List(items)) = (spec.unordered, &mut typed) {
+                items.sort_by_cached_key(|f| f.value.to_json().to_string());
+            }
             if let Some(problem) = out_of_bounds(spec, &typed) {
                 let problem = if sensitive {
                     format!("is out of its bounds ({HIDDEN})")
@@ -447,12 +450,62 @@ fn out_of_bounds(spec: &AttrSchema, typed: &Typed) -> Option<String> {
     if let Some(max) = spec.max
         && n > max
     {
+        let hint = match typed {
+            // `target = 99.95`: a percentage written as a bare number.
+            Typed::Ratio(r) if *r <= 100.0 => format!(
+                ". Did you mean \"{}%\"? A bare number is a fraction of one (0.5 is 50%)",
+                format_number(*r)
+            ),
+            _ => String::new(),
+        };
         return Some(format!(
-            "must be at most {}, but is {shown}",
+            "must be at most {}, but is {shown}{hint}",
             bound_text(&spec.ty, max)
         ));
     }
     None
+}
+
+/// Checks one value against an attribute's schema as a block's value is checked: type,
+/// unit and bounds. A reference is checked as an address of one of its kinds, as the
+/// provider records it (text). The error completes "\"name\" ...".
+pub(crate) fn check_value(spec: &AttrSchema, value: &Value) -> Result<(), String> {
+    if matches!(value, Value::Null) {
+        return match spec.required {
+            true => Err("is required: it cannot be null".into()),
+            false => Ok(()),
+        };
+    }
+    if let AttrType::Ref(kinds) | AttrType::Refs(kinds) = &spec.ty {
+        return check_address_text(kinds, value);
+    }
+    let span = Span::new(crate::source::FileId(0), 0..0);
+    let typed = coerce(&spec.ty, value, span)
+        .map_err(|problem| format!("must be {}: {problem}", spec.ty.describe()))?;
+    match out_of_bounds(spec, &typed) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+/// A reference as text: an address (or a list of them) of one of `kinds`.
+fn check_address_text(kinds: &[&str], value: &Value) -> Result<(), String> {
+    let one = |v: &Value| match v {
+        Value::String(s) => match s.parse::<crate::Address>() {
+            Ok(a) if kinds.contains(&a.kind.as_str()) => Ok(()),
+            _ => Err(format!(
+                "must be the address of {}, such as {}.main: {}",
+                kinds.join(" or "),
+                kinds[0],
+                shown(v)
+            )),
+        },
+        other => Err(format!("must be an address: {}", shown(other))),
+    };
+    match value {
+        Value::List(items) => items.iter().try_for_each(one),
+        single => one(single),
+    }
 }
 
 fn unit_problem(e: UnitError) -> String {

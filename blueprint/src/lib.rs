@@ -33,6 +33,7 @@ pub mod providers;
 pub mod quote;
 pub mod redact;
 pub mod refactor;
+pub mod schedule;
 pub mod schema;
 pub mod source;
 pub mod suggest;
@@ -67,9 +68,7 @@ pub fn load_scope(
     sources: &mut SourceMap,
 ) -> (Config, Diagnostics, eval::Scope) {
     let (config, mut diags, scope) = eval::evaluate_scope(dir, inputs, sources);
-    if !diags.has_errors() {
-        diags.extend(checks::run(&config));
-    }
+    diags.extend(checks::run(&config));
     diags.normalize(sources);
     (config, diags, scope)
 }

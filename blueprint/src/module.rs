@@ -17,6 +17,8 @@ use crate::schema;
 use crate::source::Span;
 use crate::suggest;
 
+mod habits;
+
 /// `variable "name" { ... }`.
 #[derive(Debug)]
 pub struct VariableDecl {
@@ -187,6 +189,9 @@ impl Module {
                 ));
             }
             _ => {}
+        }
+        if let Some(habit) = habits::terraform_block(&block) {
+            return diags.push(habit);
         }
         if schema::kind(&kind).is_none() && !LANGUAGE_BLOCKS.contains(&kind.as_str()) {
             let candidates = schema::kind_names().chain(LANGUAGE_BLOCKS.iter().copied());

@@ -400,9 +400,15 @@ pub fn parse_size(s: &str) -> Result<u64, UnitError> {
 pub fn parse_duration(s: &str) -> Result<u64, UnitError> {
     DURATION.check_start(s)?;
     if s.contains(char::is_whitespace) {
+        let help = match compact_duration(s) {
+            Some(better) => {
+                format!("Did you mean \"{better}\"? Durations are written without spaces")
+            }
+            None => "Write durations without spaces, e.g. \"1h30m\"".to_string(),
+        };
         return Err(UnitError::new(
             format!("duration \"{s}\" contains spaces"),
-            "Write durations without spaces, e.g. \"1h30m\"",
+            help,
         ));
     }
     let mut total: u128 = 0;
@@ -429,6 +435,36 @@ pub fn parse_duration(s: &str) -> Result<u64, UnitError> {
         rest = after;
     }
     DURATION.fit(total, s)
+}
+
+/// A duration written in words, as "14 days" or "1 hour 30 minutes", in Strata's form
+/// ("14d", "1h30m"); `None` when it does not read as one.
+fn compact_duration(s: &str) -> Option<String> {
+    let joined: String = s.split_whitespace().collect();
+    let mut out = String::new();
+    let mut rest = joined.as_str();
+    while !rest.is_empty() {
+        let (number, after) = split_number(rest);
+        let (word, after) = split_letters(after);
+        let word = word.to_ascii_lowercase();
+        let unit = DURATION_UNITS
+            .iter()
+            .map(|(u, _)| *u)
+            .find(|u| *u == word)
+            .or_else(|| {
+                DURATION_ALIASES
+                    .iter()
+                    .find(|(a, _)| *a == word)
+                    .map(|(_, u)| *u)
+            })?;
+        if number.is_empty() {
+            return None;
+        }
+        out.push_str(number);
+        out.push_str(unit);
+        rest = after;
+    }
+    parse_duration(&out).is_ok().then_some(out)
 }
 
 /// Checks that one `number unit` component of a duration has both parts.
@@ -539,6 +575,31 @@ mod tests {
 
     fn duration_err(s: &str) -> UnitError {
         parse_duration(s).expect_err(s)
+    }
+
+    #[test]
+    fn durations_in_words_get_their_strata_form() {
+        for (written, better) in [
+            ("14 days", "14d"),
+            ("1 hour 30 minutes", "1h30m"),
+            ("2 Weeks", "2w"),
+            ("30 s", "30s"),
+            ("1.5 hours", "1.5h"),
+        ] {
+            let e = duration_err(written);
+            assert!(e.message.contains("contains spaces"), "{written}: {e:?}");
+            assert!(
+                e.help.starts_with(&format!("Did you mean \"{better}\"?")),
+                "{written}: {e:?}"
+            );
+        }
+        for (written, help) in [
+            ("1 hour and 30 minutes", "e.g. \"1h30m\""),
+            ("30 minutes 1 hour", "e.g. \"1h30m\""),
+            ("1 fortnight", "e.g. \"1h30m\""),
+        ] {
+            assert!(duration_err(written).help.ends_with(help), "{written}");
+        }
     }
 
     #[test]

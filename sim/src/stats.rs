@@ -34,6 +34,10 @@ pub struct ServiceTally {
     pub degraded_ms: u128,
     /// The longest outage (ms).
     pub longest_outage_ms: u64,
+    /// The shortest outage (ms), when there was one: with the longest, it bounds the
+    /// percentiles read from the histogram (so equal outages give a p95 equal to them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shortest_outage_ms: Option<u64>,
     /// Outage lengths.
     pub outage_lengths: Histogram,
     /// Downtime of each replication: the distribution of downtime across simulated runs.
@@ -77,6 +81,10 @@ impl ServiceTally {
         for &length in &record.outage_lengths {
             self.outage_lengths.record(length);
             self.longest_outage_ms = self.longest_outage_ms.max(length.as_millis());
+            self.shortest_outage_ms = Some(
+                self.shortest_outage_ms
+                    .map_or(length.as_millis(), |s| s.min(length.as_millis())),
+            );
         }
         let this = WorstReplication {
             replication,
@@ -93,6 +101,10 @@ impl ServiceTally {
         self.outages += other.outages;
         self.degraded_ms += other.degraded_ms;
         self.longest_outage_ms = self.longest_outage_ms.max(other.longest_outage_ms);
+        self.shortest_outage_ms = match (self.shortest_outage_ms, other.shortest_outage_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         self.outage_lengths.merge(&other.outage_lengths);
         self.downtimes.merge(&other.downtimes);
         self.worst = match (self.worst, other.worst) {
@@ -154,7 +166,8 @@ pub struct OutageMinutes {
 /// The replication with the least availability.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Worst {
-    /// Its index (its random stream is (seed, index): rerun it alone to study it).
+    /// Its index (its random stream is (seed, index): `strata simulate --replication N`
+    /// reruns it alone).
     pub replication: u64,
     /// Its availability.
     pub availability: f64,
@@ -236,10 +249,12 @@ impl ServiceOutcome {
             },
             outage_minutes: OutageMinutes {
                 mean: (outages > 0).then(|| minutes(tally.downtime_ms as f64 / outages as f64)),
-                p95: tally
-                    .outage_lengths
-                    .quantile(0.95)
-                    .map(|p| minutes(p.as_millis() as f64)),
+                // The histogram gives the middle of a bin up to 0.8% wide; the exact
+                // shortest and longest outages bound it.
+                p95: tally.outage_lengths.quantile(0.95).map(|p| {
+                    let low = tally.shortest_outage_ms.unwrap_or(0);
+                    minutes(p.as_millis().clamp(low, tally.longest_outage_ms.max(low)) as f64)
+                }),
                 max: (outages > 0).then(|| minutes(tally.longest_outage_ms as f64)),
             },
             degraded_minutes_per_year: Mean {
@@ -373,5 +388,28 @@ mod tests {
         assert_eq!(o.worst_replication.unwrap().replication, 1);
         let json = serde_json::to_string(&o).unwrap();
         assert_eq!(serde_json::from_str::<ServiceOutcome>(&json).unwrap(), o);
+    }
+
+    #[test]
+    fn equal_outages_give_a_p95_equal_to_the_mean() {
+        // 8 h sits in a histogram bin about 2.2 minutes wide whose middle is below 8 h: the
+        // shortest and longest outages bound the percentile to the exact length.
+        for hours in [1, 8, 13, 100] {
+            let mut t = ServiceTally::default();
+            for i in 0..20 {
+                t.add(i, &record(hours, 1));
+            }
+            let mut halves = (ServiceTally::default(), ServiceTally::default());
+            for i in 0..20 {
+                if i < 7 { &mut halves.0 } else { &mut halves.1 }.add(i, &record(hours, 1));
+            }
+            halves.0.merge(&halves.1);
+            assert_eq!(halves.0, t);
+            let o = ServiceOutcome::from_tally("s".into(), t, SimTime::from_hours(10_000));
+            let minutes = (hours * 60) as f64;
+            assert_eq!(o.outage_minutes.mean, Some(minutes), "{hours} h");
+            assert_eq!(o.outage_minutes.p95, Some(minutes), "{hours} h");
+            assert_eq!(o.outage_minutes.max, Some(minutes), "{hours} h");
+        }
     }
 }

@@ -16,9 +16,11 @@ mod policy;
 mod providers;
 mod render;
 mod report;
+mod schedules;
 mod show;
 mod sim;
 mod sim_run;
+mod sim_show;
 mod simulate;
 mod state;
 mod state_versions;
@@ -44,8 +46,16 @@ pub fn run(command: Command, printer: &mut Printer) -> anyhow::Result<u8> {
             runtime()?.block_on(apply::run(&args, false, printer))
         }
         Command::Destroy(args) => {
+            if args.dir.is_file() {
+                printer.failure(&format!(
+                    "strata destroy takes a blueprint folder, and {} is a file; to carry out a saved plan (`strata plan -destroy -out FILE`), run `strata apply {}`",
+                    args.dir.display(),
+                    args.dir.display()
+                ));
+                return Ok(1);
+            }
             interrupt::install(Stopping::Apply)?;
-            runtime()?.block_on(apply::run(&args, true, printer))
+            runtime()?.block_on(apply::run(&args.into_apply(), true, printer))
         }
         Command::Init(args) => runtime()?.block_on(init::run(&args, printer)),
         Command::State(command) => runtime()?.block_on(state::run(&command, printer)),

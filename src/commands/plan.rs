@@ -192,6 +192,9 @@ pub async fn run(args: &PlanArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         printer.text(&text);
     } else {
         printer.text(&plan::render::render(&planned.plan));
+        if let Some(text) = super::schedules::text(&planned.config, now()) {
+            printer.text(&text);
+        }
         if let Some(results) = &policies {
             super::policy::report(results, false, printer);
         }

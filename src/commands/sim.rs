@@ -39,11 +39,28 @@ pub async fn run(command: &SimCommand, printer: &mut Printer) -> anyhow::Result<
             Ok(0)
         }
         SimCommand::Show(args) => {
-            let mut session = Session::open(&args.dir, &args.state, "sim show", printer).await?;
+            let target = &args.target;
+            let mut session =
+                Session::open(&target.dir, &target.state, "sim show", printer).await?;
             session.connect(None, printer).await?;
             let sim = session.sim()?;
-            let objects: Vec<serde_json::Value> = sim.objects().into_iter().map(|(address, kind, id)| serde_json::json!({ "address": address.to_string(), "kind": kind, "id": id })).collect();
-            printer.json(&serde_json::json!({ "objects": objects, "datacenter": sim.summary() }));
+            let objects: Vec<(String, String, String)> = sim
+                .objects()
+                .into_iter()
+                .map(|(address, kind, id)| (address.to_string(), kind, id))
+                .collect();
+            if args.json {
+                let objects: Vec<serde_json::Value> = objects
+                    .iter()
+                    .map(|(address, kind, id)| {
+                        serde_json::json!({ "address": address, "kind": kind, "id": id })
+                    })
+                    .collect();
+                printer
+                    .json(&serde_json::json!({ "objects": objects, "datacenter": sim.summary() }));
+            } else {
+                printer.text(&super::sim_show::render(&sim.summary(), &objects));
+            }
             Ok(0)
         }
     }

@@ -63,9 +63,25 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     if args.render_job {
         return render_job(args, &scenario, printer);
     }
+    let shard = match args.replication {
+        // Shard N of R runs replication N only: its random stream is (seed, N), as in the
+        // whole run.
+        Some(n) => match Shard::new(n, scenario.replications) {
+            Ok(shard) => shard,
+            Err(_) => {
+                printer.failure(&format!(
+                    "--replication {n}: the run has {} replications, numbered 0 to {}; rerun one of those (with the same --replications and --seed as the run it comes from)",
+                    scenario.replications,
+                    scenario.replications.saturating_sub(1)
+                ));
+                return Ok(1);
+            }
+        },
+        None => args.shard.unwrap_or(Shard::WHOLE),
+    };
     let run_config = RunConfig {
         threads: args.threads,
-        shard: args.shard.unwrap_or(Shard::WHOLE),
+        shard,
         ..RunConfig::new(
             scenario.name.clone(),
             scenario.seed,

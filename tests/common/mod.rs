@@ -85,7 +85,7 @@ pub fn apply_ok(dir: &Path) -> String {
 
 /// The addresses of the objects in the simulated datacenter, sorted.
 pub fn sim_addresses(dir: &Path) -> Vec<String> {
-    let out = strata(dir, &["sim", "show"]);
+    let out = strata(dir, &["sim", "show", "-json"]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut addresses: Vec<String> = json["objects"]

@@ -4,6 +4,8 @@
 
 mod capacity;
 mod cluster;
+mod environment;
+mod jobs;
 mod network;
 mod scenario;
 mod storage;
@@ -22,8 +24,19 @@ impl<'a> World<'a> {
     fn new(config: &'a Config) -> Self {
         World {
             config,
-            by_address: config.instances.iter().map(|i| (&i.address, i)).collect(),
+            by_address: Self::valid(config).map(|i| (&i.address, i)).collect(),
         }
+    }
+
+    /// The instances whose blocks had no errors: a check reads only these, so it runs in
+    /// the same pass as the schema's errors elsewhere.
+    fn valid(config: &'a Config) -> impl Iterator<Item = &'a Instance> + 'a {
+        config
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| !config.invalid.contains(n))
+            .map(|(_, i)| i)
     }
 
     /// The instance an attribute of `inst` refers to.
@@ -38,11 +51,11 @@ impl<'a> World<'a> {
 
     /// Instances of a kind.
     pub fn of_kind(&self, kind: &'a str) -> impl Iterator<Item = &'a Instance> + 'a {
-        self.config.of_kind(kind)
+        Self::valid(self.config).filter(move |i| i.kind == kind)
     }
 }
 
-/// Runs every check.
+/// Runs every check over the instances whose blocks are valid.
 pub fn run(config: &Config) -> Diagnostics {
     let world = World::new(config);
     let mut out: Vec<Diagnostic> = Vec::new();
@@ -51,5 +64,7 @@ pub fn run(config: &Config) -> Diagnostics {
     storage::check(&world, &mut out);
     capacity::check(&world, &mut out);
     scenario::check(&world, &mut out);
+    environment::check(&world, &mut out);
+    jobs::check(&world, &mut out);
     out.into_iter().collect()
 }

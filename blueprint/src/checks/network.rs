@@ -99,7 +99,7 @@ fn vm_addresses(world: &World, out: &mut Vec<Diagnostic>) {
 /// Zones something is placed in: VMs, clusters' nodes, services (directly or through their cluster).
 fn populated_zones(world: &World) -> std::collections::HashSet<crate::address::Address> {
     let mut zones = std::collections::HashSet::new();
-    for inst in &world.config.instances {
+    for inst in World::valid(world.config) {
         if let Some(z) = inst.fields.reference("zone") {
             zones.insert(z.clone());
         }

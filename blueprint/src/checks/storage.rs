@@ -61,6 +61,51 @@ fn ceph(world: &World, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
+        raw_need(world, storage, replicas.unwrap_or(DEFAULT_REPLICAS), out);
+    }
+}
+
+/// Ceph's pool size when `replicas` is unset (Ceph's `osd_pool_default_size`).
+const DEFAULT_REPLICAS: i64 = 3;
+
+/// Ceph keeps `replicas` copies of every object: its raw need is capacity × replicas, to
+/// be found on the disks of its pool's hosts.
+fn raw_need(
+    world: &World,
+    storage: &crate::config::Instance,
+    replicas: i64,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(pool) = world.target(storage, "pool") else {
+        return;
+    };
+    let (Some(capacity), Some(hosts), Some(disk)) = (
+        storage.fields.size("capacity"),
+        pool.fields.int("hosts"),
+        pool.fields
+            .block("host")
+            .and_then(|h| h.fields.size("disk")),
+    ) else {
+        return;
+    };
+    let need = capacity.saturating_mul(replicas.max(1) as u64);
+    let raw = disk.saturating_mul(hosts.max(0) as u64);
+    if need > raw {
+        out.push(
+            Diagnostic::error(
+                storage.fields.span("capacity").unwrap_or(storage.span),
+                format!("{} needs more raw disk than its hosts have", storage.address),
+                format!(
+                    "Ceph keeps {replicas} copies: {} usable needs {} raw, and the {hosts} hosts of {} have {} of disk ({} each). Lower the capacity or replicas, or add hosts or disk.",
+                    format_size(capacity),
+                    format_size(need),
+                    pool.address,
+                    format_size(raw),
+                    format_size(disk)
+                ),
+            )
+            .with_note("the disk per host is set here", pool.fields.block("host").and_then(|h| h.fields.span("disk"))),
+        );
     }
 }
 

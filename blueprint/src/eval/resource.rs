@@ -141,8 +141,11 @@ pub(crate) fn evaluate(
         depends_on(&mut ctx, store, inst, decl.meta.depends_on.as_ref());
         let raw = raw_block(&mut ctx, &decl.block, true);
         let fields = conform(kind, &raw, &mut ctx.diags);
-        diags.append(&mut ctx.diags);
         let index = config.instances.len();
+        if ctx.diags.iter().any(Diagnostic::is_error) {
+            config.invalid.insert(index);
+        }
+        diags.append(&mut ctx.diags);
         let address = Address {
             module: store.insts[inst].steps.clone(),
             kind: decl.kind.name.clone(),

@@ -114,6 +114,9 @@ pub struct AttrSchema {
     pub computed: bool,
     /// Changing it forces the object to be replaced.
     pub force_new: bool,
+    /// A list whose order means nothing (the services of an environment): kept sorted,
+    /// so that reordering it is no change.
+    pub unordered: bool,
     /// One line for docs.
     pub doc: &'static str,
 }
@@ -190,6 +193,7 @@ fn attr(name: &'static str, ty: AttrType, doc: &'static str) -> AttrSchema {
         max: None,
         computed: false,
         force_new: false,
+        unordered: false,
         doc,
     }
 }
@@ -222,6 +226,11 @@ impl AttrSchema {
 
     fn force_new(mut self) -> Self {
         self.force_new = true;
+        self
+    }
+
+    fn unordered(mut self) -> Self {
+        self.unordered = true;
         self
     }
 }
@@ -284,6 +293,28 @@ impl NestedSchema {
 }
 
 static KINDS: LazyLock<Vec<KindSchema>> = LazyLock::new(kinds::all);
+
+impl KindSchema {
+    /// Checks `value` for the attribute `name` as a block of this kind is checked: the
+    /// kind must have the attribute, and the value its type, unit and bounds. A nested
+    /// block's name is accepted as it is. `Err` is a sentence saying what is wrong: the
+    /// attributes the kind has (with the closest name), or the value's problem.
+    pub fn check_attribute(&self, name: &str, value: &Value) -> Result<(), String> {
+        if self.body.blocks.iter().any(|n| n.name == name) {
+            return Ok(());
+        }
+        let Some(spec) = self.body.attr(name) else {
+            let names = self.body.attrs.iter().map(|a| a.name);
+            return Err(format!(
+                "A {} has no attribute \"{name}\". It has {}.{}",
+                self.kind,
+                names.clone().collect::<Vec<_>>().join(", "),
+                crate::suggest::hint(name, names)
+            ));
+        };
+        crate::conform::check_value(spec, value).map_err(|problem| format!("\"{name}\" {problem}."))
+    }
+}
 
 /// The schema of resource kind `name`.
 pub fn kind(name: &str) -> Option<&'static KindSchema> {

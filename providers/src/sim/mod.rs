@@ -16,6 +16,7 @@
 
 mod attrs;
 mod cluster;
+mod drift;
 mod error;
 mod faults;
 mod format;
@@ -120,6 +121,7 @@ impl SimProvider {
                         .into(),
                 });
             }
+            drift::check(record, attr, &value)?;
             let mut drifted = record.clone();
             let value = if drifted.sensitive.iter().any(|s| s == attr) {
                 self.protector.protect(&value)

@@ -20,6 +20,7 @@ use super::SimProvider;
 use super::kinds;
 use super::record::{Change, Record};
 use super::rename::rename;
+use super::vm;
 
 impl SimProvider {
     /// The attributes a call reports for `record`: sensitive ones opened when the state
@@ -91,6 +92,19 @@ impl Provider for SimProvider {
             && !request.desired.contains_key("address")
         {
             response.recompute.push("address".into());
+        }
+        if let Some(prior) = &request.prior
+            && request.kind == "vm"
+            && response.requires_replace.iter().any(|a| a == "pool")
+        {
+            let (from, to) = (prior.get("pool"), request.desired.get("pool"));
+            let (live, _) = self
+                .store
+                .read(|world, _| vm::live_migrates(world, from, to));
+            if live {
+                response.requires_replace.retain(|a| a != "pool");
+                response.recompute.push("host".into());
+            }
         }
         response
     }

@@ -1,7 +1,8 @@
 //! VMs: a host of their pool with room (anti-affinity honoured) and an address of their zone.
 //!
 //! An update resizes the VM in place when its host still has room and moves it to another
-//! host (as vMotion would) when not; a new zone or an explicit address changes its address.
+//! host (as vMotion would) when not; a new pool of the same site moves it there live (an
+//! update, not a replacement); a new zone or an explicit address changes its address.
 
 use std::net::IpAddr;
 
@@ -61,7 +62,19 @@ pub(crate) fn create(
     )))
 }
 
-/// Changes a VM in place.
+/// Whether a VM moves from pool `from` to pool `to` by live migration (as vMotion does
+/// between clusters of one vCenter datacenter): both pools exist in the simulated
+/// datacenter and stand in the same site. Otherwise the move is a replacement.
+pub(crate) fn live_migrates(world: &World, from: Option<&Value>, to: Option<&Value>) -> bool {
+    let site = |pool: Option<&Value>| {
+        let record = world.at_text(pool?.as_str()?)?;
+        (record.kind == "host_pool").then(|| record.attrs.get("site").cloned())?
+    };
+    matches!((site(from), site(to)), (Some(a), Some(b)) if a == b && !a.is_null())
+}
+
+/// Changes a VM in place; a change of pool moves it to a host of the new pool (a live
+/// migration, which [`live_migrates`] allows within a site).
 pub(crate) fn update(world: &World, old: &Record, attrs: &Attrs) -> Result<Change, Diagnostic> {
     let address = &old.address;
     let spec = VmSpec::read(address, attrs)?;

@@ -2,12 +2,17 @@
 //! containers) against as pods on Kubernetes nodes, on hosts like the cluster's pool.
 //!
 //! - **VMs**: each replica becomes a VM of `⌈cpu request⌉ + vm_overhead.cpu` vCPUs and
-//!   `memory request + vm_overhead.memory` (the cluster's `vm_overhead` block; 1 vCPU and
-//!   2 GiB by default), packed first-fit decreasing on hosts (replicas of a service that
-//!   spread on different hosts).
+//!   `memory request + vm_overhead.memory` (the cluster's `vm_overhead` block; by default
+//!   1 vCPU, the smallest whole vCPU for the guest OS and its agents, and 2 GiB, the memory
+//!   Red Hat recommends for an installed RHEL 9 instance in "Performing a standard RHEL 9
+//!   installation", system requirements), packed first-fit decreasing on hosts; the
+//!   replicas of a service that spreads (`spread` other than `none`) on different hosts,
+//!   as a VM-VM anti-affinity rule keeps them.
 //! - **Containers**: the pods are packed first-fit decreasing on nodes the size of the
 //!   cluster's largest node group, by their allocatable (replicas that spread on different
-//!   nodes); those nodes and the control plane are packed on hosts.
+//!   nodes); those nodes and the control plane are packed on hosts, the control-plane nodes
+//!   on different hosts, and two nodes that hold replicas of one `spread = "host"` service
+//!   on different hosts too.
 //!
 //! Both designs then get the pool's HA reserve on top (percentage: hosts / (1 − reserve);
 //! slots and failover hosts: that many more hosts), and cost the pool's `cost` per host per
@@ -25,6 +30,17 @@ use super::{Amount, Percent, round};
 /// First-fit decreasing: bins of size `bin` needed for `items`, where items of one group
 /// (`Some(g)`) go to different bins. An item larger than a bin gets a bin of its own.
 pub fn pack(items: &[(Res, Option<usize>)], bin: Res) -> usize {
+    let items: Vec<(Res, Vec<usize>)> = items
+        .iter()
+        .map(|(need, group)| (*need, group.iter().copied().collect()))
+        .collect();
+    pack_groups(&items, bin).len()
+}
+
+/// First-fit decreasing where an item may belong to several groups, and two items that
+/// share a group go to different bins. Returns the groups each bin holds, one entry per
+/// bin.
+pub fn pack_groups(items: &[(Res, Vec<usize>)], bin: Res) -> Vec<HashSet<usize>> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (items[a].0, items[b].0);
@@ -35,19 +51,19 @@ pub fn pack(items: &[(Res, Option<usize>)], bin: Res) -> usize {
     });
     let mut bins: Vec<(Res, HashSet<usize>)> = Vec::new();
     for i in order {
-        let (need, group) = items[i];
+        let (need, groups) = &items[i];
         let found = bins
             .iter_mut()
-            .find(|(free, groups)| free.holds(need) && group.is_none_or(|g| !groups.contains(&g)));
+            .find(|(free, held)| free.holds(*need) && groups.iter().all(|g| !held.contains(g)));
         match found {
-            Some((free, groups)) => {
-                *free -= need;
-                groups.extend(group);
+            Some((free, held)) => {
+                *free -= *need;
+                held.extend(groups);
             }
-            None => bins.push((bin - need, group.into_iter().collect())),
+            None => bins.push((bin - *need, groups.iter().copied().collect())),
         }
     }
-    bins.len()
+    bins.into_iter().map(|(_, held)| held).collect()
 }
 
 /// One design's figures.
@@ -198,6 +214,7 @@ pub fn compare(inv: &Inventory) -> Consolidation {
         let mut vm_items = Vec::new();
         let mut pod_items = Vec::new();
         let mut vm_alloc = Res::default();
+        let mut host_spread = HashSet::new();
         for (i, &w) in services.iter().enumerate() {
             let w = &inv.workloads[w];
             let vm = Res::new(
@@ -205,11 +222,14 @@ pub fn compare(inv: &Inventory) -> Consolidation {
                 w.request.memory + overhead.memory,
             );
             let group = (w.spread != Spread::None).then_some(i);
+            if w.spread == Spread::Host {
+                host_spread.insert(i);
+            }
             for _ in 0..w.replicas {
                 requests += w.request;
                 vm_alloc += vm;
                 vm_items.push((vm, group));
-                pod_items.push((w.request, group));
+                pod_items.push((w.request, group.into_iter().collect::<Vec<_>>()));
             }
         }
         let vm_bins = pack(&vm_items, host);
@@ -223,17 +243,27 @@ pub fn compare(inv: &Inventory) -> Consolidation {
         );
         let group = cluster.growth_group();
         let node_size = group.map_or(Res::default(), |g| g.size);
-        let nodes = pack(&pod_items, cluster.reserved.allocatable_res(node_size));
-        let mut node_items = vec![(node_size, None); nodes];
+        // Each worker node carries the host-spread services it holds a replica of: two
+        // such nodes go to different hosts. Control-plane nodes share a group of their own.
+        let workers = pack_groups(&pod_items, cluster.reserved.allocatable_res(node_size));
+        let nodes = workers.len();
+        let mut node_items: Vec<(Res, Vec<usize>)> = workers
+            .into_iter()
+            .map(|held| {
+                let mut spread: Vec<usize> = held.intersection(&host_spread).copied().collect();
+                spread.sort_unstable();
+                (node_size, spread)
+            })
+            .collect();
         node_items.extend(vec![
-            (cluster.control_plane_size, Some(usize::MAX));
+            (cluster.control_plane_size, vec![usize::MAX]);
             cluster.control_plane
         ]);
         let node_alloc = node_size.times(nodes as f64)
             + cluster
                 .control_plane_size
                 .times(cluster.control_plane as f64);
-        let node_bins = pack(&node_items, host);
+        let node_bins = pack_groups(&node_items, host).len();
         let containers = design(
             node_items.len(),
             node_alloc,

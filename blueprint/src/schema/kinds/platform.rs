@@ -155,6 +155,28 @@ fn requests() -> BlockSchema {
         .with(attr("memory", Size, "Memory request per replica.").min(1.0))
 }
 
+/// An environment's quota: totals over its clones, as a Kubernetes ResourceQuota's
+/// `requests.cpu` and `requests.memory` count them.
+fn quota() -> BlockSchema {
+    body()
+        .with(
+            attr(
+                "cpu",
+                Cpu,
+                "CPU its clones may request in all: the sum over its services of cpu × replicas.",
+            )
+            .min(0.001),
+        )
+        .with(
+            attr(
+                "memory",
+                Size,
+                "Memory its clones may request in all: the sum over its services of memory × replicas.",
+            )
+            .min(1.0),
+        )
+}
+
 pub(super) fn service() -> KindSchema {
     let volume = body()
         .with(attr("size", Size, "Size per replica.").required().min(1.0))
@@ -208,7 +230,7 @@ pub(super) fn service() -> KindSchema {
         .with(attr("quorum", Integer, "Replicas that must run for the service to be up; the catalog's default when unset.").min(1.0))
         .with(attr("stateful", Bool, "Keeps data on its replicas; the catalog's default when unset."))
         .with(attr("port", Port, "The port it serves on; the catalog's default when unset."))
-        .with(attr("requires", Refs(&["service"]), "Services it cannot work without."))
+        .with(attr("requires", Refs(&["service"]), "Services it cannot work without; their order means nothing.").unordered())
         .with(attr("zone", Ref(&["network_zone"]), "Its network zone; the cluster's when unset."))
         .with(attr("spread", Enum(&["host", "node", "none"]), "Replicas run on different hosts, nodes, or anywhere.").default("host"))
         .with(attr("target", Ratio, "Availability target, such as \"99.95%\".").min(0.0).max(1.0))
@@ -247,7 +269,7 @@ pub(super) fn job() -> KindSchema {
             .with(attr(
                 "schedule",
                 String,
-                "A cron expression; unset means run once.",
+                "A cron expression of five fields, as a Kubernetes CronJob's, in UTC; unset means run once.",
             ))
             .with(
                 attr("parallelism", Integer, "Pods running at once.")
@@ -259,11 +281,14 @@ pub(super) fn job() -> KindSchema {
                     .default(0)
                     .min(0.0),
             )
-            .with(attr(
-                "requires",
-                Refs(&["service"]),
-                "Services it reads from or writes to.",
-            ))
+            .with(
+                attr(
+                    "requires",
+                    Refs(&["service"]),
+                    "Services it reads from or writes to; their order means nothing.",
+                )
+                .unordered(),
+            )
             .with(attr("image", String, "Container image."))
             .with(description()),
     )
@@ -296,9 +321,10 @@ pub(super) fn environment() -> KindSchema {
                 attr(
                     "services",
                     Refs(&["service"]),
-                    "The services cloned into it.",
+                    "The services cloned into it; their order means nothing.",
                 )
-                .default_list(),
+                .default_list()
+                .unordered(),
             )
             .with(attr(
                 "purpose",
@@ -307,6 +333,10 @@ pub(super) fn environment() -> KindSchema {
             ))
             .with(attr("owner", String, "Who asked for it."))
             .with(description())
-            .nest(block("quota", "Resources it may use at most.", requests())),
+            .nest(block(
+                "quota",
+                "Resources its clones may request in all.",
+                quota(),
+            )),
     )
 }
