@@ -30,6 +30,25 @@ fn without_meta_and_status(obj: &Value) -> Value {
     v
 }
 
+/// The object without what a no-op write would still change: `resourceVersion` and the
+/// times of the managed fields entries.
+fn comparable(obj: &Value) -> Value {
+    let mut v = obj.clone();
+    if let Some(m) = v["metadata"].as_object_mut() {
+        m.remove("resourceVersion");
+    }
+    if let Some(entries) = v["metadata"]["managedFields"].as_array_mut() {
+        for e in entries.iter_mut().filter_map(Value::as_object_mut) {
+            e.remove("time");
+        }
+    }
+    v
+}
+
+fn unchanged(old: &Value, new: &Value) -> bool {
+    comparable(old) == comparable(new)
+}
+
 /// Checks that a namespaced object's namespace exists and is not terminating.
 pub fn check_namespace(
     store: &Store,
@@ -103,6 +122,9 @@ pub fn commit(
     }
     if opts.dry_run {
         return Ok(new);
+    }
+    if let Some(old) = old.filter(|o| unchanged(o, &new)) {
+        return Ok(old.clone()); // A no-op write stores nothing and keeps the resourceVersion.
     }
     let deleting = new.pointer("/metadata/deletionTimestamp").is_some();
     let finalizers = new

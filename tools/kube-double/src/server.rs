@@ -64,7 +64,7 @@ fn failure(f: Failure) -> Response<Body> {
     json_response(f.code, "application/json", &f.body)
 }
 
-fn header<'a>(req: &'a Request<Incoming>, name: hyper::header::HeaderName) -> &'a str {
+fn header(req: &Request<Incoming>, name: hyper::header::HeaderName) -> &str {
     req.headers()
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -98,8 +98,10 @@ fn workload(obj: &Value, old: Option<&Value>, causes: &mut Vec<Cause>) {
             }
         }
     }
-    if let Some(old_sel) = old.and_then(|o| o.pointer("/spec/selector")) {
-        if selector.is_some_and(|s| s != old_sel) {
+    if let Some(old_sel) = old.and_then(|o| o.pointer("/spec/selector"))
+        && selector.is_some_and(|s| s != old_sel)
+    {
+        {
             causes.push(invalid(
                 "spec.selector",
                 selector.unwrap_or(&Value::Null),
