@@ -1,6 +1,7 @@
 //! The controllers, reduced to the status they write so that waits mean something:
-//! Deployments and StatefulSets roll out after `rollout_delay` (or never, for the objects
-//! held by [`crate::Knobs::hold`]), Jobs complete after `job_delay`. There are no pods.
+//! Deployments and StatefulSets roll out one replica per `rollout_delay` (or never, for
+//! the objects held by [`crate::Knobs::hold`]), Jobs complete after `job_delay`. There are
+//! no pods.
 
 use crate::catalog::ResourceType;
 use crate::state::State;
@@ -9,7 +10,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// Called after every stored write: starts the controller of the object's type when its
-/// spec moved past what the status reports.
+/// spec moved past what the status reports. A rollout makes one more replica ready every
+/// `rollout_delay` (so waits see progress); a Job completes after `job_delay`.
 pub fn schedule(state: &Arc<State>, rt: &'static ResourceType, obj: &Value) {
     let generation = obj
         .pointer("/metadata/generation")
@@ -31,25 +33,33 @@ pub fn schedule(state: &Arc<State>, rt: &'static ResourceType, obj: &Value) {
         store::name_of(obj).to_string(),
     );
     tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
-        let held = state.knobs().is_held(rt.plural, &ns, &name);
-        let mut store = state.store();
-        let Some(mut obj) = store.get(rt, &ns, &name).cloned() else {
-            return;
-        };
-        let now_generation = obj
-            .pointer("/metadata/generation")
-            .and_then(Value::as_i64)
-            .unwrap_or(1);
-        if store::uid_of(&obj) != uid || now_generation != generation {
-            return; // Replaced or changed since: the later write scheduled its own run.
+        let mut ready = 0;
+        loop {
+            tokio::time::sleep(delay).await;
+            let held = state.knobs().is_held(rt.plural, &ns, &name);
+            let mut store = state.store();
+            let Some(mut obj) = store.get(rt, &ns, &name).cloned() else {
+                return;
+            };
+            let now_generation = obj
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            if store::uid_of(&obj) != uid || now_generation != generation {
+                return; // Replaced or changed since: the later write runs its own rollout.
+            }
+            let n = replicas(&obj);
+            ready = if held { 0 } else { (ready + 1).min(n) };
+            obj["status"] = match rt.plural {
+                "deployments" => deployment_status(&obj, generation, ready),
+                "statefulsets" => statefulset_status(&obj, generation, ready),
+                _ => job_status(&obj, held),
+            };
+            store.put(rt, obj);
+            if held || ready >= n || rt.plural == "jobs" {
+                return;
+            }
         }
-        obj["status"] = match rt.plural {
-            "deployments" => deployment_status(&obj, generation, held),
-            "statefulsets" => statefulset_status(&obj, generation, held),
-            _ => job_status(&obj, held),
-        };
-        store.put(rt, obj);
     });
 }
 
@@ -65,32 +75,59 @@ fn condition(kind: &str, status: bool, reason: &str, message: &str) -> Value {
            "message": message, "lastUpdateTime": now, "lastTransitionTime": now})
 }
 
-fn deployment_status(obj: &Value, generation: i64, held: bool) -> Value {
+fn deployment_status(obj: &Value, generation: i64, ready: i64) -> Value {
     let n = replicas(obj);
-    let name = store::name_of(obj);
-    if held {
-        return json!({
-            "observedGeneration": generation, "replicas": n, "updatedReplicas": n,
-            "unavailableReplicas": n,
-            "conditions": [
-                condition("Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability."),
-                condition("Progressing", true, "ReplicaSetUpdated", &format!("ReplicaSet \"{name}\" is progressing.")),
-            ],
-        });
-    }
-    json!({
+    let rs = format!("ReplicaSet \"{}\"", store::name_of(obj));
+    let (progressing, available) = if ready >= n {
+        (
+            condition(
+                "Progressing",
+                true,
+                "NewReplicaSetAvailable",
+                &format!("{rs} has successfully progressed."),
+            ),
+            condition(
+                "Available",
+                true,
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.",
+            ),
+        )
+    } else {
+        (
+            condition(
+                "Progressing",
+                true,
+                "ReplicaSetUpdated",
+                &format!("{rs} is progressing."),
+            ),
+            condition(
+                "Available",
+                false,
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.",
+            ),
+        )
+    };
+    let mut status = json!({
         "observedGeneration": generation, "replicas": n, "updatedReplicas": n,
-        "readyReplicas": n, "availableReplicas": n,
-        "conditions": [
-            condition("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability."),
-            condition("Progressing", true, "NewReplicaSetAvailable", &format!("ReplicaSet \"{name}\" has successfully progressed.")),
-        ],
-    })
+        "conditions": [available, progressing],
+    });
+    // The server omits zero counts.
+    for (field, count) in [
+        ("readyReplicas", ready),
+        ("availableReplicas", ready),
+        ("unavailableReplicas", n - ready),
+    ] {
+        if count > 0 {
+            status[field] = json!(count);
+        }
+    }
+    status
 }
 
-fn statefulset_status(obj: &Value, generation: i64, held: bool) -> Value {
+fn statefulset_status(obj: &Value, generation: i64, ready: i64) -> Value {
     let n = replicas(obj);
-    let ready = if held { 0 } else { n };
     let revision = format!("{}-{generation}", store::name_of(obj));
     json!({
         "observedGeneration": generation, "replicas": n, "readyReplicas": ready,

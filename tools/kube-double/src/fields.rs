@@ -159,3 +159,77 @@ pub fn remove(obj: &mut Value, path: &Path) {
 pub fn overlaps(a: &Path, b: &Path) -> bool {
     a.starts_with(b) || b.starts_with(a)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn key() -> impl Strategy<Value = String> {
+        // Any text, including dots, colons, quotes and the `f:` prefix itself.
+        prop_oneof![
+            Just("f:x".to_string()),
+            Just(".".to_string()),
+            any::<String>()
+        ]
+    }
+
+    fn object() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            any::<i64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+            Just(json!([1, 2]))
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            proptest::collection::btree_map(key(), inner, 1..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect()))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn fields_v1_round_trips_every_leaf_set(spec in object()) {
+            let obj = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "n"}, "data": spec});
+            let set = leaves(&obj);
+            prop_assert_eq!(decode(&encode(&set)), set.clone());
+            // Rebuilding the object from its leaves gives back what managers own.
+            let mut rebuilt = json!({});
+            for p in &set {
+                super::set(&mut rebuilt, p, get(&obj, p).cloned().unwrap());
+            }
+            prop_assert_eq!(rebuilt.get("data"), obj.get("data"));
+        }
+
+        #[test]
+        fn removing_every_leaf_leaves_no_empty_maps(spec in object()) {
+            let mut obj = json!({"data": spec});
+            for p in leaves(&obj.clone()) {
+                remove(&mut obj, &p);
+            }
+            prop_assert_eq!(obj, json!({}));
+        }
+    }
+
+    #[test]
+    fn server_metadata_and_status_are_nobodys_fields() {
+        let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "a", "uid": "u", "resourceVersion": "3", "labels": {"app": "a"}},
+            "spec": {"replicas": 2, "template": {"spec": {"containers": [{"name": "c"}]}}},
+            "status": {"replicas": 2}});
+        let shown: Vec<String> = leaves(&obj).iter().map(display).collect();
+        assert_eq!(
+            shown,
+            [
+                ".metadata.labels.app",
+                ".spec.replicas",
+                ".spec.template.spec.containers"
+            ]
+        );
+        assert_eq!(
+            encode(&leaves(&obj)),
+            json!({"f:metadata": {"f:labels": {"f:app": {}}},
+                   "f:spec": {"f:replicas": {}, "f:template": {"f:spec": {"f:containers": {}}}}})
+        );
+    }
+}

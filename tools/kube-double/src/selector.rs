@@ -142,3 +142,70 @@ impl Selector {
             && self.fields.iter().all(|(f, op)| holds(op, field(f)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn obj(labels: Value) -> Value {
+        json!({"metadata": {"name": "web", "namespace": "prod", "labels": labels}})
+    }
+
+    #[test]
+    fn every_operator_of_the_grammar() {
+        let o = obj(json!({"app": "web", "tier": "front"}));
+        let cases = [
+            ("app=web", true),
+            ("app==web", true),
+            ("app!=web", false),
+            ("app!=db", true),
+            ("app in (db, web)", true),
+            ("app notin (db,web)", false),
+            ("missing notin (x)", true),
+            ("app", true),
+            ("!app", false),
+            ("!missing", true),
+            ("app=web,tier in (front)", true),
+            ("app=web,tier=back", false),
+            ("", true),
+        ];
+        for (sel, want) in cases {
+            assert_eq!(parse(Some(sel), None).unwrap().matches(&o), want, "{sel}");
+        }
+    }
+
+    #[test]
+    fn field_selectors_take_name_and_namespace_only() {
+        let o = obj(json!({}));
+        assert!(
+            parse(None, Some("metadata.name=web,metadata.namespace!=dev"))
+                .unwrap()
+                .matches(&o)
+        );
+        assert!(!parse(None, Some("metadata.name==db")).unwrap().matches(&o));
+        assert_eq!(
+            parse(None, Some("spec.replicas=2")),
+            Err("field label not supported: spec.replicas".into())
+        );
+        assert!(parse(Some("app in web"), None).is_err());
+        assert!(parse(Some("-bad=1"), None).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_selectors_never_panic(sel in any::<String>(), fields in any::<String>()) {
+            if let Ok(s) = parse(Some(&sel), Some(&fields)) {
+                let _ = s.matches(&obj(json!({"a": "b"})));
+            }
+        }
+
+        #[test]
+        fn equality_matches_exactly_the_label_value(k in "[a-z][a-z0-9]{0,8}", v in "[a-z0-9]{0,8}", w in "[a-z0-9]{0,8}") {
+            let o = obj(json!({ k.clone(): v.clone() }));
+            prop_assert_eq!(parse(Some(&format!("{k}={w}")), None).unwrap().matches(&o), v == w);
+            prop_assert_eq!(parse(Some(&format!("{k}!={w}")), None).unwrap().matches(&o), v != w);
+        }
+    }
+}

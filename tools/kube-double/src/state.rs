@@ -8,7 +8,8 @@ use std::time::Duration;
 /// Behaviour a test can change while the double runs.
 #[derive(Debug, Clone)]
 pub struct Knobs {
-    /// How long a Deployment or StatefulSet takes to report a finished rollout (200 ms).
+    /// How long each replica of a Deployment or StatefulSet rollout takes to become ready
+    /// (200 ms; a rollout of N replicas finishes after N of these).
     pub rollout_delay: Duration,
     /// How long a Job takes to complete (200 ms).
     pub job_delay: Duration,

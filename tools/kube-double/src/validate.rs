@@ -66,6 +66,18 @@ pub fn check(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> Result<(), 
             let t = obj.pointer("/spec/jobTemplate/spec/template");
             pod_template(t, "spec.jobTemplate.spec.template", true, &mut causes);
         }
+        "services" => service(obj, &mut causes),
+        "persistentvolumeclaims" => claim(obj, &mut causes),
+        "poddisruptionbudgets" => {
+            let spec = obj.get("spec");
+            let both = ["minAvailable", "maxUnavailable"]
+                .iter()
+                .all(|k| spec.and_then(|s| s.get(k)).is_some());
+            if both {
+                let detail = "minAvailable and maxUnavailable cannot be both set";
+                causes.push(invalid("spec", spec.unwrap_or(&Value::Null), detail));
+            }
+        }
         _ => {}
     }
     if causes.is_empty() {
@@ -151,5 +163,37 @@ fn pod_template(template: Option<&Value>, at: &str, batch: bool, causes: &mut Ve
                 field: format!("{at}.spec.restartPolicy"),
             });
         }
+    }
+}
+
+fn service(obj: &Value, causes: &mut Vec<Cause>) {
+    let kind = obj
+        .pointer("/spec/type")
+        .and_then(Value::as_str)
+        .unwrap_or("ClusterIP");
+    let headless = obj.pointer("/spec/clusterIP").and_then(Value::as_str) == Some("None");
+    let ports = obj
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .is_some_and(|p| !p.is_empty());
+    if kind != "ExternalName" && !headless && !ports {
+        causes.push(required("spec.ports"));
+    }
+}
+
+fn claim(obj: &Value, causes: &mut Vec<Cause>) {
+    let modes = obj
+        .pointer("/spec/accessModes")
+        .and_then(Value::as_array)
+        .is_some_and(|m| !m.is_empty());
+    if !modes {
+        causes.push(Cause {
+            reason: "FieldValueRequired",
+            message: "Required value: at least 1 access mode is required".into(),
+            field: "spec.accessModes".into(),
+        });
+    }
+    if obj.pointer("/spec/resources/requests/storage").is_none() {
+        causes.push(required("spec.resources[storage]"));
     }
 }
