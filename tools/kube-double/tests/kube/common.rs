@@ -16,11 +16,14 @@ pub async fn cluster() -> TestCluster {
     kube_double::test_cluster().await.expect("a test cluster")
 }
 
+/// The label on every test namespace, so a real cluster can be cleaned after failed runs.
+pub const TEST_LABEL: &str = "strata.test/kube-double";
+
 /// Creates a namespace with a fresh name (so runs on a real cluster do not collide).
 pub async fn namespace(client: &Client) -> String {
     let name = format!("kd-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
     let api: Api<Namespace> = Api::all(client.clone());
-    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": {TEST_LABEL: "true"}}});
     api.patch(&name, &PatchParams::apply(MANAGER), &Patch::Apply(ns))
         .await
         .expect("namespace applied");

@@ -4,7 +4,7 @@
 use crate::common::{apply, cluster, config_map, deployment, drop_namespace, namespace, status};
 use http_body_util::BodyExt;
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::core::v1::{ConfigMap, Service};
 use kube::api::{Api, PostParams};
 use serde_json::{Value, json};
 

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
 use kube::runtime::wait::{await_condition, conditions};
+use kube::runtime::watcher;
 use serde_json::json;
 use std::time::Duration;
 
