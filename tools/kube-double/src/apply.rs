@@ -11,7 +11,7 @@ use crate::managed;
 use crate::route::Target;
 use crate::state::State;
 use crate::status::{self, Failure};
-use crate::writes::{check_version, place};
+use crate::writes::{check_name, check_version, place};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -46,15 +46,7 @@ fn check_identity(t: &Target, cfg: &Value) -> Result<(), Failure> {
         );
         return Err(status::bad_request(msg));
     }
-    let name = crate::store::name_of(cfg);
-    if name != t.name {
-        let msg = format!(
-            "the name of the object ({name}) does not match the name on the URL ({})",
-            t.name
-        );
-        return Err(status::bad_request(msg));
-    }
-    Ok(())
+    check_name(t, cfg)
 }
 
 /// Applies `body` as `opts.manager`: 201 with the object when created, 200 when updated,

@@ -39,6 +39,19 @@ pub fn place(obj: &mut Value, t: &Target) -> Result<(), Failure> {
     }
 }
 
+/// Checks that the object's name is the one on the URL.
+pub fn check_name(t: &Target, obj: &Value) -> Result<(), Failure> {
+    let name = crate::store::name_of(obj);
+    if name == t.name {
+        return Ok(());
+    }
+    let msg = format!(
+        "the name of the object ({name}) does not match the name on the URL ({})",
+        t.name
+    );
+    Err(status::bad_request(msg))
+}
+
 /// Checks an object's `metadata.resourceVersion` precondition against the stored object.
 pub fn check_version(t: &Target, obj: &Value, stored: &Value) -> Result<(), Failure> {
     let wanted = obj
@@ -55,6 +68,13 @@ pub fn check_version(t: &Target, obj: &Value, stored: &Value) -> Result<(), Fail
     }
 }
 
+/// The request body as an object in the request's namespace.
+fn incoming(t: &Target, body: &[u8]) -> Result<Value, Failure> {
+    let mut obj = parse_object(body)?;
+    place(&mut obj, t)?;
+    Ok(obj)
+}
+
 /// POST to a collection: 201 with the new object, 409 AlreadyExists when taken.
 pub fn create(
     state: &Arc<State>,
@@ -62,8 +82,7 @@ pub fn create(
     body: &[u8],
     opts: &WriteOptions,
 ) -> Result<(u16, Value), Failure> {
-    let mut obj = parse_object(body)?;
-    place(&mut obj, t)?;
+    let mut obj = incoming(t, body)?;
     let name = crate::store::name_of(&obj).to_string();
     let mut store = state.store();
     commit::check_namespace(&store, t.rt, &t.namespace, &name)?;
@@ -84,16 +103,8 @@ pub fn replace(
     body: &[u8],
     opts: &WriteOptions,
 ) -> Result<(u16, Value), Failure> {
-    let mut obj = parse_object(body)?;
-    place(&mut obj, t)?;
-    let name = crate::store::name_of(&obj).to_string();
-    if name != t.name {
-        let msg = format!(
-            "the name of the object ({name}) does not match the name on the URL ({})",
-            t.name
-        );
-        return Err(status::bad_request(msg));
-    }
+    let mut obj = incoming(t, body)?;
+    check_name(t, &obj)?;
     let mut store = state.store();
     let old = store
         .get(t.rt, &t.namespace, &t.name)

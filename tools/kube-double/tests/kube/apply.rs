@@ -2,19 +2,16 @@
 //! manager and `force`, dry runs.
 
 use crate::common::{
-    MANAGER, apply, cluster, config_map, deployment, drop_namespace, managers, namespace, owned,
-    status,
+    MANAGER, apply, config_map, deployment, drop_namespace, managers, owned, scratch, status,
 };
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::ConfigMap;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Patch, PatchParams};
 use serde_json::json;
 
 #[tokio::test]
 async fn apply_creates_then_updates_and_records_the_manager() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let api: Api<Deployment> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, api) = scratch::<Deployment>().await;
     let created = apply(&api, "web", deployment("web", 2))
         .await
         .expect("created");
@@ -52,9 +49,7 @@ async fn apply_creates_then_updates_and_records_the_manager() {
 
 #[tokio::test]
 async fn fields_the_manager_stops_applying_are_removed_unless_another_manager_owns_them() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, api) = scratch::<ConfigMap>().await;
     apply(&api, "cm", config_map("cm", json!({"a": "1", "b": "2"})))
         .await
         .expect("applied");
@@ -87,9 +82,7 @@ async fn fields_the_manager_stops_applying_are_removed_unless_another_manager_ow
 
 #[tokio::test]
 async fn a_field_changed_by_another_manager_conflicts_until_forced() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let api: Api<Deployment> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, api) = scratch::<Deployment>().await;
     apply(&api, "web", deployment("web", 2))
         .await
         .expect("created");
@@ -157,9 +150,7 @@ async fn a_field_changed_by_another_manager_conflicts_until_forced() {
 
 #[tokio::test]
 async fn a_dry_run_apply_validates_and_stores_nothing() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let api: Api<Deployment> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, api) = scratch::<Deployment>().await;
     let params = PatchParams::apply(MANAGER).dry_run();
     let preview = api
         .patch("web", &params, &Patch::Apply(deployment("web", 3)))

@@ -1,5 +1,6 @@
 //! Helpers shared by the tests: a cluster, a fresh namespace, objects, API errors.
 
+use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use kube::core::Status;
@@ -28,6 +29,18 @@ pub async fn namespace(client: &Client) -> String {
         .await
         .expect("namespace applied");
     name
+}
+
+/// A cluster, a fresh namespace in it, and an API for a namespaced type there.
+pub async fn scratch<K>() -> (TestCluster, String, Api<K>)
+where
+    K: Resource<Scope = NamespaceResourceScope>,
+    <K as Resource>::DynamicType: Default,
+{
+    let c = cluster().await;
+    let ns = namespace(&c.client).await;
+    let api = Api::namespaced(c.client.clone(), &ns);
+    (c, ns, api)
 }
 
 /// Deletes a test namespace (for runs on a real cluster; the double just stops).

@@ -1,6 +1,6 @@
 //! DELETE with Foreground, Background and Orphan propagation, and namespace termination.
 
-use crate::common::{apply, cluster, config_map, deployment, namespace, status};
+use crate::common::{apply, cluster, config_map, deployment, namespace, scratch, status};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use kube::api::{Api, DeleteParams};
@@ -103,9 +103,7 @@ async fn orphan_deletion_keeps_dependents_without_the_owner_reference() {
 
 #[tokio::test]
 async fn a_deleted_namespace_terminates_with_everything_in_it() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let cms: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, cms) = scratch::<ConfigMap>().await;
     let cm_uid = apply(&cms, "inside", config_map("inside", json!({})))
         .await
         .unwrap()

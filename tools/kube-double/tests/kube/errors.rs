@@ -1,7 +1,7 @@
 //! Failures as `kube::Error::Api` with the server's codes, reasons and details:
 //! NotFound, AlreadyExists, Conflict, Invalid, Forbidden, Unauthorized.
 
-use crate::common::{apply, cluster, config_map, deployment, drop_namespace, namespace, status};
+use crate::common::{apply, cluster, config_map, deployment, drop_namespace, scratch, status};
 use http_body_util::BodyExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Service};
@@ -36,9 +36,7 @@ async fn not_found_is_the_servers_status_body() {
 
 #[tokio::test]
 async fn create_twice_is_already_exists_and_a_stale_replace_is_a_conflict() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, api) = scratch::<ConfigMap>().await;
     let cm: ConfigMap = serde_json::from_value(config_map("cm", json!({}))).unwrap();
     let created = api
         .create(&PostParams::default(), &cm)
@@ -71,9 +69,7 @@ async fn create_twice_is_already_exists_and_a_stale_replace_is_a_conflict() {
 
 #[tokio::test]
 async fn invalid_objects_name_the_field() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let cms: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, cms) = scratch::<ConfigMap>().await;
     let s = status(apply(&cms, "Bad_Name", config_map("Bad_Name", json!({}))).await);
     assert_eq!((s.code, s.reason.as_str()), (422, "Invalid"));
     let fields = |s: &kube::core::Status| {
@@ -114,6 +110,12 @@ async fn invalid_objects_name_the_field() {
         (s.code, fields(&s)),
         (422, vec!["spec.template.metadata.labels".to_string()])
     );
+
+    let services: Api<Service> = Api::namespaced(c.client.clone(), &ns);
+    let no_ports = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+        "spec": {"selector": {"app": "web"}}});
+    let s = status(apply(&services, "web", no_ports).await);
+    assert_eq!((s.code, fields(&s)), (422, vec!["spec.ports".to_string()]));
     drop_namespace(&c.client, &ns).await;
 }
 

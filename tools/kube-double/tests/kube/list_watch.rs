@@ -1,7 +1,7 @@
 //! LIST with label and field selectors, across namespaces and in pages; WATCH from a
 //! resourceVersion; the rollout and job waits the provider builds on `await_condition`.
 
-use crate::common::{apply, cluster, config_map, deployment, drop_namespace, namespace};
+use crate::common::{apply, cluster, config_map, deployment, drop_namespace, namespace, scratch};
 use futures_util::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::batch::v1::Job;
@@ -104,9 +104,7 @@ async fn label_selectors_filter_lists_in_one_namespace_and_across_all() {
 
 #[tokio::test]
 async fn a_watch_from_a_resource_version_sees_each_change_once() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let api: Api<ConfigMap> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, api) = scratch::<ConfigMap>().await;
     apply(&api, "before", config_map("before", json!({})))
         .await
         .unwrap();
@@ -145,10 +143,25 @@ async fn a_watch_from_a_resource_version_sees_each_change_once() {
 
 #[tokio::test]
 async fn a_deployment_rollout_completes_and_a_job_finishes() {
-    let c = cluster().await;
-    let ns = namespace(&c.client).await;
-    let api: Api<Deployment> = Api::namespaced(c.client.clone(), &ns);
+    let (c, ns, api) = scratch::<Deployment>().await;
     apply(&api, "web", deployment("web", 3)).await.unwrap();
+    // Progress as the provider shows it: the ready count of each update until complete.
+    let progress = watcher::watch_object(api.clone(), "web")
+        .map_ok(|d| {
+            d.and_then(|d| d.status)
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0)
+        })
+        .try_take_while(|ready| futures_util::future::ready(Ok(*ready < 3)))
+        .try_collect::<Vec<i32>>();
+    let mut seen = tokio::time::timeout(Duration::from_secs(60), progress)
+        .await
+        .expect("in time")
+        .unwrap();
+    seen.dedup();
+    if c.is_double() {
+        assert_eq!(seen, [0, 1, 2], "one replica at a time");
+    }
     let wait = await_condition(api.clone(), "web", conditions::is_deployment_completed());
     let done = tokio::time::timeout(Duration::from_secs(60), wait)
         .await
