@@ -108,10 +108,20 @@ pub fn watch(
         .and_then(|s| s.parse::<u64>().ok())
         .map_or(DEFAULT_WATCH, Duration::from_secs);
     let (rt, ns) = (t.rt, t.namespace.clone());
-    let wanted = move |e: &Event| {
-        e.rt == rt
-            && (ns.is_empty() || store::namespace_of(&e.object) == ns)
-            && sel.matches(&e.object)
+    // What a watcher of this selection sees of an event, as the server's watch cache
+    // decides it: an object entering the selection is ADDED, one leaving it DELETED.
+    let seen = move |e: &Event| -> Option<&'static str> {
+        let inside = |o: &Value| {
+            e.rt == rt && (ns.is_empty() || store::namespace_of(o) == ns) && sel.matches(o)
+        };
+        let before = e.previous.as_ref().is_some_and(inside);
+        match (e.kind, before, inside(&e.object)) {
+            ("MODIFIED", true, true) => Some("MODIFIED"),
+            ("MODIFIED", false, true) => Some("ADDED"),
+            ("MODIFIED", true, false) => Some("DELETED"),
+            (kind, _, true) if kind != "MODIFIED" => Some(kind),
+            _ => None,
+        }
     };
     let (first, mut rx) = {
         let store = state.store();
@@ -125,8 +135,7 @@ pub fn watch(
                     .map_err(|oldest| status::gone(rv, oldest))?;
                 let lines: Vec<Bytes> = backlog
                     .iter()
-                    .filter(|e| wanted(e))
-                    .map(|e| line(e.kind, &e.object))
+                    .filter_map(|e| seen(e).map(|kind| line(kind, &e.object)))
                     .collect();
                 (lines, rx)
             }
@@ -137,15 +146,14 @@ pub fn watch(
                 let existing = store.list(t.rt, &t.namespace);
                 let lines = existing
                     .into_iter()
-                    .filter(|o| {
-                        wanted(&Event {
-                            rt,
-                            kind: "ADDED",
-                            object: (*o).clone(),
-                            rv: 0,
-                        })
+                    .map(|o| Event {
+                        rt,
+                        kind: "ADDED",
+                        object: o.clone(),
+                        previous: None,
+                        rv: 0,
                     })
-                    .map(|o| line("ADDED", o))
+                    .filter_map(|e| seen(&e).map(|kind| line(kind, &e.object)))
                     .collect();
                 (lines, rx)
             }
@@ -166,8 +174,10 @@ pub fn watch(
                 e = rx.recv() => e,
             };
             let out = match event {
-                Ok(e) if wanted(&e) => line(e.kind, &e.object),
-                Ok(_) => continue,
+                Ok(e) => match seen(&e) {
+                    Some(kind) => line(kind, &e.object),
+                    None => continue,
+                },
                 Err(RecvError::Lagged(_)) => {
                     // Too far behind to replay: the client must list again.
                     let _ = tx.send_data(line("ERROR", &status::gone(0, 0).body)).await;

@@ -18,6 +18,8 @@ pub struct Event {
     pub kind: &'static str,
     /// The object (for `DELETED`, its last state with the deletion's `resourceVersion`).
     pub object: Value,
+    /// The object before a `MODIFIED` change (watches with selectors need it).
+    pub previous: Option<Value>,
     /// The event's `resourceVersion`.
     pub rv: u64,
 }
@@ -131,16 +133,17 @@ impl Store {
         self.rv += 1;
         obj["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let k = key(rt, namespace_of(&obj), name_of(&obj));
-        let kind = if self.objects.contains_key(&k) {
+        let previous = self.objects.insert(k, obj.clone());
+        let kind = if previous.is_some() {
             "MODIFIED"
         } else {
             "ADDED"
         };
-        self.objects.insert(k, obj.clone());
         self.record(Event {
             rt,
             kind,
             object: obj.clone(),
+            previous,
             rv: self.rv,
         });
         obj
@@ -155,6 +158,7 @@ impl Store {
             rt,
             kind: "DELETED",
             object: obj.clone(),
+            previous: None,
             rv: self.rv,
         });
         Some(obj)

@@ -228,3 +228,37 @@ async fn a_held_deployment_never_becomes_available_so_waits_time_out() {
         ("False", Some("MinimumReplicasUnavailable"))
     );
 }
+
+#[tokio::test]
+async fn a_watch_with_a_label_selector_sees_objects_enter_and_leave_it() {
+    let (c, ns, api) = scratch::<ConfigMap>().await;
+    let stream = api
+        .watch(&WatchParams::default().labels("tier=web").timeout(5), "0")
+        .await
+        .expect("watching");
+    apply(&api, "m", config_map("m", json!({"tier": "db"})))
+        .await
+        .unwrap();
+    apply(&api, "m", config_map("m", json!({"tier": "web"})))
+        .await
+        .unwrap();
+    apply(&api, "m", config_map("m", json!({"tier": "web", "x": "1"})))
+        .await
+        .unwrap();
+    apply(&api, "m", config_map("m", json!({"tier": "db"})))
+        .await
+        .unwrap();
+    let events: Vec<&str> = stream
+        .take(3)
+        .map_ok(|e| match e {
+            WatchEvent::Added(_) => "ADDED",
+            WatchEvent::Modified(_) => "MODIFIED",
+            WatchEvent::Deleted(_) => "DELETED",
+            _ => "other",
+        })
+        .try_collect()
+        .await
+        .expect("events");
+    assert_eq!(events, ["ADDED", "MODIFIED", "DELETED"]);
+    drop_namespace(&c.client, &ns).await;
+}
