@@ -48,6 +48,17 @@ fn parts(ctx: &Ctx, address: &Address, key: &str, vm: &VmSpec) -> Parts {
     }
 }
 
+fn placement<'a>(ctx: &'a Ctx, p: &'a Parts) -> Placement<'a> {
+    Placement {
+        domain_type: &ctx.domain_type,
+        pool: &p.pool,
+        volume: &p.volume,
+        network: &p.network,
+        mac: &p.mac,
+        filter: &p.filter,
+    }
+}
+
 fn definition(
     ctx: &Ctx,
     address: &Address,
@@ -56,15 +67,13 @@ fn definition(
     p: &Parts,
     attrs: &Attrs,
 ) -> String {
-    let at = Placement {
-        domain_type: &ctx.domain_type,
-        pool: &p.pool,
-        volume: &p.volume,
-        network: &p.network,
-        mac: &p.mac,
-        filter: &p.filter,
-    };
-    xml::domain(&p.name, &p.uuid, &ctx.owner(address, key, attrs), vm, &at)
+    xml::domain(
+        &p.name,
+        &p.uuid,
+        &ctx.owner(address, key, attrs),
+        vm,
+        &placement(ctx, p),
+    )
 }
 
 /// The attributes as created or updated: the blueprint's, and the computed address and
@@ -264,12 +273,17 @@ pub fn update(
         VmSpec::read(address, a).map_err(|d| (d.summary.clone(), LibvirtError::Call(d.detail)))
     };
     // A volume that is gone (deleted behind Strata's back, or never made by an apply
-    // killed after defining the domain) reads as no disk; it is made anew below.
+    // killed after defining the domain) reads as no disk; it is made anew below. A VM
+    // off its zone's network (made again after it was deleted) reads as in no zone; it
+    // is plugged in again below.
     let mut prior = prior.clone();
-    if !prior.contains_key("disk")
-        && let Some(disk) = attrs.get("disk")
-    {
-        prior.insert("disk".into(), disk.clone());
+    let unplugged = !prior.contains_key("zone");
+    for name in ["disk", "zone"] {
+        if !prior.contains_key(name)
+            && let Some(v) = attrs.get(name)
+        {
+            prior.insert(name.into(), v.clone());
+        }
     }
     let old = spec(&prior)?;
     let new = effective(&old, spec(attrs)?, attrs);
@@ -314,6 +328,17 @@ pub fn update(
     rpc.call(|c| c.define_domain_xml(&definition(ctx, address, &key, &new, &p, &full)))
         .map_err(fail("memory"))?;
     let active = rpc.on(|| dom.is_active()).map_err(fail("running"))?;
+    if active && unplugged {
+        // libvirt gives the NIC a port on the network and, the network's bridge being
+        // another than the one the NIC was on, moves its tap device onto it.
+        rpc.on(|| {
+            dom.update_device_flags(
+                &xml::interface(&placement(ctx, &p)),
+                sys::VIR_DOMAIN_AFFECT_LIVE,
+            )
+        })
+        .map_err(fail("zone"))?;
+    }
     if active && new.running {
         match live_change(&old, &new) {
             Live::Nothing => {}
