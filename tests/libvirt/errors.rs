@@ -106,7 +106,7 @@ fn a_missing_network_or_pool_names_what_exists() {
     assert!(!out.status.success(), "{shown}");
     assert!(
         shown.contains(&format!(
-            "network \"{b}\" does not exist on qemu:///system; networks there:"
+            "network \"{b}\" (network_zone.b) does not exist on qemu:///system; networks there:"
         )),
         "{shown}"
     );
@@ -123,10 +123,12 @@ fn a_missing_network_or_pool_names_what_exists() {
     assert!(!out.status.success(), "{shown}");
     assert!(
         shown.contains(&format!(
-            "storage pool \"{local}\" does not exist on qemu:///system; pools there:"
+            "storage pool \"{local}\" (storage.local) does not exist on qemu:///system; "
         )),
         "{shown}"
     );
+    // "pools there: ..." or "there are no pools there".
+    assert!(shown.contains("pools there"), "{shown}");
     assert!(shown.contains("libvirt refused storage"), "{shown}");
 
     // An apply that reads first makes the network and the pool again, then the VMs.

@@ -20,12 +20,14 @@ pub enum LibvirtError {
     #[error("{0}")]
     Call(String),
     /// Something the blueprint names is not on the host.
-    #[error("{what} \"{name}\" does not exist on {uri}; {present}")]
+    #[error("{what} \"{name}\"{of} does not exist on {uri}; {present}")]
     Missing {
         /// `storage pool`, `base image`, `network`.
         what: &'static str,
         /// The name looked for.
         name: String,
+        /// Whose it is, as ` (storage.local)`, or empty.
+        of: String,
         /// The connection.
         uri: String,
         /// What exists instead.

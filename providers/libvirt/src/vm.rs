@@ -120,7 +120,7 @@ pub fn create(
             e,
         )
     };
-    let pool = pool(rpc, &p.pool).map_err(disk_field)?;
+    let pool = pool(rpc, &p.pool, &vm.storage).map_err(disk_field)?;
     let volume = lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(disk_field)?;
     let base = match volume {
         Some(_) => None,
@@ -188,6 +188,7 @@ fn base_image(
         return Err(LibvirtError::Missing {
             what: "base image",
             name: image.clone(),
+            of: String::new(),
             uri: rpc.uri.to_string(),
             present: format!(
                 "it is neither a path on the host nor a volume of pool {}: {}",
@@ -309,7 +310,7 @@ pub fn update(
     let p = parts(ctx, address, &key, &new);
     let ip = crate::dhcp::add(rpc, ctx, address, &new, &p).map_err(fail("address"))?;
     let full = result(attrs, &new, ip);
-    let pool = pool(rpc, &p.pool).map_err(fail("disk"))?;
+    let pool = pool(rpc, &p.pool, &new.storage).map_err(fail("disk"))?;
     match lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(fail("disk"))? {
         None => {
             let base = base_image(rpc, &pool, &new, &p).map_err(fail("image"))?;
