@@ -93,8 +93,8 @@ pub fn pool(
     Err(LibvirtError::Missing {
         what: "storage pool",
         name: name.to_string(),
-        of: format!(" ({of})"),
-        uri: rpc.uri.to_string(),
+        of: format!(" ({of})").into(),
+        uri: rpc.uri.into(),
         present: listing("pools", &[names, defined].concat()),
     })
 }
@@ -114,8 +114,8 @@ pub fn network(
     Err(LibvirtError::Missing {
         what: "network",
         name: name.to_string(),
-        of: format!(" ({of})"),
-        uri: rpc.uri.to_string(),
+        of: format!(" ({of})").into(),
+        uri: rpc.uri.into(),
         present: listing("networks", &[names, defined].concat()),
     })
 }

@@ -26,10 +26,10 @@ pub enum LibvirtError {
         what: &'static str,
         /// The name looked for.
         name: String,
-        /// Whose it is, as ` (storage.local)`, or empty.
-        of: String,
-        /// The connection.
-        uri: String,
+        /// Whose it is, as ` (storage.local)`, or empty (boxed: a smaller error).
+        of: Box<str>,
+        /// The connection (boxed, as `of`).
+        uri: Box<str>,
         /// What exists instead.
         present: String,
     },

@@ -188,8 +188,8 @@ fn base_image(
         return Err(LibvirtError::Missing {
             what: "base image",
             name: image.clone(),
-            of: String::new(),
-            uri: rpc.uri.to_string(),
+            of: "".into(),
+            uri: rpc.uri.into(),
             present: format!(
                 "it is neither a path on the host nor a volume of pool {}: {}",
                 p.pool,
