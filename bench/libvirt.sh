@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the libvirt provider against the local libvirtd: apply, no-change plan and
 # destroy of N tiny domains (64 MiB, blank 16 MiB disks, two isolated networks), with the
-# number of libvirt calls each makes (a plan's must not grow with N).
+# number of libvirt calls each makes (a plan's: a fixed set, plus one per VM and two more
+# per running VM, what libvirt has no bulk call for; see docs/providers/libvirt.md).
 #
 #   bench/libvirt.sh            # N = 50
 #   N=10 bench/libvirt.sh

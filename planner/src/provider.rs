@@ -273,12 +273,19 @@ pub trait Provider: Send + Sync {
         plan_by_schema(&self.schema(&request.kind), &request)
     }
 
-    /// The object as it is now.
-    async fn read(&self, request: ReadRequest) -> ReadResponse;
+    /// The object as it is now. By default [`Provider::read_many`] of it alone: a provider
+    /// implements at least one of the two (each defaults to the other).
+    async fn read(&self, request: ReadRequest) -> ReadResponse {
+        self.read_many(vec![request], 1)
+            .await
+            .pop()
+            .unwrap_or_default()
+    }
 
     /// Many objects as they are now, one response per request in the same order: what a
     /// refresh calls. By default `read` for each, at most `parallelism` at once; a provider
-    /// whose server lists objects in bulk (libvirt, vSphere) reads each kind once instead.
+    /// whose server lists objects in bulk (libvirt, vSphere) reads each kind once instead
+    /// and leaves `read` to its default.
     async fn read_many(&self, requests: Vec<ReadRequest>, parallelism: usize) -> Vec<ReadResponse> {
         use futures_util::StreamExt;
         futures_util::stream::iter(requests.into_iter().map(|r| self.read(r)))

@@ -79,8 +79,12 @@ pub fn lookup<T>(
     }
 }
 
-/// The pool called `name`, or an error listing the pools there are.
-pub fn pool(rpc: &Rpc, name: &str) -> Result<virt::storage_pool::StoragePool, LibvirtError> {
+/// The pool called `name` (`of`'s), or an error naming it and listing the pools there are.
+pub fn pool(
+    rpc: &Rpc,
+    name: &str,
+    of: &Address,
+) -> Result<virt::storage_pool::StoragePool, LibvirtError> {
     if let Some(pool) = lookup(rpc, |c| c.lookup_storage_pool_by_name(name))? {
         return Ok(pool);
     }
@@ -89,13 +93,19 @@ pub fn pool(rpc: &Rpc, name: &str) -> Result<virt::storage_pool::StoragePool, Li
     Err(LibvirtError::Missing {
         what: "storage pool",
         name: name.to_string(),
-        uri: rpc.uri.to_string(),
+        of: format!(" ({of})").into(),
+        uri: rpc.uri.into(),
         present: listing("pools", &[names, defined].concat()),
     })
 }
 
-/// The network called `name`, or an error listing the networks there are.
-pub fn network(rpc: &Rpc, name: &str) -> Result<virt::network::Network, LibvirtError> {
+/// The network called `name` (`of`'s), or an error naming it and listing the networks
+/// there are.
+pub fn network(
+    rpc: &Rpc,
+    name: &str,
+    of: &Address,
+) -> Result<virt::network::Network, LibvirtError> {
     if let Some(net) = lookup(rpc, |c| c.lookup_network_by_name(name))? {
         return Ok(net);
     }
@@ -104,7 +114,8 @@ pub fn network(rpc: &Rpc, name: &str) -> Result<virt::network::Network, LibvirtE
     Err(LibvirtError::Missing {
         what: "network",
         name: name.to_string(),
-        uri: rpc.uri.to_string(),
+        of: format!(" ({of})").into(),
+        uri: rpc.uri.into(),
         present: listing("networks", &[names, defined].concat()),
     })
 }

@@ -26,7 +26,7 @@ pub fn add(
         .dhcp
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let net = network(rpc, &p.network)?;
+    let net = network(rpc, &p.network, &vm.zone)?;
     let read = crate::parse::network(&rpc.on(|| net.xml_desc(sys::VIR_NETWORK_XML_INACTIVE))?)?;
     if let Some(mine) = read.hosts.iter().find(|h| h.mac == p.mac) {
         if vm.address.is_none_or(|a| a == mine.ip) {

@@ -20,14 +20,16 @@ pub enum LibvirtError {
     #[error("{0}")]
     Call(String),
     /// Something the blueprint names is not on the host.
-    #[error("{what} \"{name}\" does not exist on {uri}; {present}")]
+    #[error("{what} \"{name}\"{of} does not exist on {uri}; {present}")]
     Missing {
         /// `storage pool`, `base image`, `network`.
         what: &'static str,
         /// The name looked for.
         name: String,
-        /// The connection.
-        uri: String,
+        /// Whose it is, as ` (storage.local)`, or empty (boxed: a smaller error).
+        of: Box<str>,
+        /// The connection (boxed, as `of`).
+        uri: Box<str>,
         /// What exists instead.
         present: String,
     },

@@ -31,6 +31,8 @@ mod dhcp;
 #[cfg(feature = "native")]
 pub mod error;
 #[cfg(feature = "native")]
+mod fanout;
+#[cfg(feature = "native")]
 mod host;
 #[cfg(feature = "native")]
 mod plan;

@@ -95,14 +95,19 @@ pub fn mac(uuid: &str) -> String {
     format!("52:54:00:{:02x}:{:02x}:{:02x}", h[0], h[1], h[2])
 }
 
-/// The Linux bridge of a network: `stb` and twelve hex digits of the network's UUID
-/// hashed (15 characters, the kernel's limit for an interface name). Strata names the
-/// bridge itself: libvirt's own choice (the first free `virbrN`) is made without a lock
-/// when networks are defined concurrently, so two networks defined at once (an apply's
-/// zones, or two applies) could both be given `virbr5` and the second fail to start with
-/// "error creating bridge interface virbr5: File exists".
-pub fn bridge(uuid: &str) -> String {
-    format!("stb{}", &hex(&Sha256::digest(uuid.as_bytes()))[..12])
+/// The Linux bridge of a network: `stb` and twelve hex digits of the network's UUID and
+/// `generation` hashed (15 characters, the kernel's limit for an interface name). Strata
+/// names the bridge itself: libvirt's own choice (the first free `virbrN`) is made without
+/// a lock when networks are defined concurrently, so two networks defined at once (an
+/// apply's zones, or two applies) could both be given `virbr5` and the second fail to
+/// start with "error creating bridge interface virbr5: File exists".
+///
+/// A network made again (deleted behind Strata's back) gets another generation, so
+/// another bridge: libvirt moves a running domain's interface onto its network's bridge
+/// when the interface is updated only if the bridge's name changed (see `crate::vm`).
+pub fn bridge(uuid: &str, generation: u128) -> String {
+    let h = Sha256::digest(format!("{uuid}/{generation}").as_bytes());
+    format!("stb{}", &hex(&h)[..12])
 }
 
 /// The disk volume of a domain.
@@ -155,9 +160,10 @@ mod tests {
     #[test]
     fn bridge_names_fit_the_kernel_and_differ_per_network() {
         let (a, b) = (uuid("l1", "network_zone.a"), uuid("l1", "network_zone.b"));
-        assert_eq!(bridge(&a).len(), 15);
-        assert!(bridge(&a).chars().all(|c| c.is_ascii_alphanumeric()));
-        assert_eq!(bridge(&a), bridge(&a));
-        assert_ne!(bridge(&a), bridge(&b));
+        assert_eq!(bridge(&a, 1).len(), 15);
+        assert!(bridge(&a, 1).chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_eq!(bridge(&a, 1), bridge(&a, 1));
+        assert_ne!(bridge(&a, 1), bridge(&b, 1));
+        assert_ne!(bridge(&a, 1), bridge(&a, 2));
     }
 }

@@ -66,6 +66,8 @@ pub struct Network {
     pub forward: String,
     /// Its DHCP host entries.
     pub hosts: Vec<Host>,
+    /// Its Linux bridge.
+    pub bridge: Option<String>,
     /// Who created it.
     pub owner: Option<Owner>,
 }
@@ -108,6 +110,9 @@ pub fn network(xml: &str) -> Result<Network, XmlError> {
         cidr,
         forward,
         hosts,
+        bridge: child(root, "bridge")
+            .and_then(|b| b.attribute("name"))
+            .map(str::to_string),
         owner: owner(root),
     })
 }
@@ -119,13 +124,35 @@ pub struct DomainParts {
     pub disk: Option<(String, String)>,
     /// The first NIC's network and MAC.
     pub nic: Option<(String, String)>,
+    /// The Linux bridge the first NIC is plugged into (a running domain's live XML only).
+    pub bridge: Option<String>,
+    /// vCPUs it runs with (or will boot with: the inactive XML).
+    pub vcpus: Option<u64>,
+    /// vCPUs at most.
+    pub max_vcpus: Option<u64>,
+    /// Memory in KiB.
+    pub memory_kib: Option<u64>,
 }
 
-/// Reads where a domain's disk and NIC are.
+/// Reads where a domain's disk and NIC are, and its size.
 pub fn domain_parts(xml: &str) -> Result<DomainParts, XmlError> {
     let doc = doc(xml)?;
-    let Some(devices) = child(doc.root_element(), "devices") else {
-        return Ok(DomainParts::default());
+    let root = doc.root_element();
+    let number = |node: Option<Node>| node.and_then(|n| n.text()?.trim().parse::<u64>().ok());
+    let vcpu = child(root, "vcpu");
+    let max_vcpus = number(vcpu);
+    let vcpus = vcpu
+        .and_then(|v| v.attribute("current")?.parse().ok())
+        .or(max_vcpus);
+    // libvirt writes memory in KiB whatever unit it was given.
+    let memory_kib = number(child(root, "memory"));
+    let Some(devices) = child(root, "devices") else {
+        return Ok(DomainParts {
+            vcpus,
+            max_vcpus,
+            memory_kib,
+            ..DomainParts::default()
+        });
     };
     let disk = devices
         .children()
@@ -137,16 +164,22 @@ pub fn domain_parts(xml: &str) -> Result<DomainParts, XmlError> {
                 source.attribute("volume")?.to_string(),
             ))
         });
-    let nic = devices
-        .children()
-        .filter(|c| c.has_tag_name("interface"))
-        .find_map(|i| {
+    let nic = devices.children().find(|c| c.has_tag_name("interface"));
+    Ok(DomainParts {
+        disk,
+        nic: nic.and_then(|i| {
             Some((
                 child(i, "source")?.attribute("network")?.to_string(),
                 child(i, "mac")?.attribute("address")?.to_ascii_lowercase(),
             ))
-        });
-    Ok(DomainParts { disk, nic })
+        }),
+        bridge: nic
+            .and_then(|i| child(i, "source")?.attribute("bridge"))
+            .map(str::to_string),
+        vcpus,
+        max_vcpus,
+        memory_kib,
+    })
 }
 
 /// A storage pool as it is.
@@ -228,11 +261,12 @@ mod tests {
             key: "network_zone.app".into(),
             attrs: "{}".into(),
         };
-        let mut xml = crate::xml::network("n", "u", &owner, &zone);
+        let mut xml = crate::xml::network("n", "u", "stb0", &owner, &zone);
         let host = crate::xml::dhcp_host("52:54:00:AA:bb:cc", "vm1", "10.77.0.2".parse().unwrap());
         xml = xml.replace("</dhcp>", &format!("{host}</dhcp>"));
         let read = network(&xml).unwrap();
         assert_eq!(read.cidr, Some(zone.cidr));
+        assert_eq!(read.bridge.as_deref(), Some("stb0"));
         assert_eq!(read.forward, "nat");
         assert_eq!(read.owner, Some(owner));
         assert_eq!(read.hosts[0].mac, "52:54:00:aa:bb:cc");
@@ -240,6 +274,7 @@ mod tests {
         let isolated = network(&crate::xml::network(
             "n",
             "u",
+            "stb0",
             &read.owner.unwrap(),
             &ZoneSpec {
                 forward: Forward::Isolated,
@@ -248,6 +283,46 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(isolated.forward, "isolated");
+    }
+
+    #[test]
+    fn a_written_domain_reads_back_with_its_size_and_nic() {
+        let attrs = serde_json::json!({
+            "cpu": 1, "max_cpu": 3, "memory": "96MiB", "disk": "16MiB",
+            "zone": "network_zone.a", "storage": "storage.local"
+        });
+        let vm = crate::spec::VmSpec::read(&"vm.web".parse().unwrap(), attrs.as_object().unwrap())
+            .unwrap();
+        let owner = Owner {
+            address: "vm.web".into(),
+            lineage: "lin".into(),
+            key: "vm.web".into(),
+            attrs: "{}".into(),
+        };
+        let at = crate::xml::Placement {
+            domain_type: "kvm",
+            pool: "p",
+            volume: "web.qcow2",
+            network: "n",
+            mac: "52:54:00:AA:bb:cc",
+            filter: "f",
+        };
+        let read = domain_parts(&crate::xml::domain("web", "u", &owner, &vm, &at)).unwrap();
+        assert_eq!(read.vcpus, Some(1));
+        assert_eq!(read.max_vcpus, Some(3));
+        assert_eq!(read.memory_kib, Some(96 * 1024));
+        assert_eq!(read.disk, Some(("p".into(), "web.qcow2".into())));
+        assert_eq!(read.nic, Some(("n".into(), "52:54:00:aa:bb:cc".into())));
+        assert_eq!(read.bridge, None);
+        // What libvirt says of a running domain: no `current` when all vCPUs run, and the
+        // bridge its NIC is on.
+        let live = "<domain><vcpu placement='static'>2</vcpu><memory unit='KiB'>65536</memory>\
+<devices><interface type='network'><mac address='52:54:00:00:00:01'/>\
+<source network='n' portid='x' bridge='stb0'/></interface></devices></domain>";
+        let read = domain_parts(live).unwrap();
+        assert_eq!((read.vcpus, read.max_vcpus), (Some(2), Some(2)));
+        assert_eq!(read.memory_kib, Some(65536));
+        assert_eq!(read.bridge.as_deref(), Some("stb0"));
     }
 
     #[test]

@@ -26,6 +26,23 @@ pub fn plan(request: &PlanRequest) -> PlanResponse {
     let Some(prior) = &request.prior else {
         return response;
     };
+    // A VM read as in no zone (its network made again without it) is plugged in again.
+    if request.kind == "vm"
+        && !prior.contains_key("zone")
+        && let Some(zone) = request.desired.get("zone")
+    {
+        let mut prior = prior.clone();
+        prior.insert("zone".into(), zone.clone());
+        let mut rest = plan(&PlanRequest {
+            prior: Some(prior),
+            ..request.clone()
+        });
+        rest.notes.push(
+            "its NIC is plugged into its zone's network again and its DHCP host entry written"
+                .into(),
+        );
+        return rest;
+    }
     if request.kind != "vm" || !response.requires_replace.is_empty() {
         return response;
     }
@@ -125,6 +142,14 @@ mod tests {
             vm(serde_json::json!({"disk": "8MiB"})),
         );
         assert_eq!(smaller.requires_replace, ["disk"]);
+        let mut unplugged = vm(serde_json::json!({}));
+        unplugged.remove("zone");
+        let replug = planned(unplugged, vm(serde_json::json!({})));
+        assert!(replug.requires_replace.is_empty(), "{replug:?}");
+        assert_eq!(
+            replug.notes,
+            ["its NIC is plugged into its zone's network again and its DHCP host entry written"]
+        );
         let moved = planned(
             vm(serde_json::json!({})),
             vm(serde_json::json!({"zone": "network_zone.b"})),

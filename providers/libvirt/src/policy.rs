@@ -27,7 +27,7 @@ pub fn apply(
     let uuid = ctx.uuid(key);
     let mut sources = Vec::new();
     for zone in &spec.from {
-        let net = network(rpc, &ctx.name(zone, ""))?;
+        let net = network(rpc, &ctx.name(zone, ""), zone)?;
         let read = crate::parse::network(&rpc.on(|| net.xml_desc(0))?)?;
         sources.extend(read.cidr);
     }

@@ -1,43 +1,55 @@
-//! Reading many objects at once: every kind is listed once per refresh (the domains in two
-//! calls, see `crate::stats`; networks, pools and filters in one list each; a network's
-//! XML and a pool's volumes once each), however many objects there are.
+//! Reading many objects at once. Every kind is listed once per refresh, however many
+//! objects there are: the domains in two calls (see `crate::stats`), networks, pools and
+//! filters in one list each, a network's XML and a pool's volumes once each.
+//!
+//! Three things libvirt gives only one object at a time, so they cost calls per VM, made
+//! a few at once (see `crate::fanout`), each answered from libvirtd's own records or a
+//! file header, never a QEMU query: a running domain's live XML (the vCPUs it runs with,
+//! the bridge its NIC is on) and its inactive XML (what it boots with next: a
+//! `setvcpus --config` or `setmaxmem --config`), and each VM's volume's size.
 
 use std::collections::{HashMap, HashSet};
 
 use planner::Attrs;
 use planner::provider::{ReadRequest, ReadResponse};
+use serde_json::Value;
+use virt::domain::Domain;
+use virt::storage_vol::StorageVol;
 use virt::sys;
 
 use crate::conn::Rpc;
 use crate::ctx::Ctx;
 use crate::error::LibvirtError;
-use crate::parse::Network;
+use crate::parse::{DomainParts, Network};
 use crate::spec::VmSpec;
 use crate::stats::DomainStats;
 
 /// What the listings found, filled as the kinds asked for need them.
 #[derive(Default)]
 struct Seen {
-    domains: Option<HashMap<String, DomainStats>>,
+    domains: Option<HashMap<String, (DomainStats, Domain)>>,
     networks: Option<HashMap<String, (String, Network)>>,
     pools: Option<HashSet<String>>,
-    volumes: HashMap<String, Option<HashSet<String>>>,
+    volumes: HashMap<String, Option<HashMap<String, StorageVol>>>,
     filters: Option<HashSet<String>>,
     host: Option<Attrs>,
 }
 
 impl Seen {
-    fn domains(&mut self, rpc: &Rpc) -> Result<&HashMap<String, DomainStats>, LibvirtError> {
+    fn domains(
+        &mut self,
+        rpc: &Rpc,
+    ) -> Result<&HashMap<String, (DomainStats, Domain)>, LibvirtError> {
         if self.domains.is_none() {
             // Which domains exist comes from the first call alone: a domain started or
             // stopped between the two keeps its recorded figures rather than vanishing.
             let mut all: HashMap<_, _> = rpc
-                .call(crate::stats::states)?
+                .call(crate::stats::all)?
                 .into_iter()
-                .map(|d| (d.uuid.clone(), d))
+                .map(|d| (d.0.uuid.clone(), d))
                 .collect();
             for stopped in rpc.call(crate::stats::stopped_figures)? {
-                if let Some(d) = all.get_mut(&stopped.uuid) {
+                if let Some(d) = all.get_mut(&stopped.0.uuid) {
                     *d = stopped;
                 }
             }
@@ -71,6 +83,20 @@ impl Seen {
         Ok(self.networks.get_or_insert_default())
     }
 
+    /// The network called `name`, when it exists.
+    fn network(
+        &mut self,
+        rpc: &Rpc,
+        prefix: &str,
+        name: &str,
+    ) -> Result<Option<&Network>, LibvirtError> {
+        Ok(self
+            .networks(rpc, prefix)?
+            .values()
+            .find(|(n, _)| n == name)
+            .map(|(_, net)| net))
+    }
+
     fn pools(&mut self, rpc: &Rpc) -> Result<&HashSet<String>, LibvirtError> {
         if self.pools.is_none() {
             let pools = rpc.call(|c| c.list_all_storage_pools(0))?;
@@ -79,14 +105,18 @@ impl Seen {
         Ok(self.pools.get_or_insert_default())
     }
 
-    /// The volumes of pool `name`; `None` when the pool is missing or stopped.
-    fn volumes(&mut self, rpc: &Rpc, name: &str) -> Result<Option<&HashSet<String>>, LibvirtError> {
+    /// The volumes of pool `name` by name; `None` when the pool is missing or stopped.
+    fn volumes(
+        &mut self,
+        rpc: &Rpc,
+        name: &str,
+    ) -> Result<Option<&HashMap<String, StorageVol>>, LibvirtError> {
         if !self.volumes.contains_key(name) {
             let listed = match crate::ctx::lookup(rpc, |c| c.lookup_storage_pool_by_name(name))? {
                 Some(pool) if rpc.on(|| pool.is_active())? => Some(
                     rpc.on(|| pool.list_all_volumes(0))?
-                        .iter()
-                        .filter_map(|v| v.name().ok())
+                        .into_iter()
+                        .filter_map(|v| Some((v.name().ok()?, v)))
                         .collect(),
                 ),
                 _ => None,
@@ -110,6 +140,70 @@ impl Seen {
     }
 }
 
+/// What is read of one VM on its own: its domain when it runs, its volume.
+struct Own {
+    running: Option<Domain>,
+    volume: Option<StorageVol>,
+}
+
+/// What those reads found.
+#[derive(Default)]
+struct OwnRead {
+    live: Option<DomainParts>,
+    config: Option<DomainParts>,
+    capacity: Option<u64>,
+}
+
+impl Own {
+    fn read(&self, rpc: &Rpc) -> Result<OwnRead, LibvirtError> {
+        let xml = |dom: &Domain, flags| -> Result<DomainParts, LibvirtError> {
+            Ok(crate::parse::domain_parts(
+                &rpc.on(|| dom.xml_desc(flags))?,
+            )?)
+        };
+        Ok(OwnRead {
+            live: self.running.as_ref().map(|d| xml(d, 0)).transpose()?,
+            config: self
+                .running
+                .as_ref()
+                .map(|d| xml(d, sys::VIR_DOMAIN_XML_INACTIVE))
+                .transpose()?,
+            capacity: self
+                .volume
+                .as_ref()
+                .map(|v| rpc.on(|| v.info()).map(|i| i.capacity))
+                .transpose()?,
+        })
+    }
+}
+
+/// libvirt's states 1 running, 2 blocked, 3 paused: still "on".
+fn is_on(state: i64) -> bool {
+    matches!(state, 1..=3)
+}
+
+/// What to read of the VM `r` on its own, when its domain exists.
+fn own(
+    rpc: &Rpc,
+    ctx: &Ctx,
+    seen: &mut Seen,
+    r: &ReadRequest,
+) -> Result<Option<Own>, LibvirtError> {
+    let Some((stats, dom)) = seen.domains(rpc)?.get(&r.id) else {
+        return Ok(None);
+    };
+    let running = is_on(stats.state).then(|| dom.clone());
+    let volume = crate::names::volume(&stats.name);
+    let volume = match VmSpec::read(&r.address, &r.prior) {
+        Ok(spec) => seen
+            .volumes(rpc, &ctx.name(&spec.storage, ""))?
+            .and_then(|v| v.get(&volume))
+            .cloned(),
+        Err(_) => None,
+    };
+    Ok(Some(Own { running, volume }))
+}
+
 /// Reads every request; an object libvirt no longer has reads as `None`.
 pub fn read_many(
     rpc: &Rpc,
@@ -117,10 +211,25 @@ pub fn read_many(
     requests: &[ReadRequest],
 ) -> Result<Vec<ReadResponse>, LibvirtError> {
     let mut seen = Seen::default();
+    let mut owns = Vec::new();
+    for (i, r) in requests.iter().enumerate() {
+        if r.kind == "vm"
+            && let Some(o) = own(rpc, ctx, &mut seen, r)?
+        {
+            owns.push((i, o));
+        }
+    }
+    let mut read: HashMap<usize, OwnRead> = HashMap::new();
+    for (found, (i, _)) in crate::fanout::each(&owns, |(_, o)| o.read(rpc))
+        .into_iter()
+        .zip(&owns)
+    {
+        read.insert(*i, found?);
+    }
     let mut out = Vec::with_capacity(requests.len());
-    for r in requests {
+    for (i, r) in requests.iter().enumerate() {
         let attrs = match r.kind.as_str() {
-            "vm" => vm(rpc, ctx, &mut seen, r)?,
+            "vm" => vm(rpc, ctx, &mut seen, r, read.remove(&i).unwrap_or_default())?,
             "network_zone" => seen
                 .networks(rpc, &ctx.settings.name_prefix)?
                 .get(&r.id)
@@ -159,49 +268,103 @@ fn zone(prior: &Attrs, net: &Network) -> Attrs {
     attrs
 }
 
+/// Sets `name` to the first of `read` (what the domain runs with, then what it boots with
+/// next) that differs from what Strata recorded, so that a change to either is drift.
+fn overlay(attrs: &mut Attrs, prior: &Attrs, name: &str, read: [Option<Value>; 2]) {
+    let [now, next] = read;
+    let recorded = prior.get(name);
+    let shown = [now.clone(), next.clone()]
+        .into_iter()
+        .flatten()
+        .find(|v| Some(v) != recorded)
+        .or(now)
+        .or(next);
+    if let Some(v) = shown {
+        attrs.insert(name.into(), v);
+    }
+}
+
 fn vm(
     rpc: &Rpc,
     ctx: &Ctx,
     seen: &mut Seen,
     r: &ReadRequest,
+    own: OwnRead,
 ) -> Result<Option<Attrs>, LibvirtError> {
-    let Some(stats) = seen.domains(rpc)?.get(&r.id).cloned() else {
+    let Some((stats, _)) = seen.domains(rpc)?.get(&r.id) else {
         return Ok(None);
     };
+    let stats = stats.clone();
     let mut attrs = r.prior.clone();
-    // libvirt's states: 1 running, 2 blocked, 3 paused (still "on").
-    attrs.insert("running".into(), matches!(stats.state, 1..=3).into());
-    if let Some(n) = stats.vcpus {
-        attrs.insert("cpu".into(), n.into());
-    }
-    if let Some(n) = stats.max_vcpus {
-        attrs.insert("max_cpu".into(), n.into());
-    }
-    if let Some(kib) = stats.memory_kib {
-        attrs.insert(
-            "memory".into(),
-            blueprint::units::format_size(kib * 1024).into(),
-        );
-    }
+    let on = is_on(stats.state);
+    attrs.insert("running".into(), on.into());
+    // A running domain: what it runs with (its live XML; its memory from the bulk call)
+    // and what it boots with next (its inactive XML). A stopped one: the bulk figures.
+    let (now, next) = match (&own.live, &own.config) {
+        (Some(live), config) => (
+            DomainParts {
+                memory_kib: stats.memory_kib.or(live.memory_kib),
+                ..live.clone()
+            },
+            config.clone().unwrap_or_default(),
+        ),
+        _ => (
+            DomainParts {
+                vcpus: stats.vcpus,
+                max_vcpus: stats.max_vcpus,
+                memory_kib: stats.memory_kib,
+                ..DomainParts::default()
+            },
+            DomainParts::default(),
+        ),
+    };
+    let number = |n: Option<u64>| n.map(Value::from);
+    let size = |kib: Option<u64>| kib.map(|k| Value::from(blueprint::units::format_size(k * 1024)));
+    overlay(
+        &mut attrs,
+        &r.prior,
+        "cpu",
+        [number(now.vcpus), number(next.vcpus)],
+    );
+    overlay(
+        &mut attrs,
+        &r.prior,
+        "max_cpu",
+        [number(now.max_vcpus), number(next.max_vcpus)],
+    );
+    overlay(
+        &mut attrs,
+        &r.prior,
+        "memory",
+        [size(now.memory_kib), size(next.memory_kib)],
+    );
     let Ok(spec) = VmSpec::read(&r.address, &r.prior) else {
         return Ok(Some(attrs));
     };
-    // The disk's size is the recorded one; only the volume's existence is read (from the
-    // pool's listing): its capacity would be a call per volume, or a QEMU query per domain.
+    // A volume that is gone reads as no disk; one resized, as its size.
     let volume = crate::names::volume(&stats.name);
-    if seen
-        .volumes(rpc, &ctx.name(&spec.storage, ""))?
-        .is_none_or(|v| !v.contains(&volume))
-    {
-        attrs.remove("disk");
+    let pool = ctx.name(&spec.storage, "");
+    match (own.capacity, seen.volumes(rpc, &pool)?) {
+        (Some(bytes), _) => {
+            attrs.insert("disk".into(), blueprint::units::format_size(bytes).into());
+        }
+        (None, listed) if listed.is_none_or(|v| !v.contains_key(&volume)) => {
+            attrs.remove("disk");
+        }
+        _ => {}
     }
+    // A VM is in its zone when its network has its DHCP host entry and, while it runs,
+    // its NIC is on the network's bridge. A network made again after it was deleted has
+    // neither (libvirt leaves the running domains' interfaces off the new bridge): the
+    // VM reads as in no zone, and the update plugs it in again (see `crate::vm::update`).
     let mac = crate::names::mac(&r.id);
     let network = ctx.name(&spec.zone, "");
-    let entry = seen
-        .networks(rpc, &ctx.settings.name_prefix)?
-        .values()
-        .find(|(name, _)| *name == network)
-        .and_then(|(_, net)| net.hosts.iter().find(|h| h.mac == mac));
+    let net = seen.network(rpc, &ctx.settings.name_prefix, &network)?;
+    let entry = net.and_then(|n| n.hosts.iter().find(|h| h.mac == mac));
+    let plugged = !on
+        || own
+            .live
+            .is_some_and(|l| l.bridge.is_some() && l.bridge == net.and_then(|n| n.bridge.clone()));
     match entry {
         Some(h) => {
             attrs.insert("address".into(), h.ip.to_string().into());
@@ -209,6 +372,9 @@ fn vm(
         None => {
             attrs.remove("address");
         }
+    }
+    if entry.is_none() || !plugged {
+        attrs.remove("zone");
     }
     Ok(Some(attrs))
 }

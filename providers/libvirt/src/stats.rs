@@ -1,15 +1,18 @@
 //! The domains of a connection in bulk (virConnectGetAllDomainStats), in two calls that
 //! make libvirtd query no domain's QEMU:
 //!
-//! - [`states`]: every domain's UUID, name and state (the `state` group, which libvirtd
-//!   answers from its own records: 50 running domains in 0.06 s on the benchmark machine);
-//! - [`stopped_figures`]: the vCPUs and memory of the domains that are shut off (the
-//!   `vcpu` and `balloon` groups, limited to inactive domains).
+//! - [`all`]: every domain's UUID, name, state and memory (the `state` and `balloon`
+//!   groups: libvirtd answers them from its own records, the memory from the definition
+//!   the domain runs with, since Strata's domains have no balloon device; 40 running
+//!   domains in 0.06 s on the benchmark machine), with a handle on each;
+//! - [`stopped_figures`]: the vCPUs of the domains that are shut off (the `vcpu` group,
+//!   limited to inactive domains: read from their definitions).
 //!
-//! A running domain's figures are not read: even without a balloon device the `vcpu` and
-//! `balloon` groups take each running domain's job and read its QEMU's threads one domain
-//! after another (14 s for 50 busy domains, where `state` alone took 0.06 s), and the
-//! `block` group asks each QEMU's monitor (a plan of 50 took two minutes with it).
+//! The `vcpu` group of a running domain is not asked for: libvirtd queries each running
+//! domain's QEMU for its vCPU statistics, one domain after another (1.2-4.2 s for 40 idle
+//! domains at load 20, 14 s for 50 booting ones), and the `block` group asks each QEMU's
+//! monitor too (2.7-4.2 s for 40). What a running domain's definitions say is read per
+//! domain instead (see `crate::refresh`).
 //!
 //! The bindings hand its records out as raw pointers only, so this module reads them
 //! itself: the one place in Strata with unsafe code, allowed here alone (see Cargo.toml).
@@ -17,6 +20,7 @@
 use std::ffi::CStr;
 
 use virt::connect::Connect;
+use virt::domain::Domain;
 use virt::sys;
 
 /// A domain's state and size, as libvirt reports them in bulk.
@@ -36,14 +40,19 @@ pub struct DomainStats {
     pub memory_kib: Option<u64>,
 }
 
-/// Every domain's UUID, name and state (figures left `None`): one round trip. `Err`
-/// carries libvirt's last error.
-pub fn states(conn: &Connect) -> Result<Vec<DomainStats>, virt::error::Error> {
-    get(conn, sys::VIR_DOMAIN_STATS_STATE, 0)
+/// Every domain's UUID, name, state and memory (vCPUs left `None`), and a handle on it:
+/// one round trip. A domain busy with a job (a shutdown under way) is not waited for.
+/// `Err` carries libvirt's last error.
+pub fn all(conn: &Connect) -> Result<Vec<(DomainStats, Domain)>, virt::error::Error> {
+    get(
+        conn,
+        sys::VIR_DOMAIN_STATS_STATE | sys::VIR_DOMAIN_STATS_BALLOON,
+        sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT,
+    )
 }
 
 /// The state, vCPUs and memory of every domain that is shut off: one round trip.
-pub fn stopped_figures(conn: &Connect) -> Result<Vec<DomainStats>, virt::error::Error> {
+pub fn stopped_figures(conn: &Connect) -> Result<Vec<(DomainStats, Domain)>, virt::error::Error> {
     let wanted =
         sys::VIR_DOMAIN_STATS_STATE | sys::VIR_DOMAIN_STATS_VCPU | sys::VIR_DOMAIN_STATS_BALLOON;
     get(
@@ -53,7 +62,11 @@ pub fn stopped_figures(conn: &Connect) -> Result<Vec<DomainStats>, virt::error::
     )
 }
 
-fn get(conn: &Connect, wanted: u32, flags: u32) -> Result<Vec<DomainStats>, virt::error::Error> {
+fn get(
+    conn: &Connect,
+    wanted: u32,
+    flags: u32,
+) -> Result<Vec<(DomainStats, Domain)>, virt::error::Error> {
     let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
     // SAFETY: the connection pointer is valid while `conn` lives; libvirt fills `records`
     // with a NULL-terminated array it allocated, freed below with its own function.
@@ -65,7 +78,13 @@ fn get(conn: &Connect, wanted: u32, flags: u32) -> Result<Vec<DomainStats>, virt
     for i in 0..n as usize {
         // SAFETY: `records` holds `n` valid record pointers.
         let record = unsafe { &**records.add(i) };
-        out.push(read(record));
+        // SAFETY: the record's domain is valid; the reference taken here is the handle's
+        // own (released when it drops), the record list keeps and frees its own.
+        let dom = unsafe {
+            sys::virDomainRef(record.dom);
+            Domain::from_ptr(record.dom)
+        };
+        out.push((read(record), dom));
     }
     if !records.is_null() {
         // SAFETY: `records` came from virConnectGetAllDomainStats and is freed once.

@@ -48,6 +48,17 @@ fn parts(ctx: &Ctx, address: &Address, key: &str, vm: &VmSpec) -> Parts {
     }
 }
 
+fn placement<'a>(ctx: &'a Ctx, p: &'a Parts) -> Placement<'a> {
+    Placement {
+        domain_type: &ctx.domain_type,
+        pool: &p.pool,
+        volume: &p.volume,
+        network: &p.network,
+        mac: &p.mac,
+        filter: &p.filter,
+    }
+}
+
 fn definition(
     ctx: &Ctx,
     address: &Address,
@@ -56,15 +67,13 @@ fn definition(
     p: &Parts,
     attrs: &Attrs,
 ) -> String {
-    let at = Placement {
-        domain_type: &ctx.domain_type,
-        pool: &p.pool,
-        volume: &p.volume,
-        network: &p.network,
-        mac: &p.mac,
-        filter: &p.filter,
-    };
-    xml::domain(&p.name, &p.uuid, &ctx.owner(address, key, attrs), vm, &at)
+    xml::domain(
+        &p.name,
+        &p.uuid,
+        &ctx.owner(address, key, attrs),
+        vm,
+        &placement(ctx, p),
+    )
 }
 
 /// The attributes as created or updated: the blueprint's, and the computed address and
@@ -111,7 +120,7 @@ pub fn create(
             e,
         )
     };
-    let pool = pool(rpc, &p.pool).map_err(disk_field)?;
+    let pool = pool(rpc, &p.pool, &vm.storage).map_err(disk_field)?;
     let volume = lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(disk_field)?;
     let base = match volume {
         Some(_) => None,
@@ -179,7 +188,8 @@ fn base_image(
         return Err(LibvirtError::Missing {
             what: "base image",
             name: image.clone(),
-            uri: rpc.uri.to_string(),
+            of: "".into(),
+            uri: rpc.uri.into(),
             present: format!(
                 "it is neither a path on the host nor a volume of pool {}: {}",
                 p.pool,
@@ -264,12 +274,17 @@ pub fn update(
         VmSpec::read(address, a).map_err(|d| (d.summary.clone(), LibvirtError::Call(d.detail)))
     };
     // A volume that is gone (deleted behind Strata's back, or never made by an apply
-    // killed after defining the domain) reads as no disk; it is made anew below.
+    // killed after defining the domain) reads as no disk; it is made anew below. A VM
+    // off its zone's network (made again after it was deleted) reads as in no zone; it
+    // is plugged in again below.
     let mut prior = prior.clone();
-    if !prior.contains_key("disk")
-        && let Some(disk) = attrs.get("disk")
-    {
-        prior.insert("disk".into(), disk.clone());
+    let unplugged = !prior.contains_key("zone");
+    for name in ["disk", "zone"] {
+        if !prior.contains_key(name)
+            && let Some(v) = attrs.get(name)
+        {
+            prior.insert(name.into(), v.clone());
+        }
     }
     let old = spec(&prior)?;
     let new = effective(&old, spec(attrs)?, attrs);
@@ -295,7 +310,7 @@ pub fn update(
     let p = parts(ctx, address, &key, &new);
     let ip = crate::dhcp::add(rpc, ctx, address, &new, &p).map_err(fail("address"))?;
     let full = result(attrs, &new, ip);
-    let pool = pool(rpc, &p.pool).map_err(fail("disk"))?;
+    let pool = pool(rpc, &p.pool, &new.storage).map_err(fail("disk"))?;
     match lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(fail("disk"))? {
         None => {
             let base = base_image(rpc, &pool, &new, &p).map_err(fail("image"))?;
@@ -314,6 +329,17 @@ pub fn update(
     rpc.call(|c| c.define_domain_xml(&definition(ctx, address, &key, &new, &p, &full)))
         .map_err(fail("memory"))?;
     let active = rpc.on(|| dom.is_active()).map_err(fail("running"))?;
+    if active && unplugged {
+        // libvirt gives the NIC a port on the network and, the network's bridge being
+        // another than the one the NIC was on, moves its tap device onto it.
+        rpc.on(|| {
+            dom.update_device_flags(
+                &xml::interface(&placement(ctx, &p)),
+                sys::VIR_DOMAIN_AFFECT_LIVE,
+            )
+        })
+        .map_err(fail("zone"))?;
+    }
     if active && new.running {
         match live_change(&old, &new) {
             Live::Nothing => {}

@@ -60,8 +60,7 @@ pub fn domain(name: &str, uuid: &str, owner: &Owner, vm: &VmSpec, at: &Placement
 <on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>destroy</on_crash>\
 <devices><disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>\
 <source pool='{}' volume='{}'/><target dev='vda' bus='virtio'/></disk>\
-<interface type='network'><mac address='{}'/><source network='{}'/><model type='virtio'/>\
-<filterref filter='{}'/></interface><console type='pty'/><memballoon model='none'/></devices></domain>",
+{}<console type='pty'/><memballoon model='none'/></devices></domain>",
         escape(at.domain_type),
         escape(name),
         metadata(owner),
@@ -69,16 +68,26 @@ pub fn domain(name: &str, uuid: &str, owner: &Owner, vm: &VmSpec, at: &Placement
         vm.max_cpu,
         escape(at.pool),
         escape(at.volume),
-        escape(at.mac),
-        escape(at.network),
-        escape(at.filter),
+        interface(at),
         mem = vm.memory_kib,
     )
 }
 
+/// A domain's NIC: written in its definition, and given to libvirt alone to plug a
+/// running domain into its network's bridge again.
+pub fn interface(at: &Placement) -> String {
+    format!(
+        "<interface type='network'><mac address='{}'/><source network='{}'/><model type='virtio'/>\
+<filterref filter='{}'/></interface>",
+        escape(at.mac),
+        escape(at.network),
+        escape(at.filter),
+    )
+}
+
 /// A network definition, without DHCP host entries (added one by one as VMs join), on
-/// the bridge [`crate::names::bridge`] names.
-pub fn network(name: &str, uuid: &str, owner: &Owner, zone: &ZoneSpec) -> String {
+/// `bridge` (see [`crate::names::bridge`]).
+pub fn network(name: &str, uuid: &str, bridge: &str, owner: &Owner, zone: &ZoneSpec) -> String {
     let forward = match zone.forward {
         Forward::Nat => "<forward mode='nat'/>",
         Forward::Isolated => "",
@@ -89,7 +98,7 @@ pub fn network(name: &str, uuid: &str, owner: &Owner, zone: &ZoneSpec) -> String
 <ip address='{}' prefix='{}'><dhcp><range start='{start}' end='{end}'/></dhcp></ip></network>",
         escape(name),
         metadata(owner),
-        crate::names::bridge(uuid),
+        escape(bridge),
         zone.gateway(),
         zone.cidr.prefix_len(),
     )

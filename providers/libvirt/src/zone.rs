@@ -41,10 +41,15 @@ pub fn create(
                     "a network named {name} exists and was not created by this blueprint's state: remove it, or set another name_prefix"
                 )));
             }
+            // A generation of its own: a network made again gets another bridge.
+            let generation = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
             rpc.call(|c| {
                 c.define_network_xml(&xml::network(
                     &name,
                     &uuid,
+                    &names::bridge(&uuid, generation),
                     &ctx.owner(address, key, attrs),
                     &zone,
                 ))
