@@ -449,12 +449,7 @@ fn latency(r: &Capacity, out: &mut String) {
         .map(|l| {
             let [n, p, resp] = queue_cells(&l.all_replicas);
             let mut row = vec![l.service.clone(), num(l.rps), n, p, resp];
-            match l
-                .after_loss
-                .iter()
-                .filter(|a| a.now.replicas > 0)
-                .min_by_key(|a| a.now.replicas)
-            {
+            match l.worst_with_some_left() {
                 Some(a) => {
                     let [n, p, resp] = queue_cells(&a.now);
                     row.extend([format!("{} {}", a.kind.name(), a.domain), n, p, resp]);
@@ -482,7 +477,7 @@ fn latency(r: &Capacity, out: &mut String) {
         .latency
         .iter()
         .filter_map(|l| {
-            let a = l.worst.as_ref().filter(|a| a.now.replicas == 0)?;
+            let a = l.down_after()?;
             Some(format!("{} ({} {})", l.service, a.kind.name(), a.domain))
         })
         .collect();

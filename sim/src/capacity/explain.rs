@@ -8,7 +8,7 @@
 //! when no copy can come back, which a failure domain's outage never decides by itself.
 //!
 //! Production: a VM, a workload that is not a copy in an `environment`, on a cluster whose
-//! `purpose` is not `dev`, `test` or `staging`. A domain that only stops non-production
+//! `purpose` is not written as `dev`, `test` or `staging`. A domain that only stops non-production
 //! work is not a production failure ([`DomainOutcome::production_verdict`]).
 
 use serde::Serialize;
@@ -37,9 +37,12 @@ pub fn production_workload(inv: &Inventory, index: usize) -> bool {
     w.kind != WorkloadKind::Environment && production_cluster(inv, w.cluster)
 }
 
-/// True when the cluster at `index` is production (its purpose is not dev, test, staging).
+/// True when the cluster at `index` is production: unless the blueprint writes its
+/// `purpose` as dev, test or staging (the schema's default `dev` does not count, so that a
+/// blueprint that says nothing has every failure counted).
 pub fn production_cluster(inv: &Inventory, index: usize) -> bool {
-    !NON_PRODUCTION_PURPOSES.contains(&inv.clusters[index].purpose.as_str())
+    let c = &inv.clusters[index];
+    !(c.purpose_written && NON_PRODUCTION_PURPOSES.contains(&c.purpose.as_str()))
 }
 
 impl StorageImpact {

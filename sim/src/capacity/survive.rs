@@ -179,6 +179,8 @@ pub struct WorkloadImpact {
     pub quorum: usize,
     /// Its state.
     pub status: Status,
+    /// Whether it is production ([`super::explain::production_workload`]).
+    pub production: bool,
     /// Why it is down, when it is not for lack of room.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -295,6 +297,8 @@ pub struct Survivability {
     pub workloads: Vec<WorkloadVerdict>,
     /// Every domain's outcome.
     pub outcomes: Vec<DomainOutcome>,
+    /// Production services (not jobs, not copies in environments) in the blueprint.
+    pub production_services: usize,
 }
 
 fn storage_impacts(inv: &Inventory, failed: &[(usize, usize)]) -> Vec<StorageImpact> {
@@ -399,6 +403,7 @@ pub fn outcome(inv: &Inventory, base: &Placement, domain: &Domain) -> DomainOutc
             no_room: before.saturating_sub(running),
             quorum: workload.quorum,
             status,
+            production: explain::production_workload(inv, w),
             reason,
             index: w,
         });
@@ -499,5 +504,11 @@ pub fn analyse(inv: &Inventory, base: &Placement, k: u8) -> Survivability {
         pools,
         workloads,
         outcomes,
+        production_services: (0..inv.workloads.len())
+            .filter(|&w| {
+                inv.workloads[w].kind == WorkloadKind::Service
+                    && explain::production_workload(inv, w)
+            })
+            .count(),
     }
 }
