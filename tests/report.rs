@@ -320,11 +320,12 @@ fn compare_shows_both_blueprints_and_deltas() {
         md.matches("## Strata report: reference-platform").count(),
         2
     );
-    assert!(md.contains("## Deltas"));
-    assert!(
-        md.contains("Hosts 0, cost per year 0, failing domains 0."),
-        "{md}"
-    );
+    assert!(md.contains("## reference-platform and reference-platform side by side"));
+    // The same design twice: nothing is marked as a change.
+    let side = &md[md.find("side by side").unwrap()..];
+    assert!(side.contains("| Hosts | 24 | 24 | 0 |"), "{side}");
+    assert!(!side.contains("**"), "{side}");
+    assert!(side.contains("| no change beyond the noise |"));
 
     let mut args = REFERENCE.to_vec();
     args.extend([
@@ -337,6 +338,69 @@ fn compare_shows_both_blueprints_and_deltas() {
     assert_eq!(json["delta"]["hosts"], 0);
     assert_eq!(json["base"]["blueprint"], "reference-platform");
     assert_eq!(json["delta"]["services"][0]["availability_delta"], 0.0);
+    assert_eq!(json["delta"]["services"][0]["differs"], false);
+}
+
+#[test]
+fn compare_marks_only_what_changed_beyond_the_noise() {
+    // Phase 1: 3 hosts, 2 replicas; phase 2: 5 hosts, 4 replicas, under the same seed.
+    let dirs: Vec<tempfile::TempDir> = [("3", "2"), ("5", "4")]
+        .iter()
+        .map(|(hosts, replicas)| {
+            let dir = tempfile::tempdir().unwrap();
+            let main = PHASED
+                .replacen("default = 3", &format!("default = {hosts}"), 1)
+                .replacen("default = 2", &format!("default = {replicas}"), 1);
+            std::fs::write(dir.path().join("main.hcl"), main).unwrap();
+            dir
+        })
+        .collect();
+    let path = |i: usize| dirs[i].path().to_str().unwrap().to_string();
+    let (a, b) = (path(0), path(1));
+    let md = ok(&[
+        "report",
+        &a,
+        "--compare",
+        &b,
+        "--format",
+        "md",
+        "--replications",
+        "40",
+    ]);
+    let line = |label: &str| {
+        md.lines()
+            .rfind(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("no {label} line in {md}"))
+            .to_string()
+    };
+    assert!(line("Hosts").ends_with("| 3 | 5 | **+2** |"), "{md}");
+    assert!(line("VMs").ends_with("| 0 | 0 | 0 |"), "{md}");
+    assert!(line("Kubernetes nodes").contains("| 3 | 3 |"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "report",
+        &a,
+        "--compare",
+        &b,
+        "--format",
+        "json",
+        "--replications",
+        "40",
+    ]))
+    .unwrap();
+    for s in json["delta"]["services"].as_array().unwrap() {
+        let ci = |i: usize| {
+            let c = &s["availability_ci95"][i];
+            [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()]
+        };
+        let (x, y) = (ci(0), ci(1));
+        let apart = x[1] < y[0] || y[1] < x[0];
+        assert_eq!(s["differs"], apart, "{s}");
+        let row = line(&format!("`{}`", s["address"].as_str().unwrap()));
+        assert_eq!(row.contains("**"), apart, "{row}");
+        if !apart {
+            assert!(row.ends_with("| no change beyond the noise |"), "{row}");
+        }
+    }
 }
 
 #[test]

@@ -175,6 +175,12 @@ pub struct ConsolidationRow {
 pub struct Totals {
     /// Hosts in every pool.
     pub hosts: usize,
+    /// VMs (`vm` instances, not Kubernetes nodes) in every pool.
+    #[serde(default)]
+    pub vms: usize,
+    /// Kubernetes nodes (control plane and workers) in every pool.
+    #[serde(default)]
+    pub nodes: usize,
     /// Cost per year of pools and storage that set one.
     pub cost_per_year: f64,
 }
@@ -313,6 +319,8 @@ impl Report {
             load,
             totals: Totals {
                 hosts: capacity.pools.iter().map(|p| p.hosts).sum(),
+                vms: capacity.pools.iter().map(|p| p.vms).sum(),
+                nodes: capacity.pools.iter().map(|p| p.nodes).sum(),
                 cost_per_year: cost,
             },
             migrations: Vec::new(),

@@ -61,7 +61,7 @@ impl Document {
             .map(|r| crate::view::view(r, charts))
             .collect();
         let delta = match self {
-            Document::Compare(c) => delta_view(c),
+            Document::Compare(c) => c.view(),
             _ => Value::Null,
         };
         let phases = match self {
@@ -102,32 +102,6 @@ pub(crate) fn signed(x: f64, digits: usize) -> String {
     } else {
         text
     }
-}
-
-fn delta_view(c: &Comparison) -> Value {
-    let d = &c.delta;
-    let services: Vec<Value> = d
-        .services
-        .iter()
-        .map(|s| {
-            let side = |a: Option<f64>| a.map_or("–".into(), percent);
-            let down = |a: Option<f64>| a.map_or("–".into(), |m| num(m, 1));
-            json!({
-                "address": s.address,
-                "base": side(s.availability[0]), "other": side(s.availability[1]),
-                "delta": s.availability_delta.map_or("–".into(), |x| format!("{} pp", signed(x * 100.0, 4))),
-                "base_down": down(s.downtime_minutes_per_year[0]),
-                "other_down": down(s.downtime_minutes_per_year[1]),
-                "down_delta": s.downtime_delta.map_or("–".into(), |x| signed(x, 1)),
-            })
-        })
-        .collect();
-    json!({
-        "services": services,
-        "hosts": signed(d.hosts as f64, 0),
-        "cost": signed(d.cost_per_year, 0),
-        "failed": signed(d.domains_failed as f64, 0),
-    })
 }
 
 #[cfg(test)]
