@@ -540,8 +540,10 @@ fn phases_of_one_blueprint_under_variable_files_side_by_side() {
         "{md}"
     );
     assert!(md.contains("| Hosts | 3 | 4 | 5 |"), "{md}");
+    assert!(md.contains("| VMs | 0 | 0 | 0 |"), "{md}");
+    assert!(md.contains("| Kubernetes nodes | 3 | 3 | 3 |"), "{md}");
     assert!(
-        md.contains("| Cost per year | 3000 | 4000 | 5000 |"),
+        md.contains("| Cost per year | 3,000 (currency not set) | 4,000 (currency not set) | 5,000 (currency not set) |"),
         "{md}"
     );
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();

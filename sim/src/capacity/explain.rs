@@ -201,10 +201,12 @@ pub fn admission_disagreement(
         return None;
     }
     let prefix = format!("{pool}/");
+    // The first host of the worst verdict (`rev` because `max_by_key` keeps the last).
     let worst = outcomes
         .iter()
         .filter(|o| o.kind == super::survive::DomainKind::Host && o.domain.starts_with(&prefix))
         .filter(|o| o.verdict != Verdict::Survives)
+        .rev()
         .max_by_key(|o| o.verdict)?;
     let why: Vec<&str> = worst
         .reasons
