@@ -55,6 +55,16 @@ pub struct ServiceDelta {
     pub differs: bool,
 }
 
+/// A change of money with its sign and thousands separators: `+48,000`, `-1,200`, `0`.
+fn signed_money(x: f64) -> String {
+    let text = crate::thousands(x);
+    if text != "0" && !text.starts_with('-') {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 /// True when the intervals `a` and `b` have no point in common.
 pub fn apart(a: [f64; 2], b: [f64; 2]) -> bool {
     a[1] < b[0] || b[1] < a[0]
@@ -149,7 +159,7 @@ impl Comparison {
             json!({ "label": "Hosts", "row": count(a.totals.hosts, b.totals.hosts) }),
             json!({ "label": "Cost per year", "row": {
                 "base": a.provenance.money(a.totals.cost_per_year), "other": b.provenance.money(b.totals.cost_per_year),
-                "change": signed(self.delta.cost_per_year, 0), "differs": self.delta.cost_per_year.abs() >= 0.5 } }),
+                "change": signed_money(self.delta.cost_per_year), "differs": self.delta.cost_per_year.abs() >= 0.5 } }),
             json!({ "label": "Runway", "row": { "base": runway(a), "other": runway(b), "change": "", "differs": runway(a) != runway(b) } }),
             json!({ "label": "Targets met", "row": { "base": targets(a), "other": targets(b), "change": signed(b.summary.targets_met as f64 - a.summary.targets_met as f64, 0), "differs": a.summary.targets_met != b.summary.targets_met } }),
             json!({ "label": "Failure domains production does not survive", "row": { "base": failing(a), "other": failing(b), "change": signed(self.delta.domains_failed as f64, 0), "differs": failing(a) != failing(b) } }),
@@ -179,6 +189,13 @@ impl Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_changes_carry_sign_and_separators() {
+        assert_eq!(signed_money(48_000.0), "+48,000");
+        assert_eq!(signed_money(-1_200.4), "-1,200");
+        assert_eq!(signed_money(0.2), "0");
+    }
 
     #[test]
     fn intervals_that_touch_or_overlap_are_not_apart() {

@@ -112,7 +112,7 @@ pub(crate) fn view(r: &Report, charts: bool) -> Value {
             "generated_at": p.generated_at,
             "version": p.strata_version,
             "commit": p.commit_text(),
-            "currency": p.currency.clone().unwrap_or_else(|| "not set (strata { currency = \"EUR\" })".into()),
+            "costs": p.currency.as_ref().map_or_else(|| "costs in no named currency (set it with strata { currency = \"EUR\" })".to_string(), |c| format!("costs in {c}")),
         },
         "sources": {
             "simulated": simulated,

@@ -183,7 +183,11 @@ mod tests {
         ];
         let svg = hbars("Availability", "nines", &bars, &LEGEND);
         assert!(well_formed(&svg).is_ok(), "{:?}", well_formed(&svg));
-        assert_eq!(svg.matches("<rect").count(), 2);
+        assert_eq!(
+            svg.matches("<rect").count(),
+            3,
+            "two bars and the legend's swatch"
+        );
         assert!(svg.contains("service.&lt;api&gt; &amp; co"));
         assert!(svg.contains(">nines</text>"));
     }
