@@ -1,7 +1,8 @@
 //! The HTML report in a real browser: headless Chromium loads the reference platform's
 //! report without console errors, its DOM holds the five SVG charts, and a screenshot is
 //! written; at 1280 and 390 px wide the page does not overflow and the charts stay
-//! legible (a screenshot at each width), and it prints to PDF. Skipped, with the reason printed, only when /usr/bin/chromium is absent (CI
+//! legible (a screenshot at each width), and it prints to PDF; its first page, before
+//! any chart, names the failing domains with their reasons and the overloads. Skipped, with the reason printed, only when /usr/bin/chromium is absent (CI
 //! installs it).
 
 use std::path::{Path, PathBuf};
