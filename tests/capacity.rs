@@ -154,6 +154,127 @@ service "big" {
 }
 
 #[test]
+fn admission_control_that_tolerates_a_host_loss_survivability_fails_says_why() {
+    // Three hosts, three VMs of one anti-affinity group: the percentage policy finds room
+    // for two hosts' worth of VMs, but the VM of a lost host has nowhere to go.
+    let dir = blueprint(
+        r#"site "dc" {}
+network_zone "app" { cidr = "10.0.0.0/16" }
+host_pool "p" {
+  site  = site.dc
+  hosts = 3
+  host {
+    cpu    = 16
+    memory = "64GiB"
+  }
+  ha {
+    admission = "percentage"
+    reserve   = "25%"
+  }
+}
+vm "db" {
+  count         = 3
+  pool          = host_pool.p
+  cpu           = 2
+  memory        = "4GiB"
+  zone          = network_zone.app
+  anti_affinity = "db"
+}
+"#,
+    );
+    let stdout = text(&strata(&["capacity", path(dir.path())]).stdout);
+    assert!(
+        stdout.contains(
+            "      but admission control tolerates 2 host failure(s), yet losing host_pool.p/host-0 fails: vm.db[0]: not restarted, anti-affinity: every surviving host already runs a VM of group db\n"
+        ),
+        "{stdout}"
+    );
+    let v = json(&["capacity", path(dir.path()), "--json"]);
+    let outcome = &v["survivability"]["outcomes"][0];
+    assert_eq!(outcome["why_not_restarted"][0]["why"], "anti_affinity");
+    assert_eq!(outcome["why_not_restarted"][0]["group"], "db");
+    assert!(v["pools"][0]["ha"]["yet"].as_str().is_some());
+}
+
+#[test]
+fn a_vm_larger_than_any_hosts_free_room_is_said_so() {
+    // Two hosts of 16 vCPUs, one VM of 12 on each: half the pool is free in all, yet no
+    // host has 12 vCPUs free for the other's VM.
+    let dir = blueprint(
+        r#"site "dc" {}
+network_zone "app" { cidr = "10.0.0.0/16" }
+host_pool "p" {
+  site  = site.dc
+  hosts = 2
+  host {
+    cpu    = 16
+    memory = "64GiB"
+  }
+  overcommit {
+    cpu    = 1
+    memory = 1
+  }
+  ha {
+    admission = "disabled"
+  }
+}
+vm "big" {
+  count  = 2
+  pool   = host_pool.p
+  cpu    = 12
+  memory = "8GiB"
+  zone   = network_zone.app
+}
+"#,
+    );
+    let stdout = text(&strata(&["capacity", path(dir.path())]).stdout);
+    assert!(
+        stdout.contains("not restarted, larger than the free room of any one surviving host"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_domain_that_stops_only_non_production_is_said_so() {
+    // A test cluster (purpose written as "test") alone on its site.
+    let dir = blueprint(
+        r#"site "dc" {}
+network_zone "app" { cidr = "10.0.0.0/16" }
+host_pool "p" {
+  site  = site.dc
+  hosts = 1
+  host {
+    cpu    = 16
+    memory = "64GiB"
+  }
+}
+kubernetes_cluster "k" {
+  pool    = host_pool.p
+  zone    = network_zone.app
+  purpose = "test"
+  control_plane {
+    count  = 1
+    cpu    = 1
+    memory = "2GiB"
+  }
+  node_group "w" {
+    count  = 1
+    cpu    = 4
+    memory = "8GiB"
+  }
+}
+"#,
+    );
+    let stdout = text(&strata(&["capacity", path(dir.path())]).stdout);
+    assert!(
+        stdout.contains("site site.dc (1 host(s)): fails (production: survives)")
+            && stdout
+                .contains("      non-production: kubernetes_cluster.k: control plane lost quorum"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn blueprint_errors_stop_it() {
     let dir = blueprint("site \"dc\" {}\nhost_pool \"p\" {\n  site = site.dc\n}\n");
     let out = strata(&["capacity", path(dir.path())]);

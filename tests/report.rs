@@ -5,9 +5,13 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// The fixed generation time of every report in these tests (`SOURCE_DATE_EPOCH`).
+const EPOCH: &str = "1700000000";
+
 fn strata(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_strata"))
         .args(args)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
         .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .output()
         .expect("strata runs")
@@ -41,11 +45,44 @@ fn reference(format: &str) -> String {
     ok(&args)
 }
 
+/// The commit `git rev-parse HEAD` gives in the blueprints' folder (one repository for
+/// all of them), if any.
+fn reference_commit() -> Option<String> {
+    let out = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("blueprints/reference-platform"),
+        )
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| text(&out.stdout).trim().to_string())
+}
+
+/// The report's text with the blueprint's commit (which changes with every commit of
+/// this repository) replaced by `[commit]`.
+fn without_commit(report: &str) -> String {
+    match reference_commit() {
+        Some(c) => report.replace(&c, "[commit]"),
+        None => report.replace(
+            "none (the blueprint is not in a git repository)",
+            "[commit]",
+        ),
+    }
+}
+
 #[test]
 fn reference_json() {
-    let json: serde_json::Value = serde_json::from_str(&reference("json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&reference("json")).unwrap();
     assert_eq!(json["scenario"], "site_loss");
     assert_eq!(json["replications"], 8);
+    let p = &json["provenance"];
+    assert_eq!(p["generated_at"], "2023-11-14T22:13:20Z");
+    assert_eq!(p["strata_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(p["commit"].as_str().map(str::to_string), reference_commit());
+    json["provenance"]["commit"] = "[commit]".into();
+    json["provenance"]["uncommitted_changes"] = "[depends on the working tree]".into();
     insta::assert_json_snapshot!("report_reference_json", json);
 }
 
@@ -53,7 +90,199 @@ fn reference_json() {
 fn reference_markdown() {
     let md = reference("md");
     assert!(md.starts_with("## Strata report: reference-platform"));
+    let md = without_commit(&md).replace(", with changes not committed", "");
     insta::assert_snapshot!("report_reference_markdown", md);
+}
+
+#[test]
+fn the_first_page_says_what_breaks_and_why() {
+    let json: serde_json::Value = serde_json::from_str(&reference("json")).unwrap();
+    let page = &json["first_page"];
+    assert_eq!(
+        page["headline"][0],
+        "Losing site site.dc1 (18 hosts) stops every production service (15) for 6 h (as scenario site_loss injects it); storage.ceph is unavailable with it, not lost."
+    );
+    let production: Vec<&str> = page["production"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["domain"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        production,
+        ["site.dc1", "rack.dc1[0]", "rack.dc1[1]", "site.dc2"]
+    );
+    let dc1 = &page["production"][0]["reasons"];
+    let reasons: Vec<&str> = dc1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"vm.core_banking[0]: not restarted, no host of its pool survives"));
+    assert!(reasons.contains(&"module.prod.kubernetes_cluster.this: control plane lost quorum"));
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("storage.ceph: unavailable: every copy"))
+    );
+    assert!(
+        !reasons
+            .iter()
+            .any(|r| r.contains("lost (") || r.contains("data lost"))
+    );
+    // The UAT and SIT environments and the test cluster are listed apart: dc2 fails for
+    // production because of its bastion VM only.
+    let dc2 = &page["production"][3]["reasons"];
+    assert_eq!(dc2.as_array().unwrap().len(), 1, "{dc2}");
+    let non_production = &page["non_production"][0];
+    assert_eq!(non_production["domain"], "site.dc2");
+    assert!(
+        non_production["unavailable"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.as_str().unwrap().starts_with("environment."))
+    );
+    // The same reasons as `strata capacity` prints for the domain.
+    let capacity = ok(&["capacity", "blueprints/reference-platform"]);
+    for r in &reasons {
+        assert!(
+            capacity.contains(&format!("      {r}\n")),
+            "{r} not in capacity's output"
+        );
+    }
+}
+
+/// A blueprint whose one service takes `rps` requests per second at peak.
+fn loaded(rps: u32) -> String {
+    format!(
+        r#"
+site "dc" {{}}
+network_zone "app" {{ cidr = "10.0.0.0/16" }}
+host_pool "p" {{
+  site  = site.dc
+  hosts = 3
+  host {{
+    cpu    = 32
+    memory = "128GiB"
+  }}
+}}
+kubernetes_cluster "k" {{
+  pool = host_pool.p
+  zone = network_zone.app
+  control_plane {{
+    count  = 1
+    cpu    = 2
+    memory = "4GiB"
+  }}
+  node_group "w" {{
+    count  = 3
+    cpu    = 8
+    memory = "32GiB"
+  }}
+}}
+service "api" {{
+  cluster  = kubernetes_cluster.k
+  replicas = 2
+  quorum   = 1
+  cpu      = 1
+  memory   = "1GiB"
+  load {{
+    rps          = {rps}
+    service_time = "100ms"
+    concurrency  = 1
+  }}
+}}
+scenario "hosts" {{
+  horizon      = "1y"
+  replications = 4
+  seed         = 1
+  failures {{
+    host {{
+      mtbf = "2000h"
+      mttr = "8h"
+    }}
+  }}
+}}
+"#
+    )
+}
+
+/// The HTML report of [`loaded`] at `rps`.
+fn loaded_report(rps: u32, format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.hcl"), loaded(rps)).unwrap();
+    ok(&["report", dir.path().to_str().unwrap(), "--format", format])
+}
+
+#[test]
+fn an_overloaded_application_changes_the_report() {
+    // Two replicas serving 10 requests a second each: 15 rps is 75%, 40 rps is 200%.
+    let calm = loaded_report(15, "html");
+    let busy = loaded_report(40, "html");
+    assert_ne!(calm, busy);
+    assert!(calm.contains("<h3>Load"));
+    assert!(!calm.contains("is overloaded at peak"));
+    assert!(calm.contains("service.api</span> is overloaded after losing host host_pool.p"));
+    assert!(
+        busy.contains("service.api</span> is overloaded at peak: 200% of what its replicas serve")
+    );
+    let json: serde_json::Value = serde_json::from_str(&loaded_report(40, "json")).unwrap();
+    assert_eq!(json["load"][0]["utilisation_percent"], 200.0);
+    assert_eq!(json["load"][0]["response_ms"], serde_json::Value::Null);
+    assert_eq!(json["first_page"]["overloads"][0]["when"], "at peak");
+    let json: serde_json::Value = serde_json::from_str(&loaded_report(15, "json")).unwrap();
+    assert_eq!(json["load"][0]["utilisation_percent"], 75.0);
+    // One host lost leaves one replica: 150%, overloaded after the failure only.
+    assert_eq!(
+        json["first_page"]["overloads"][0]["when"]
+            .as_str()
+            .unwrap()
+            .split(" host_pool")
+            .next(),
+        Some("after losing host")
+    );
+}
+
+#[test]
+fn costs_carry_their_currency_and_thousands_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = loaded(15).replace("  hosts = 3\n", "  hosts = 3\n  cost  = 1234567\n");
+    std::fs::write(
+        dir.path().join("main.hcl"),
+        format!("strata {{\n  currency = \"EUR\"\n}}\n{main}"),
+    )
+    .unwrap();
+    let md = ok(&["report", dir.path().to_str().unwrap(), "--format", "md"]);
+    assert!(md.contains("cost per year: EUR 3,703,701."), "{md}");
+    std::fs::write(dir.path().join("main.hcl"), &main).unwrap();
+    let md = ok(&["report", dir.path().to_str().unwrap(), "--format", "md"]);
+    assert!(
+        md.contains("cost per year: 3,703,701 (currency not set)."),
+        "{md}"
+    );
+    // Outside a git repository, the report says there is no commit.
+    assert!(
+        md.contains("blueprint commit none (the blueprint is not in a git repository)"),
+        "{md}"
+    );
+    assert!(md.contains("Generated 2023-11-14T22:13:20Z by Strata"));
+}
+
+#[test]
+fn no_downtime_seen_is_said_with_what_the_years_allow() {
+    // No failures at all: 4 replications of a year, no downtime; the rule of three gives
+    // −ln(0.05) / 4 ≈ 0.75 outages a year.
+    let dir = tempfile::tempdir().unwrap();
+    let main = loaded(15).replace("      mtbf = \"2000h\"\n", "      mtbf = \"2000000h\"\n");
+    std::fs::write(dir.path().join("main.hcl"), main).unwrap();
+    let html = ok(&["report", dir.path().to_str().unwrap(), "--seed", "3"]);
+    assert!(!html.contains("∞"));
+    assert!(
+        html.contains("no downtime seen (&lt; 0.75 outages a year at 95%)"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -92,11 +321,12 @@ fn compare_shows_both_blueprints_and_deltas() {
         md.matches("## Strata report: reference-platform").count(),
         2
     );
-    assert!(md.contains("## Deltas"));
-    assert!(
-        md.contains("Hosts 0, cost per year 0, failing domains 0."),
-        "{md}"
-    );
+    assert!(md.contains("## reference-platform and reference-platform side by side"));
+    // The same design twice: nothing is marked as a change.
+    let side = &md[md.find("side by side").unwrap()..];
+    assert!(side.contains("| Hosts | 24 | 24 | 0 |"), "{side}");
+    assert!(!side.contains("**"), "{side}");
+    assert!(side.contains("| no change beyond the noise |"));
 
     let mut args = REFERENCE.to_vec();
     args.extend([
@@ -109,6 +339,69 @@ fn compare_shows_both_blueprints_and_deltas() {
     assert_eq!(json["delta"]["hosts"], 0);
     assert_eq!(json["base"]["blueprint"], "reference-platform");
     assert_eq!(json["delta"]["services"][0]["availability_delta"], 0.0);
+    assert_eq!(json["delta"]["services"][0]["differs"], false);
+}
+
+#[test]
+fn compare_marks_only_what_changed_beyond_the_noise() {
+    // Phase 1: 3 hosts, 2 replicas; phase 2: 5 hosts, 4 replicas, under the same seed.
+    let dirs: Vec<tempfile::TempDir> = [("3", "2"), ("5", "4")]
+        .iter()
+        .map(|(hosts, replicas)| {
+            let dir = tempfile::tempdir().unwrap();
+            let main = PHASED
+                .replacen("default = 3", &format!("default = {hosts}"), 1)
+                .replacen("default = 2", &format!("default = {replicas}"), 1);
+            std::fs::write(dir.path().join("main.hcl"), main).unwrap();
+            dir
+        })
+        .collect();
+    let path = |i: usize| dirs[i].path().to_str().unwrap().to_string();
+    let (a, b) = (path(0), path(1));
+    let md = ok(&[
+        "report",
+        &a,
+        "--compare",
+        &b,
+        "--format",
+        "md",
+        "--replications",
+        "40",
+    ]);
+    let line = |label: &str| {
+        md.lines()
+            .rfind(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("no {label} line in {md}"))
+            .to_string()
+    };
+    assert!(line("Hosts").ends_with("| 3 | 5 | **+2** |"), "{md}");
+    assert!(line("VMs").ends_with("| 0 | 0 | 0 |"), "{md}");
+    assert!(line("Kubernetes nodes").contains("| 3 | 3 |"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "report",
+        &a,
+        "--compare",
+        &b,
+        "--format",
+        "json",
+        "--replications",
+        "40",
+    ]))
+    .unwrap();
+    for s in json["delta"]["services"].as_array().unwrap() {
+        let ci = |i: usize| {
+            let c = &s["availability_ci95"][i];
+            [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()]
+        };
+        let (x, y) = (ci(0), ci(1));
+        let apart = x[1] < y[0] || y[1] < x[0];
+        assert_eq!(s["differs"], apart, "{s}");
+        let row = line(&format!("`{}`", s["address"].as_str().unwrap()));
+        assert_eq!(row.contains("**"), apart, "{row}");
+        if !apart {
+            assert!(row.ends_with("| no change beyond the noise |"), "{row}");
+        }
+    }
 }
 
 #[test]
@@ -142,6 +435,7 @@ fn vm_versus_kubernetes_side_by_side() {
         md.contains("Today on VMs against after migration on Kubernetes"),
         "{md}"
     );
+    let md = without_commit(&md).replace(", with changes not committed", "");
     insta::assert_snapshot!("report_vm_vs_k8s_markdown", md);
     let mut json = args.to_vec();
     json.extend(["--format", "json"]);
@@ -248,8 +542,10 @@ fn phases_of_one_blueprint_under_variable_files_side_by_side() {
         "{md}"
     );
     assert!(md.contains("| Hosts | 3 | 4 | 5 |"), "{md}");
+    assert!(md.contains("| VMs | 0 | 0 | 0 |"), "{md}");
+    assert!(md.contains("| Kubernetes nodes | 3 | 3 | 3 |"), "{md}");
     assert!(
-        md.contains("| Cost per year | 3000 | 4000 | 5000 |"),
+        md.contains("| Cost per year | 3,000 (currency not set) | 4,000 (currency not set) | 5,000 (currency not set) |"),
         "{md}"
     );
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();

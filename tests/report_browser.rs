@@ -1,7 +1,8 @@
 //! The HTML report in a real browser: headless Chromium loads the reference platform's
 //! report without console errors, its DOM holds the five SVG charts, and a screenshot is
 //! written; at 1280 and 390 px wide the page does not overflow and the charts stay
-//! legible (a screenshot at each width), and it prints to PDF. Skipped, with the reason printed, only when /usr/bin/chromium is absent (CI
+//! legible (a screenshot at each width), and it prints to PDF; its first page, before
+//! any chart, names the failing domains with their reasons and the overloads. Skipped, with the reason printed, only when /usr/bin/chromium is absent (CI
 //! installs it).
 
 use std::path::{Path, PathBuf};
@@ -226,4 +227,48 @@ fn the_report_fits_a_desktop_and_a_phone_and_prints() {
             .matches("/Type/Page/")
             .count();
     println!("printed: {} bytes, {pages} page object(s)", bytes.len());
+}
+
+#[test]
+fn the_first_page_names_the_failing_domains_with_reasons_and_the_overloads() {
+    if !Path::new(CHROMIUM).exists() {
+        println!("skipped: {CHROMIUM} is absent (apt-get install chromium)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = write_report(dir.path());
+    let dom = chromium(&dir.path().join("profile-first"), &["--dump-dom"], &page);
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let html = String::from_utf8_lossy(&dom.stdout);
+    // The first page comes before the summary and the charts, and holds the findings.
+    let start = html
+        .find("<div class=\"first-page\">")
+        .expect("a first page");
+    let end = start + html[start..].find("<h3>Executive summary</h3>").unwrap();
+    assert!(start < html.find("<svg").unwrap());
+    let first = &html[start..end];
+    for expected in [
+        "What breaks and why",
+        "Losing site site.dc1 (18 hosts) stops every production service (15) for 6 h",
+        "site site.dc1 (18 hosts): fails",
+        "vm.core_banking[0]: not restarted, no host of its pool survives",
+        "module.prod.kubernetes_cluster.this: control plane lost quorum",
+        "storage.ceph: unavailable: placement groups below min_size stop I/O (2 of 6 hosts down)",
+        "rack rack.dc1[0] (6 hosts): fails",
+        "service.customer_portal</span> is overloaded after losing rack rack.dc1[3]",
+        "Non-production (environments, dev, test, staging), listed apart",
+    ] {
+        assert!(
+            first.contains(expected),
+            "{expected} not on the first page:\n{first}"
+        );
+    }
+    // The environments are listed apart, never among production's reasons.
+    let production = &first[..first.find("Non-production (environments").unwrap()];
+    assert!(!production.contains("environment.uat"), "{production}");
+    assert!(first.contains("environment.uat/service.customer_portal"));
 }

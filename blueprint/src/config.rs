@@ -338,6 +338,9 @@ pub struct Config {
     /// The root `strata { default_provider { KIND = NAME } }`: the provider of each kind's
     /// resources that name none (`sim` for kinds it does not list).
     pub default_providers: BTreeMap<String, String>,
+    /// The root `strata { currency = "EUR" }`: the ISO 4217 code costs are in; `None`
+    /// when unset (reports then say the currency is not set).
+    pub currency: Option<String>,
     /// Every resource block in every module instance, even those with no instances.
     pub resources: Vec<Resource>,
     /// `moved` blocks of every module, and the moves inferred where `count` was added

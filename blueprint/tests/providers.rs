@@ -215,3 +215,32 @@ fn default_provider_for_what_is_not_a_kind() {
     );
     insta::assert_snapshot!("provider_default_not_a_kind", out.text);
 }
+
+#[test]
+fn currency_is_read_from_the_strata_block_and_unset_by_default() {
+    let set = config(&format!("strata {{\n  currency = \"EUR\"\n}}\n{PLATFORM}"));
+    assert_eq!(set.currency.as_deref(), Some("EUR"));
+    assert_eq!(config(PLATFORM).currency, None);
+}
+
+#[test]
+fn currency_that_is_not_an_iso_code() {
+    for bad in ["\"euro\"", "\"EU\"", "\"€\"", "\"EURO\"", "42", "var.x"] {
+        let out = load(&format!("strata {{\n  currency = {bad}\n}}\n{PLATFORM}"));
+        out.expect(
+            1,
+            0,
+            &["Invalid currency", "main.hcl:2:14", "three capital letters"],
+        );
+    }
+    let out = load(&format!("strata {{\n  curency = \"EUR\"\n}}\n{PLATFORM}"));
+    out.expect(
+        1,
+        0,
+        &[
+            "Unknown strata setting \"curency\"",
+            "Did you mean \"currency\"?",
+        ],
+    );
+    insta::assert_snapshot!("currency_misspelt", out.text);
+}

@@ -5,20 +5,28 @@
 
 pub mod chart;
 mod compare;
+mod figures;
+mod first_page;
 pub mod impact;
+mod load;
 mod migration;
 mod model;
 mod phases;
+mod provenance;
 mod render;
+mod view;
 
 pub use compare::{Comparison, Delta, ServiceDelta};
+pub use first_page::{Finding, FirstPage, Overload, SATURATED_PERCENT};
 pub use impact::Impact;
+pub use load::{AfterWorst, LoadRow};
 pub use migration::{MigrationRow, MigrationSide};
 pub use model::{
     ConsolidationRow, DomainRow, GrowthSeries, GrowthSummary, Report, ServiceRow, Summary, Totals,
-    nines,
+    nines, outage_rate_bound,
 };
 pub use phases::{Phase, Phases};
+pub use provenance::{Provenance, thousands};
 pub use render::{Document, Format};
 
 /// Why a report cannot be rendered.

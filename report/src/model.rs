@@ -23,6 +23,11 @@ pub struct Report {
     pub replications: u64,
     /// Simulated years per replication.
     pub horizon_years: f64,
+    /// When, by which Strata, from which commit, in which currency.
+    pub provenance: crate::Provenance,
+    /// What breaks and why: the headline, failing domains with reasons (production and
+    /// non-production apart), overloads.
+    pub first_page: crate::FirstPage,
     /// What to read first.
     pub summary: Summary,
     /// Every row of the simulation (services, clusters, storage, data at risk).
@@ -33,6 +38,8 @@ pub struct Report {
     pub growth: Option<GrowthSummary>,
     /// One VM per replica against containers, per cluster.
     pub consolidation: Vec<ConsolidationRow>,
+    /// Every service with a `load` block as an M/M/c queue (Erlang C).
+    pub load: Vec<crate::LoadRow>,
     /// Hosts and cost of the whole blueprint.
     pub totals: Totals,
     /// Applications today on VMs beside what they become after migration (services with
@@ -59,6 +66,9 @@ pub struct Summary {
     pub runway_months: Option<f64>,
     /// What fills up first.
     pub first_full: Option<String>,
+    /// The scenario the runway comes from (its `growth` block), which may not be the
+    /// scenario simulated.
+    pub runway_scenario: Option<String>,
 }
 
 /// One row of the simulation.
@@ -72,6 +82,9 @@ pub struct ServiceRow {
     pub availability_ci95: [f64; 2],
     /// The availability in nines (`-log10(1 - a)`); `None` when no downtime was seen.
     pub nines: Option<f64>,
+    /// When no downtime was seen: the outages per year the simulated years still allow at
+    /// 95% confidence ([`outage_rate_bound`]); `None` otherwise.
+    pub outages_per_year_below: Option<f64>,
     /// The availability target, if the service sets one.
     pub target: Option<f64>,
     /// Whether the mean availability meets the target.
@@ -105,6 +118,11 @@ pub struct DomainRow {
     pub hosts: usize,
     /// survives, degraded or fails.
     pub verdict: String,
+    /// The verdict counting production only.
+    pub production_verdict: String,
+    /// Why it is not survived, as `strata capacity` prints it (`non-production: ` before
+    /// reasons that touch non-production only).
+    pub reasons: Vec<String>,
 }
 
 /// The growth projection.
@@ -157,12 +175,26 @@ pub struct ConsolidationRow {
 pub struct Totals {
     /// Hosts in every pool.
     pub hosts: usize,
+    /// VMs (`vm` instances, not Kubernetes nodes) in every pool.
+    #[serde(default)]
+    pub vms: usize,
+    /// Kubernetes nodes (control plane and workers) in every pool.
+    #[serde(default)]
+    pub nodes: usize,
     /// Cost per year of pools and storage that set one.
     pub cost_per_year: f64,
 }
 
 /// Minutes in a 365-day year.
 const MINUTES_PER_YEAR: f64 = 365.0 * 24.0 * 60.0;
+
+/// The 95% upper bound on the rate of outages per year when none was seen in `years`
+/// simulated years: `−ln(0.05) / years ≈ 3 / years`, the exact Poisson (Clopper-Pearson)
+/// bound for zero events, known as the rule of three (Hanley and Lippman-Hand, "If nothing
+/// goes wrong, is everything all right?", JAMA 249(13), 1983, pp. 1743–1745).
+pub fn outage_rate_bound(years: f64) -> f64 {
+    -(0.05f64.ln()) / years.max(f64::MIN_POSITIVE)
+}
 
 /// The availability in nines; `None` for 1 (no downtime seen).
 pub fn nines(availability: f64) -> Option<f64> {
@@ -173,12 +205,16 @@ pub fn nines(availability: f64) -> Option<f64> {
 impl Report {
     /// Combines the outcome and the capacity analysis; `targets` maps addresses to
     /// availability targets.
+    /// `injected` lists the failure domains the scenario takes down on purpose, with the
+    /// hours each stays down.
     pub fn new(
         blueprint: &str,
         outcome: &Outcome,
         capacity: &Capacity,
         targets: &HashMap<String, f64>,
+        injected: &[(String, f64)],
     ) -> Self {
+        let years = outcome.replications as f64 * outcome.horizon.as_years_f64();
         let services: Vec<ServiceRow> = outcome
             .services
             .iter()
@@ -189,6 +225,9 @@ impl Report {
                     availability: s.availability.mean,
                     availability_ci95: s.availability.ci95,
                     nines: nines(s.availability.mean),
+                    outages_per_year_below: nines(s.availability.mean)
+                        .is_none()
+                        .then(|| outage_rate_bound(years)),
                     target,
                     met: target.map(|t| s.availability.mean >= t),
                     downtime_minutes_per_year: s.downtime_minutes_per_year.mean,
@@ -213,6 +252,18 @@ impl Report {
                 domain: d.domain.clone(),
                 hosts: d.hosts,
                 verdict: d.verdict.name().to_string(),
+                production_verdict: d.production_verdict.name().to_string(),
+                reasons: d
+                    .reasons
+                    .iter()
+                    .map(|r| {
+                        if r.production {
+                            r.text.clone()
+                        } else {
+                            format!("non-production: {}", r.text)
+                        }
+                    })
+                    .collect(),
             })
             .collect();
         let growth = pick_growth(&capacity.growth, &outcome.scenario);
@@ -225,7 +276,10 @@ impl Report {
             domains_failed: count("fails"),
             runway_months: growth.and_then(|g| g.runway_months),
             first_full: growth.and_then(|g| g.first_full.clone()),
+            runway_scenario: growth.map(|g| g.scenario.clone()),
         };
+        let load = crate::load::rows(capacity);
+        let first_page = crate::FirstPage::new(capacity, &load, injected, &outcome.scenario);
         let consolidation = capacity
             .consolidation
             .clusters
@@ -255,13 +309,18 @@ impl Report {
             seed: outcome.seed,
             replications: outcome.replications,
             horizon_years: outcome.horizon.as_years_f64(),
+            provenance: crate::Provenance::default(),
+            first_page,
             summary,
             services,
             domains,
             growth: growth.map(growth_summary),
             consolidation,
+            load,
             totals: Totals {
                 hosts: capacity.pools.iter().map(|p| p.hosts).sum(),
+                vms: capacity.pools.iter().map(|p| p.vms).sum(),
+                nodes: capacity.pools.iter().map(|p| p.nodes).sum(),
                 cost_per_year: cost,
             },
             migrations: Vec::new(),
@@ -314,6 +373,14 @@ fn one(name: String, r: &sim::capacity::growth::ResourceGrowth) -> GrowthSeries 
         name,
         now_percent: r.now_percent,
         crosses_in_months: r.crosses_in_months,
+    }
+}
+
+impl Report {
+    /// The report with its provenance (when, by what, from which commit, which currency).
+    pub fn with_provenance(mut self, provenance: crate::Provenance) -> Report {
+        self.provenance = provenance;
+        self
     }
 }
 

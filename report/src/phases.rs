@@ -74,7 +74,10 @@ impl Phases {
                 let r = &p.report;
                 json!({
                     "hosts": r.totals.hosts,
-                    "cost": num(r.totals.cost_per_year, 0),
+                    "vms": r.totals.vms,
+                    "nodes": r.totals.nodes,
+                    "runway": r.summary.runway_months.map_or("beyond projection".into(), |m| format!("{} months", num(m, 1))),
+                    "cost": r.provenance.money(r.totals.cost_per_year),
                     "met": r.summary.targets_met,
                     "missed": r.summary.targets_missed,
                     "failed": r.summary.domains_failed,

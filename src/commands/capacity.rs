@@ -128,6 +128,9 @@ fn pools(r: &Capacity, out: &mut String) {
             if p.ha.admits { "" } else { ", NOT MET" },
             p.ha.summary
         ));
+        if let Some(yet) = &p.ha.yet {
+            out.push_str(&format!("      but {yet}\n"));
+        }
         if !p.not_placed.is_empty() {
             out.push_str(&format!(
                 "      fit on no host: {}\n",
@@ -202,60 +205,21 @@ fn storage(r: &Capacity, out: &mut String) {
 }
 
 fn outcome_lines(o: &DomainOutcome, out: &mut String) {
+    let scope = if o.verdict != o.production_verdict {
+        format!(" (production: {})", o.production_verdict.name())
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "    {} {} ({} host(s)): {}\n",
+        "    {} {} ({} host(s)): {}{scope}\n",
         o.kind.name(),
         o.domain,
         o.hosts,
         o.verdict.name()
     ));
-    if !o.vms_not_restarted.is_empty() {
-        out.push_str(&format!(
-            "      VMs not restarted: {}\n",
-            o.vms_not_restarted.join(", ")
-        ));
-    }
-    if !o.nodes_not_restarted.is_empty() {
-        out.push_str(&format!(
-            "      nodes not restarted: {}\n",
-            o.nodes_not_restarted.len()
-        ));
-    }
-    let mut because: Vec<(&str, Vec<&str>)> = Vec::new();
-    for w in &o.workloads {
-        match &w.reason {
-            Some(reason) => match because.iter_mut().find(|(r, _)| *r == reason.as_str()) {
-                Some((_, names)) => names.push(&w.workload),
-                None => because.push((reason, vec![&w.workload])),
-            },
-            None if w.no_room > 0 => out.push_str(&format!(
-                "      {}: {} of {} running (quorum {}), {} no longer fit\n",
-                w.workload, w.running_after, w.replicas, w.quorum, w.no_room
-            )),
-            None => {}
-        }
-    }
-    for c in &o.control_plane_lost {
-        out.push_str(&format!("      {c}: control plane lost quorum\n"));
-    }
-    for s in &o.storage {
-        if s.status != "recovers" {
-            out.push_str(&format!(
-                "      {}: {} ({} of {} hosts down)\n",
-                s.storage,
-                match s.status {
-                    "no_io" => "no I/O, placement groups below min_size",
-                    "data_lost" => "every replica of some data lost",
-                    "degraded" => "redundancy not restored",
-                    other => other,
-                },
-                s.hosts_down,
-                s.hosts
-            ));
-        }
-    }
-    for (reason, names) in because {
-        out.push_str(&format!("      down ({reason}): {}\n", names.join(", ")));
+    for r in &o.reasons {
+        let tag = if r.production { "" } else { "non-production: " };
+        out.push_str(&format!("      {tag}{}\n", r.text));
     }
 }
 
@@ -480,12 +444,7 @@ fn latency(r: &Capacity, out: &mut String) {
         .map(|l| {
             let [n, p, resp] = queue_cells(&l.all_replicas);
             let mut row = vec![l.service.clone(), num(l.rps), n, p, resp];
-            match l
-                .after_loss
-                .iter()
-                .filter(|a| a.now.replicas > 0)
-                .min_by_key(|a| a.now.replicas)
-            {
+            match l.worst_with_some_left() {
                 Some(a) => {
                     let [n, p, resp] = queue_cells(&a.now);
                     row.extend([format!("{} {}", a.kind.name(), a.domain), n, p, resp]);
@@ -513,7 +472,7 @@ fn latency(r: &Capacity, out: &mut String) {
         .latency
         .iter()
         .filter_map(|l| {
-            let a = l.worst.as_ref().filter(|a| a.now.replicas == 0)?;
+            let a = l.down_after()?;
             Some(format!("{} ({} {})", l.service, a.kind.name(), a.domain))
         })
         .collect();

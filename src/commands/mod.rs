@@ -13,6 +13,7 @@ mod measured;
 mod output;
 mod plan;
 mod policy;
+mod provenance;
 mod providers;
 mod render;
 mod report;

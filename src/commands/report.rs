@@ -118,7 +118,9 @@ fn build(
         force: args.force,
     };
     match assess(&name_of(dir), &config, Some(&sources), &run, printer) {
-        Ok(Some((report, _))) => Some(report),
+        Ok(Some((report, _))) => {
+            Some(report.with_provenance(super::provenance::of(dir, config.currency.clone())))
+        }
         Ok(None) => None,
         Err(e) => {
             printer.failure(&format!("{}: {e}", dir.display()));
@@ -183,8 +185,9 @@ pub fn assess(
     else {
         return Ok(None);
     };
-    let report =
-        Report::new(name, &outcome, &capacity, &targets(config)).with_migrations(&migrations);
+    let injected = injected(config, &run_config.scenario);
+    let report = Report::new(name, &outcome, &capacity, &targets(config), &injected)
+        .with_migrations(&migrations);
     Ok(Some((report, capacity)))
 }
 
@@ -204,5 +207,22 @@ fn targets(config: &blueprint::Config) -> HashMap<String, f64> {
         .iter()
         .filter(|i| i.kind == "service")
         .filter_map(|i| Some((i.address.to_string(), i.fields.num("target")?)))
+        .collect()
+}
+
+/// The failure domains scenario `name` takes down on purpose (`inject { fail = ... }`), as
+/// addresses with the hours each stays down.
+fn injected(config: &blueprint::Config, name: &str) -> Vec<(String, f64)> {
+    let address = format!("scenario.{name}");
+    config
+        .instances
+        .iter()
+        .filter(|i| i.kind == "scenario" && i.address.to_string() == address)
+        .flat_map(|i| i.fields.blocks("inject"))
+        .filter_map(|b| {
+            let domain = b.fields.reference("fail")?.to_string();
+            let ms = b.fields.duration("for")?;
+            Some((domain, ms as f64 / 3_600_000.0))
+        })
         .collect()
 }

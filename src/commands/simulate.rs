@@ -367,7 +367,7 @@ fn render(outcome: &Outcome, targets: &HashMap<String, f64>, migrations: &[Migra
         .collect();
     if !at_risk.is_empty() {
         out.push_str(&format!(
-            "Data at risk (a placement group down to its last copy)\n{}\n",
+            "Data at risk (a placement group at risk on its last copy, or unavailable with none reachable; not lost: the copies return with their hosts)\n{}\n",
             table(
                 &["STORAGE", "EVENTS/YR", "MIN/YR", "MEAN MIN", "LONGEST MIN"],
                 &at_risk

@@ -199,14 +199,29 @@ pub(crate) fn finish(tree: &Tree, config: &mut Config, diags: &mut Vec<Diagnosti
     }
 }
 
-/// Reads `default_provider { KIND = NAME }` blocks of a `strata` block.
+/// Reads the `currency` setting and the `default_provider { KIND = NAME }` blocks of a
+/// `strata` block.
 fn defaults(block: &Block, config: &mut Config, diags: &mut Vec<Diagnostic>) {
     for attr in &block.body.attributes {
+        if attr.name.name == "currency" {
+            match crate::module::literal(&attr.value) {
+                Some(code) if is_currency_code(code) => config.currency = Some(code.to_string()),
+                _ => diags.push(Diagnostic::error(
+                    attr.value.span,
+                    "Invalid currency",
+                    "`currency` is an ISO 4217 code in quotes, three capital letters: `currency = \"EUR\"`.",
+                )),
+            }
+            continue;
+        }
         diags.push(Diagnostic::error(
             attr.name.span,
             format!("Unknown strata setting \"{}\"", attr.name.name),
-            "A strata block holds a `default_provider { KIND = PROVIDER }` block and a \
-             `backend \"KIND\" { ... }` block.",
+            format!(
+                "A strata block holds `currency = \"EUR\"`, a `default_provider {{ KIND = PROVIDER }}` block and a \
+                 `backend \"KIND\" {{ ... }}` block.{}",
+                suggest::hint(&attr.name.name, ["currency"])
+            ),
         ));
     }
     for inner in &block.body.blocks {
@@ -247,4 +262,9 @@ fn defaults(block: &Block, config: &mut Config, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// An ISO 4217 alphabetic code's shape: three ASCII capital letters (`EUR`, `USD`, `CHF`).
+fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }

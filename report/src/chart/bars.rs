@@ -1,5 +1,7 @@
-//! Horizontal bars with an optional interval whisker and target tick per row: availability
-//! in nines with its confidence interval, or minutes down per year.
+//! Horizontal bars with an optional interval whisker and one mark per row: availability
+//! in nines with its confidence interval and target, or minutes down per year with the
+//! spread of years and the worst year. Each chart draws its own legend, and a mark means
+//! one thing only: a target is an orange tick, any other mark a purple dot.
 
 use super::{escape, open, segment, text, tick, ticks};
 
@@ -12,10 +14,23 @@ pub struct Bar {
     pub value: f64,
     /// The interval drawn as a whisker, if any.
     pub interval: Option<[f64; 2]>,
-    /// A target drawn as a tick, if any.
+    /// The mark (a target or a worst case, as the chart's [`Legend`] says), if any.
     pub target: Option<f64>,
     /// Drawn in the "missed" colour.
     pub warn: bool,
+}
+
+/// What the marks of one chart mean, for its legend.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Legend<'a> {
+    /// What the bar is.
+    pub bar: &'a str,
+    /// What the whisker is.
+    pub whisker: &'a str,
+    /// What the mark is.
+    pub mark: &'a str,
+    /// True when the mark is a target (an orange tick); else it is a purple dot.
+    pub mark_is_target: bool,
 }
 
 const LABEL: f64 = 320.0;
@@ -23,7 +38,7 @@ const PLOT: f64 = 420.0;
 const ROW: f64 = 22.0;
 
 /// A horizontal bar chart titled `title` with the x axis labelled `unit`.
-pub fn hbars(title: &str, unit: &str, bars: &[Bar]) -> String {
+pub fn hbars(title: &str, unit: &str, bars: &[Bar], legend: &Legend) -> String {
     let max = bars
         .iter()
         .flat_map(|b| [Some(b.value), b.interval.map(|i| i[1]), b.target])
@@ -33,7 +48,7 @@ pub fn hbars(title: &str, unit: &str, bars: &[Bar]) -> String {
     let ticks = ticks(max);
     let top = ticks.last().copied().unwrap_or(1.0).max(max).max(1e-9);
     let x = |v: f64| LABEL + (v.clamp(0.0, top) / top) * PLOT;
-    let height = 40.0 + ROW * bars.len() as f64 + 30.0;
+    let height = 40.0 + ROW * bars.len() as f64 + 52.0;
     let axis_y = 30.0 + ROW * bars.len() as f64;
     let mut svg = open(LABEL + PLOT + 30.0, height, title);
     svg.push_str(&text(10.0, 18.0, "start", title));
@@ -69,18 +84,84 @@ pub fn hbars(title: &str, unit: &str, bars: &[Bar]) -> String {
             svg.push_str(&segment(x(hi), mid - 4.0, x(hi), mid + 4.0, style));
         }
         if let Some(t) = b.target {
-            let style = "stroke=\"#e69f00\" stroke-width=\"3\"";
-            svg.push_str(&segment(x(t), y + 1.0, x(t), y + ROW - 1.0, style));
+            svg.push_str(&mark(x(t), y + ROW / 2.0, legend.mark_is_target));
         }
     }
+    let ly = axis_y + 44.0;
+    svg.push_str(&format!(
+        "<rect x=\"10\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"#4a7bd0\"/>\n",
+        ly - 9.0
+    ));
+    svg.push_str(&text(28.0, ly, "start", legend.bar));
+    let wx = 40.0 + 6.5 * legend.bar.chars().count() as f64;
+    svg.push_str(&segment(
+        wx,
+        ly - 4.0,
+        wx + 14.0,
+        ly - 4.0,
+        "stroke=\"#222\" stroke-width=\"1.5\"",
+    ));
+    svg.push_str(&text(wx + 18.0, ly, "start", legend.whisker));
+    let mx = wx + 30.0 + 6.5 * legend.whisker.chars().count() as f64;
+    svg.push_str(&mark(mx + 4.0, ly - 4.0, legend.mark_is_target));
+    svg.push_str(&text(mx + 12.0, ly, "start", legend.mark));
     svg.push_str("</svg>\n");
     svg
+}
+
+/// A target's orange tick, or another mark's purple dot, centred on (`x`, `y`).
+fn mark(x: f64, y: f64, target: bool) -> String {
+    if target {
+        segment(
+            x,
+            y - 10.0,
+            x,
+            y + 10.0,
+            "stroke=\"#e69f00\" stroke-width=\"3\"",
+        )
+    } else {
+        format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#7b3294\"/>\n")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::chart::well_formed;
+
+    const LEGEND: Legend = Legend {
+        bar: "mean",
+        whisker: "95% interval",
+        mark: "target",
+        mark_is_target: true,
+    };
+
+    #[test]
+    fn a_target_is_a_tick_and_any_other_mark_a_dot_each_in_the_legend() {
+        let bars = vec![Bar {
+            label: "service.db".into(),
+            value: 5.0,
+            interval: None,
+            target: Some(4.0),
+            warn: false,
+        }];
+        let target = hbars("A", "nines", &bars, &LEGEND);
+        assert!(target.contains("#e69f00") && !target.contains("<circle"));
+        assert!(target.contains(">target</text>"));
+        let worst = Legend {
+            mark: "worst year",
+            mark_is_target: false,
+            ..LEGEND
+        };
+        let worst = hbars("B", "minutes", &bars, &worst);
+        assert!(!worst.contains("#e69f00"));
+        assert_eq!(
+            worst.matches("<circle").count(),
+            2,
+            "the row's dot and the legend's"
+        );
+        assert!(worst.contains(">worst year</text>"));
+    }
 
     #[test]
     fn bars_with_intervals_and_targets_are_well_formed() {
@@ -100,16 +181,20 @@ mod tests {
                 warn: false,
             },
         ];
-        let svg = hbars("Availability", "nines", &bars);
+        let svg = hbars("Availability", "nines", &bars, &LEGEND);
         assert!(well_formed(&svg).is_ok(), "{:?}", well_formed(&svg));
-        assert_eq!(svg.matches("<rect").count(), 2);
+        assert_eq!(
+            svg.matches("<rect").count(),
+            3,
+            "two bars and the legend's swatch"
+        );
         assert!(svg.contains("service.&lt;api&gt; &amp; co"));
         assert!(svg.contains(">nines</text>"));
     }
 
     #[test]
     fn no_rows_still_draws_axes() {
-        let svg = hbars("Empty", "minutes", &[]);
+        let svg = hbars("Empty", "minutes", &[], &LEGEND);
         assert!(well_formed(&svg).is_ok());
         assert!(svg.contains("<line"));
     }

@@ -6,7 +6,7 @@ mod grouped;
 mod line;
 mod trend;
 
-pub use bars::{Bar, hbars};
+pub use bars::{Bar, Legend, hbars};
 pub use grouped::{Pair, pairs};
 pub use line::{Line, lines};
 pub use trend::trend;

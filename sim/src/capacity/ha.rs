@@ -110,6 +110,10 @@ pub struct Admission {
     pub tolerates_host_failures: u32,
     /// What it means, in a sentence.
     pub summary: String,
+    /// When it tolerates a host failure but survivability finds a host whose loss is not
+    /// survived: why ([`super::explain::admission_disagreement`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yet: Option<String>,
 }
 
 /// Host failures the free capacity of a pool covers: whole hosts' worth of free CPU and
@@ -155,6 +159,7 @@ pub fn admission(inv: &Inventory, base: &Placement, p: usize) -> Admission {
         admits: all_placed,
         tolerates_host_failures: whole_hosts_free(free, per_host, pool.hosts),
         summary: String::new(),
+        yet: None,
     };
     match pool.ha {
         HaPolicy::Percentage { reserve } => {

@@ -201,6 +201,8 @@ pub struct Cluster {
     pub pool: usize,
     /// What it is for.
     pub purpose: String,
+    /// True when the blueprint writes `purpose` (else it is the schema's default).
+    pub purpose_written: bool,
     /// Its default storage.
     pub storage: Option<String>,
     /// Control-plane nodes.
@@ -438,6 +440,7 @@ impl Inventory {
             address: spec.address.clone(),
             pool: spec.pool,
             purpose: f.str("purpose").unwrap_or("dev").to_string(),
+            purpose_written: f.get("purpose").is_some() && !f.implied.contains("purpose"),
             storage: f.reference("storage").map(|s| s.to_string()),
             control_plane: spec.control_plane,
             control_plane_size,

@@ -51,6 +51,22 @@ pub struct ServiceLatency {
     pub worst: Option<AfterLoss>,
 }
 
+impl ServiceLatency {
+    /// The loss that leaves the fewest replicas while some still serve: the queue under the
+    /// heaviest load (a loss that leaves none is [`ServiceLatency::down_after`]).
+    pub fn worst_with_some_left(&self) -> Option<&AfterLoss> {
+        self.after_loss
+            .iter()
+            .filter(|a| a.now.replicas > 0)
+            .min_by_key(|a| a.now.replicas)
+    }
+
+    /// A loss after which no replica is left, if any: the service is unavailable.
+    pub fn down_after(&self) -> Option<&AfterLoss> {
+        self.worst.as_ref().filter(|a| a.now.replicas == 0)
+    }
+}
+
 /// Latency of every service with a `load` block.
 pub fn analyse(inv: &Inventory, base: &Placement, survival: &Survivability) -> Vec<ServiceLatency> {
     let mut out = Vec::new();

@@ -18,6 +18,7 @@
 
 pub mod allocation;
 pub mod consolidation;
+pub mod explain;
 pub mod growth;
 pub mod ha;
 pub mod inventory;
@@ -183,9 +184,17 @@ pub fn analyse(config: &Config, options: &Options) -> Result<Capacity, Error> {
     let base = place::initial(&inv);
     let survivability = survive::analyse(&inv, &base, options.k);
     let latency = latency::analyse(&inv, &base, &survivability);
+    let mut pools = allocation::pools(&inv, &base);
+    for p in &mut pools {
+        p.ha.yet = explain::admission_disagreement(
+            &p.pool,
+            p.ha.tolerates_host_failures,
+            &survivability.outcomes,
+        );
+    }
     Ok(Capacity {
         format_version: FORMAT_VERSION,
-        pools: allocation::pools(&inv, &base),
+        pools,
         clusters: allocation::clusters(&inv, &base),
         storage: allocation::storage(&inv),
         growth: scenarios

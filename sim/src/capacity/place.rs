@@ -79,12 +79,54 @@ pub struct Aftermath {
     pub restarted: Vec<(usize, usize)>,
     /// Guests that ran on a failed host and fit on no surviving host.
     pub lost: Vec<usize>,
+    /// Why each guest of `lost` (in the same order) did not restart.
+    pub why_lost: Vec<NotRestarted>,
     /// Per workload: pods that ran on a failed host (down right after the failure).
     pub down_now: Vec<usize>,
     /// Per workload: pods running once VMs restarted and pods were scheduled again.
     pub running: Vec<usize>,
     /// Clusters whose control plane lost its etcd quorum (more than half its members down).
     pub no_quorum: Vec<usize>,
+}
+
+/// Why vSphere HA did not restart a VM after a failure.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "why")]
+pub enum NotRestarted {
+    /// Its restart priority is `disabled`.
+    RestartDisabled,
+    /// No host of its pool survives.
+    NoHostLeft,
+    /// Every surviving host already runs a VM of its anti-affinity group.
+    AntiAffinity {
+        /// The group.
+        group: String,
+    },
+    /// No surviving host (outside the anti-affinity group's) has that much free room in
+    /// one piece: the pool's free capacity, summed over hosts, is not free on one host.
+    LargerThanAnyHostsRoom,
+    /// Some host has the room, but admission control keeps it for its reserve (the
+    /// percentage, the slots or the failover hosts).
+    AdmissionControl,
+}
+
+impl NotRestarted {
+    /// How it reads, after the VM's name.
+    pub fn describe(&self) -> String {
+        match self {
+            NotRestarted::RestartDisabled => "its HA restart priority is disabled".into(),
+            NotRestarted::NoHostLeft => "no host of its pool survives".into(),
+            NotRestarted::AntiAffinity { group } => format!(
+                "anti-affinity: every surviving host already runs a VM of group {group}"
+            ),
+            NotRestarted::LargerThanAnyHostsRoom => {
+                "larger than the free room of any one surviving host (free capacity is counted over the pool, a VM needs it on one host)".into()
+            }
+            NotRestarted::AdmissionControl => {
+                "HA admission control keeps the room that is left for its reserve".into()
+            }
+        }
+    }
 }
 
 /// Re-places what ran on `failed` hosts (pairs of pool and host index).
@@ -138,7 +180,7 @@ pub fn after_failure(inv: &Inventory, base: &Placement, failed: &[(usize, usize)
         let hosts = free
             .get_mut(&guest.pool)
             .expect("the pool of a displaced guest");
-        let candidates = (0..hosts.len())
+        let candidates: Vec<RestartCandidate> = (0..hosts.len())
             .filter(|&h| !dead.contains(&(guest.pool, h)))
             .map(|h| RestartCandidate {
                 host: Candidate {
@@ -151,9 +193,26 @@ pub fn after_failure(inv: &Inventory, base: &Placement, failed: &[(usize, usize)
                     penalty: 0,
                 },
                 guests: guests_on.get(&(guest.pool, h)).copied().unwrap_or(0),
-            });
+            })
+            .collect();
         let room = rooms.get_mut(&guest.pool).expect("a room per pool");
-        let chosen = if guest.priority == ha::Priority::Disabled {
+        let why = if guest.priority == ha::Priority::Disabled {
+            NotRestarted::RestartDisabled
+        } else if candidates.is_empty() {
+            NotRestarted::NoHostLeft
+        } else if candidates.iter().all(|c| c.host.blocked) {
+            NotRestarted::AntiAffinity {
+                group: guest.group.clone().unwrap_or_default(),
+            }
+        } else if !candidates
+            .iter()
+            .any(|c| !c.host.blocked && c.host.room.holds(need))
+        {
+            NotRestarted::LargerThanAnyHostsRoom
+        } else {
+            NotRestarted::AdmissionControl
+        };
+        let chosen = if why == NotRestarted::RestartDisabled {
             None
         } else {
             ha::restart_host(candidates, need, room)
@@ -168,7 +227,10 @@ pub fn after_failure(inv: &Inventory, base: &Placement, failed: &[(usize, usize)
                 }
                 out.restarted.push((g, h));
             }
-            None => out.lost.push(g),
+            None => {
+                out.lost.push(g);
+                out.why_lost.push(why);
+            }
         }
         host_now.insert(g, chosen);
     }

@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::allocation::volume_storage;
+use super::explain::{self, Reason};
 use super::inventory::{Inventory, Role, WorkloadKind};
+use super::place::NotRestarted;
 use super::place::{Aftermath, Placement, after_failure};
 
 /// Pools larger than this check the pairs of their most loaded hosts only, with `--k 2`.
@@ -177,6 +179,8 @@ pub struct WorkloadImpact {
     pub quorum: usize,
     /// Its state.
     pub status: Status,
+    /// Whether it is production ([`super::explain::production_workload`]).
+    pub production: bool,
     /// Why it is down, when it is not for lack of room.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -194,8 +198,10 @@ pub struct StorageImpact {
     pub hosts_down: usize,
     /// Its hosts.
     pub hosts: usize,
-    /// `recovers`, `degraded` (I/O continues, redundancy or space not restored), `no_io`
-    /// (placement groups below `min_size`) or `data_lost` (every replica of some data).
+    /// `recovers`, `degraded` (I/O continues, redundancy or space not restored), `at_risk`
+    /// (some placement groups on their last copy, I/O continues), `no_io` (placement groups
+    /// below `min_size`: unavailable) or `all_copies_down` (every copy of some data on the
+    /// failed hosts: unavailable until they return, not lost).
     pub status: &'static str,
 }
 
@@ -225,6 +231,15 @@ pub struct DomainOutcome {
     /// Ceph pools with hosts among the failed ones.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageImpact>,
+    /// Why each VM of `vms_not_restarted` (in order) was not restarted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub why_not_restarted: Vec<NotRestarted>,
+    /// Everything that stops or is not restored, in words ([`super::explain`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+    /// The verdict counting production only (VMs, services and jobs outside environments,
+    /// clusters whose purpose is not dev, test or staging, storage).
+    pub production_verdict: Verdict,
     /// Per workload (by index): pods down right after the failure.
     #[serde(skip)]
     pub down_now: Vec<usize>,
@@ -282,6 +297,8 @@ pub struct Survivability {
     pub workloads: Vec<WorkloadVerdict>,
     /// Every domain's outcome.
     pub outcomes: Vec<DomainOutcome>,
+    /// Production services (not jobs, not copies in environments) in the blueprint.
+    pub production_services: usize,
 }
 
 fn storage_impacts(inv: &Inventory, failed: &[(usize, usize)]) -> Vec<StorageImpact> {
@@ -304,9 +321,11 @@ fn storage_impacts(inv: &Inventory, failed: &[(usize, usize)]) -> Vec<StorageImp
             .sum();
         let left = n.saturating_sub(down);
         let status = if down >= replicas {
-            "data_lost"
+            "all_copies_down"
         } else if down > replicas - min_size {
             "no_io"
+        } else if replicas > 1 && down + 1 == replicas {
+            "at_risk"
         } else if left < replicas || claimed > s.capacity * left as f64 / n.max(1) as f64 {
             "degraded"
         } else {
@@ -328,17 +347,21 @@ pub fn outcome(inv: &Inventory, base: &Placement, domain: &Domain) -> DomainOutc
     let storage = storage_impacts(inv, &domain.hosts);
     let stopped: BTreeSet<&str> = storage
         .iter()
-        .filter(|s| matches!(s.status, "no_io" | "data_lost"))
+        .filter(|s| s.stopped())
         .map(|s| s.storage.as_str())
         .collect();
     let mut vms = Vec::new();
+    let mut why_not_restarted = Vec::new();
     let mut nodes = Vec::new();
-    for &g in &after.lost {
+    let mut node_clusters = Vec::new();
+    for (&g, why) in after.lost.iter().zip(&after.why_lost) {
         let guest = &inv.guests[g];
         if guest.role == Role::Vm {
             vms.push(guest.name.clone());
+            why_not_restarted.push(why.clone());
         } else {
             nodes.push(guest.name.clone());
+            node_clusters.push(guest.cluster());
         }
     }
     let control_plane_lost: Vec<String> = after
@@ -355,7 +378,7 @@ pub fn outcome(inv: &Inventory, base: &Placement, domain: &Domain) -> DomainOutc
             continue;
         }
         let reason = if let Some((_, on)) = &on_stopped {
-            Some(format!("volumes on {on} serve no I/O"))
+            Some(format!("their volumes on {on} are unavailable"))
         } else if after.no_quorum.contains(&workload.cluster) && running < before {
             Some(format!(
                 "the control plane of {} lost quorum: nothing is rescheduled",
@@ -380,6 +403,7 @@ pub fn outcome(inv: &Inventory, base: &Placement, domain: &Domain) -> DomainOutc
             no_room: before.saturating_sub(running),
             quorum: workload.quorum,
             status,
+            production: explain::production_workload(inv, w),
             reason,
             index: w,
         });
@@ -393,7 +417,7 @@ pub fn outcome(inv: &Inventory, base: &Placement, domain: &Domain) -> DomainOutc
     let degraded = !nodes.is_empty()
         || workloads.iter().any(|w| w.status != Status::Recovers)
         || storage.iter().any(|s| s.status != "recovers");
-    DomainOutcome {
+    let mut out = DomainOutcome {
         kind: domain.kind,
         domain: domain.name.clone(),
         hosts: domain.hosts.len(),
@@ -409,9 +433,15 @@ pub fn outcome(inv: &Inventory, base: &Placement, domain: &Domain) -> DomainOutc
         control_plane_lost,
         workloads,
         storage,
+        why_not_restarted,
+        reasons: Vec::new(),
+        production_verdict: Verdict::Survives,
         down_now: after.down_now,
         running_after: after.running,
-    }
+    };
+    out.reasons = explain::reasons(inv, &out, &out.why_not_restarted, &node_clusters);
+    out.production_verdict = explain::production_verdict(&out.reasons);
+    out
 }
 
 /// Fails every domain in turn, for `k` = 1 or 2.
@@ -474,5 +504,11 @@ pub fn analyse(inv: &Inventory, base: &Placement, k: u8) -> Survivability {
         pools,
         workloads,
         outcomes,
+        production_services: (0..inv.workloads.len())
+            .filter(|&w| {
+                inv.workloads[w].kind == WorkloadKind::Service
+                    && explain::production_workload(inv, w)
+            })
+            .count(),
     }
 }
