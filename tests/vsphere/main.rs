@@ -4,6 +4,7 @@
 //! an apply; errors naming what exists.
 
 mod capacity;
+mod ha;
 mod lab;
 
 use std::time::{Duration, Instant};

@@ -183,9 +183,16 @@ pub fn analyse(config: &Config, options: &Options) -> Result<Capacity, Error> {
     let base = place::initial(&inv);
     let survivability = survive::analyse(&inv, &base, options.k);
     let latency = latency::analyse(&inv, &base, &survivability);
+    let mut pools = allocation::pools(&inv, &base);
+    for p in &mut pools {
+        p.figures_from = options
+            .measured
+            .get(&p.pool)
+            .map(|m| m.source().to_string());
+    }
     Ok(Capacity {
         format_version: FORMAT_VERSION,
-        pools: allocation::pools(&inv, &base),
+        pools,
         clusters: allocation::clusters(&inv, &base),
         storage: allocation::storage(&inv),
         growth: scenarios
