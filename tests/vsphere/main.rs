@@ -6,6 +6,7 @@
 mod capacity;
 mod ha;
 mod lab;
+mod outage;
 
 use std::time::{Duration, Instant};
 
