@@ -742,6 +742,7 @@ host_pool "kvm" {
                 hosts: None,
                 cores: 2.0,
                 memory: 6.0 * GIB,
+                ..Measured::default()
             },
         )]
         .into(),
@@ -761,6 +762,7 @@ host_pool "kvm" {
                 hosts: None,
                 cores: 1.0,
                 memory: GIB,
+                ..Measured::default()
             },
         )]
         .into(),
@@ -791,6 +793,7 @@ host_pool "cluster" {
             hosts: Some(3),
             cores: 6.0,
             memory: 10.0 * GIB,
+            ..Measured::default()
         },
     )]
     .into();

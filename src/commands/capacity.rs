@@ -23,6 +23,8 @@ pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
         scenario: args.scenario.clone(),
         measured: super::measured::read(&state),
     };
+    let disagree = ::sim::measured::disagreements(&config, &options.measured);
+    printer.diagnostics(&disagree.into_iter().collect(), &sources);
     let report = match capacity::analyse(&config, &options) {
         Ok(report) => report,
         Err(e) => {

@@ -25,6 +25,8 @@ pub fn run(args: &SimulateArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     let state =
         super::runtime()?.block_on(crate::reading::read_state(&args.dir, &args.state, printer))?;
     let measured = super::measured::read(&state);
+    let disagree = ::sim::measured::disagreements(&config, &measured);
+    printer.diagnostics(&disagree.into_iter().collect(), &sources);
     let config = ::sim::measured::apply(&config, &measured);
     let topology = match Topology::from_config(&config) {
         Ok(t) => t,

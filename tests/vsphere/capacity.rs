@@ -28,7 +28,7 @@ fn scenario(host: u64) -> String {
 
 /// The cluster's hosts as the API gives them: how many, and their cores and memory per
 /// host (the totals over the count, rounded down).
-async fn cluster_hosts(client: &vsphere::Client) -> (u64, u64, u64) {
+pub async fn cluster_hosts(client: &vsphere::Client) -> (u64, u64, u64) {
     let root = client.content().root_folder.clone();
     let clusters = client
         .contents(

@@ -4,7 +4,9 @@
 //! an apply; errors naming what exists.
 
 mod capacity;
+mod ha;
 mod lab;
+mod outage;
 
 use std::time::{Duration, Instant};
 

@@ -3,6 +3,9 @@
 // cluster of hosts behind a distributed switch, datastores and a powered-off template VM,
 // listening on 127.0.0.1.
 //
+// Its clusters keep the HA settings a client sets (ha.go), which the simulator alone
+// drops; they start with HA on and admission control tolerating one host failure.
+//
 // It prints one line, `VCSIM_URL=<url>`, once it answers, and serves until it receives
 // SIGINT or SIGTERM, then removes the files its datastores held. Built by tools/vcsim/run.sh
 // from Debian's golang-github-vmware-govmomi-dev (GOPATH mode, no module download).
@@ -58,6 +61,7 @@ func main() {
 	if err := model.Create(); err != nil {
 		log.Fatalf("vcsim: creating the inventory: %v", err)
 	}
+	keepHA()
 	defer model.Remove()
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *pass)}
 	if *useTLS {
@@ -75,6 +79,7 @@ func main() {
 	}
 	server := model.Service.NewServer()
 	defer server.Close()
+	serveHA(server, model.Service)
 	if err := makeTemplate(server.URL, *template); err != nil {
 		log.Fatalf("vcsim: making the template: %v", err)
 	}

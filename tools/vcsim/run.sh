@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the vSphere simulator (tools/vcsim/main.go, once: again only when main.go changes)
+# Builds the vSphere simulator (tools/vcsim/*.go, once: again only when a source changes)
 # and starts it in the background on 127.0.0.1:8989, then prints its URL.
 #
 #   tools/vcsim/run.sh            build, start, print VCSIM_URL=... and the pid
@@ -15,9 +15,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${CARGO_TARGET_DIR:-$root/target}/vcsim"
 bin="$out/vcsim"
-src="$root/tools/vcsim/main.go"
+src="$root/tools/vcsim"
 mkdir -p "$out/gopath"
-if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+if [ ! -x "$bin" ] || [ -n "$(find "$src" -name '*.go' -newer "$bin")" ]; then
   if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/vmware/govmomi ]; then
     echo "vcsim: needs Go and govmomi: apt-get install golang-go golang-github-vmware-govmomi-dev" >&2
     exit 1

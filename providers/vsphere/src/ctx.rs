@@ -13,6 +13,7 @@ use crate::inventory::Inventory;
 use crate::settings::Settings;
 use crate::soap::{El, Moref};
 use crate::spec::Backing;
+use crate::vm_index::VmIndex;
 
 /// The extraConfig keys every VM Strata creates carries.
 pub mod keys {
@@ -35,6 +36,8 @@ pub struct Ctx {
     pub settings: Settings,
     /// Where things go.
     pub inventory: Inventory,
+    /// The folder's VMs by name, read once per run.
+    pub vms: Arc<VmIndex>,
 }
 
 /// The network types a NIC can join.

@@ -23,6 +23,7 @@ pub mod soap;
 pub mod spec;
 pub mod task;
 pub mod vm;
+pub mod vm_index;
 pub mod zone;
 
 pub use client::Client;

@@ -6,11 +6,16 @@
 use blueprint::Address;
 use blueprint::units::format_size;
 use planner::Attrs;
-use planner::host_figures::{NODE_COUNT, NODE_CPUS, NODE_MEMORY};
+use planner::host_figures::{
+    self, DISABLED, FAILOVER_HOSTS, FAILOVER_LEVEL, HA_ADMISSION_CONTROL, HA_CPU_RESERVE_PERCENT,
+    HA_ENABLED, HA_FAILOVER_HOSTS, HA_FAILOVER_LEVEL, HA_MEMORY_RESERVE_PERCENT, NODE_COUNT,
+    NODE_CPUS, NODE_MEMORY, RESOURCE_PERCENTAGE,
+};
 
 use crate::collector::{Object, Props};
 use crate::ctx::{Ctx, DATASTORE};
 use crate::error::VsphereError;
+use crate::soap::Node;
 
 /// What a cluster's figures are read from.
 pub const CLUSTER: Props<'static> = Props {
@@ -34,23 +39,18 @@ pub const STORE: Props<'static> = Props {
 /// `attrs` with the cluster's figures: `cluster`, `cluster_cpu_cores`, `cluster_cpu_mhz`,
 /// `cluster_memory` (totals), the host figures capacity planning and the simulation count
 /// with (planner::host_figures: `node_count` hosts, and per host `node_cpus` and
-/// `node_memory`, the cluster's totals over its hosts, rounded down), `ha_enabled`,
-/// `ha_admission_control` (the policy's type: `failover_level`, `resource_percentage`,
-/// `failover_hosts`, or `disabled`) and `ha_failover_level` (host failures tolerated, for
-/// the failover-level policy).
+/// `node_memory`, the cluster's totals over its hosts, rounded down) and its HA settings
+/// (`configurationEx.dasConfig`): `ha_enabled`, `ha_admission_control` (the policy's type:
+/// `failover_level`, `resource_percentage`, `failover_hosts`, `disabled`, or `other`), and
+/// the policy's figures: `ha_failover_level` (host failures tolerated),
+/// `ha_cpu_reserve_percent` and `ha_memory_reserve_percent` (resources reserved),
+/// `ha_failover_hosts` (hosts kept empty).
 pub fn cluster_into(attrs: &Attrs, c: &Object) -> Attrs {
     let mut out = attrs.clone();
-    let das = c.get("configurationEx").and_then(|n| n.child("dasConfig"));
-    let flag = |name: &str| das.and_then(|d| d.text_at(&[name])) == Some("true");
-    let policy = das.and_then(|d| d.child("admissionControlPolicy"));
-    let kind = match policy.and_then(|p| p.xsi_type.as_deref()) {
-        _ if !flag("admissionControlEnabled") => "disabled",
-        Some("ClusterFailoverLevelAdmissionControlPolicy") => "failover_level",
-        Some("ClusterFailoverResourcesAdmissionControlPolicy") => "resource_percentage",
-        Some("ClusterFailoverHostAdmissionControlPolicy") => "failover_hosts",
-        _ => "other",
-    };
-    out.insert("cluster".into(), c.text("name").unwrap_or_default().into());
+    out.insert(
+        host_figures::CLUSTER.into(),
+        c.text("name").unwrap_or_default().into(),
+    );
     let int = |path: &str| c.int(path).unwrap_or(0).max(0) as u64;
     let (hosts, cores, memory) = (
         int("summary.numHosts"),
@@ -65,12 +65,60 @@ pub fn cluster_into(attrs: &Attrs, c: &Object) -> Attrs {
         out.insert(NODE_CPUS.into(), cores.into());
         out.insert(NODE_MEMORY.into(), format_size(memory).into());
     }
-    out.insert("ha_enabled".into(), flag("enabled").into());
-    out.insert("ha_admission_control".into(), kind.into());
-    if let Some(level) = policy.and_then(|p| p.int_at(&["failoverLevel"])) {
-        out.insert("ha_failover_level".into(), level.into());
-    }
+    ha_into(
+        &mut out,
+        c.get("configurationEx").and_then(|n| n.child("dasConfig")),
+    );
     out
+}
+
+/// The HA attributes of a cluster's `dasConfig` (none: HA off).
+fn ha_into(out: &mut Attrs, das: Option<&Node>) {
+    for name in [
+        HA_FAILOVER_LEVEL,
+        HA_CPU_RESERVE_PERCENT,
+        HA_MEMORY_RESERVE_PERCENT,
+        HA_FAILOVER_HOSTS,
+    ] {
+        out.remove(name);
+    }
+    let flag = |name: &str| das.and_then(|d| d.text_at(&[name])) == Some("true");
+    let policy = das.and_then(|d| d.child("admissionControlPolicy"));
+    let kind = match policy.and_then(|p| p.xsi_type.as_deref()) {
+        _ if !flag("admissionControlEnabled") => DISABLED,
+        Some("ClusterFailoverLevelAdmissionControlPolicy") => FAILOVER_LEVEL,
+        Some("ClusterFailoverResourcesAdmissionControlPolicy") => RESOURCE_PERCENTAGE,
+        Some("ClusterFailoverHostAdmissionControlPolicy") => FAILOVER_HOSTS,
+        _ => "other",
+    };
+    out.insert(HA_ENABLED.into(), flag("enabled").into());
+    out.insert(HA_ADMISSION_CONTROL.into(), kind.into());
+    let Some(policy) = policy.filter(|_| kind != DISABLED) else {
+        return;
+    };
+    let mut put = |name: &str, value: Option<i64>| {
+        if let Some(v) = value {
+            out.insert(name.into(), v.max(0).into());
+        }
+    };
+    match kind {
+        FAILOVER_LEVEL => put(HA_FAILOVER_LEVEL, policy.int_at(&["failoverLevel"])),
+        RESOURCE_PERCENTAGE => {
+            put(
+                HA_CPU_RESERVE_PERCENT,
+                policy.int_at(&["cpuFailoverResourcesPercent"]),
+            );
+            put(
+                HA_MEMORY_RESERVE_PERCENT,
+                policy.int_at(&["memoryFailoverResourcesPercent"]),
+            );
+        }
+        FAILOVER_HOSTS => put(
+            HA_FAILOVER_HOSTS,
+            Some(policy.all("failoverHosts").count() as i64),
+        ),
+        _ => {}
+    }
 }
 
 /// `attrs` with the datastore's figures: `datastore`, `datastore_type`,

@@ -34,6 +34,7 @@ impl VsphereProvider {
                 client,
                 settings,
                 inventory,
+                vms: Arc::default(),
             },
         })
     }

@@ -77,27 +77,6 @@ pub fn read_into(prior: &Attrs, vm: &Object) -> Attrs {
     out
 }
 
-/// The VM called `name` in the folder, if any. The folder's VMs' names are read with the
-/// PropertyCollector rather than asked of `SearchIndex.FindChild`, which the simulator
-/// cannot answer while another VM is being created (it fails on the VM that has no name
-/// yet); one retrieval per lookup, made only for creates.
-pub async fn by_name(ctx: &Ctx, name: &str) -> Result<Option<Moref>, VsphereError> {
-    let all = ctx
-        .client
-        .contents(
-            &ctx.inventory.folder,
-            &[Props {
-                kind: "VirtualMachine",
-                paths: &["name"],
-            }],
-        )
-        .await?;
-    Ok(all
-        .into_iter()
-        .find(|v| v.text("name") == Some(name))
-        .and_then(|v| v.obj))
-}
-
 /// The extraConfig of `vm`, as (key, value) pairs.
 pub async fn extra_config(ctx: &Ctx, vm: &Moref) -> Result<Vec<(String, String)>, VsphereError> {
     let got = ctx.client.property(vm, "config.extraConfig").await?;
@@ -123,10 +102,18 @@ pub async fn find(
     address: &Address,
     key: &str,
 ) -> Result<Option<(String, Attrs)>, VsphereError> {
-    let Some(vm) = by_name(ctx, &ctx.name(address, key)).await? else {
+    let name = ctx.name(address, key);
+    let Some(vm) = ctx
+        .vms
+        .get(&ctx.client, &ctx.inventory.folder, &name)
+        .await?
+    else {
         return Ok(None);
     };
-    let extra = extra_config(ctx, &vm).await?;
+    let extra = match extra_config(ctx, &vm).await {
+        Err(e) if gone(&e) => return Ok(None),
+        other => other?,
+    };
     let get = |k: &str| extra.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     if get(keys::LINEAGE) != Some(ctx.settings.lineage.as_str()) || get(keys::KEY) != Some(key) {
         return Ok(None);
@@ -260,6 +247,7 @@ pub async fn create(
             "the create task returned no VM".into(),
         ))
     })?;
+    ctx.vms.created(&name, &vm).await;
     // A clone keeps what its config spec did not take (the simulator ignores its memory);
     // bringing the new VM to the attributes also powers it on.
     update(ctx, address, &vm.to_string(), attrs).await?;
@@ -378,13 +366,19 @@ pub async fn delete(ctx: &Ctx, id: &str) -> Result<(), VsphereError> {
     let Some(vm) = crate::names::moref(id) else {
         return Ok(());
     };
-    let gone = |e: &VsphereError| e.fault().is_some_and(|f| f.kind == "ManagedObjectNotFound");
     match power(ctx, &vm, false).await {
         Err(e) if gone(&e) => return Ok(()),
         other => other?,
     }
     match ctx.task("Destroy_Task", &vm, &[]).await {
-        Err(e) if gone(&e) => Ok(()),
-        other => other.map(drop),
+        Err(e) if gone(&e) => {}
+        other => other.map(drop)?,
     }
+    ctx.vms.destroyed(&vm).await;
+    Ok(())
+}
+
+/// True for vCenter's fault of an object that no longer exists.
+fn gone(e: &VsphereError) -> bool {
+    e.fault().is_some_and(|f| f.kind == "ManagedObjectNotFound")
 }

@@ -136,6 +136,10 @@ pub struct PoolCapacity {
     pub not_placed: Vec<String>,
     /// HA admission control.
     pub ha: Admission,
+    /// Where the host figures and HA settings come from when a provider read them
+    /// (`vSphere cluster "DC0_C0"`); absent when they are the blueprint's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures_from: Option<String>,
     /// Cost of all hosts per year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_per_year: Option<f64>,
@@ -197,6 +201,7 @@ pub fn pools(inv: &Inventory, base: &Placement) -> Vec<PoolCapacity> {
                     .map(|&g| inv.guests[g].name.clone())
                     .collect(),
                 ha: admission(inv, base, p),
+                figures_from: None,
                 cost_per_year: pool.cost.map(|c| round(c * pool.hosts as f64, 2)),
                 per_host,
             }

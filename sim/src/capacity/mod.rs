@@ -191,6 +191,10 @@ pub fn analyse(config: &Config, options: &Options) -> Result<Capacity, Error> {
             p.ha.tolerates_host_failures,
             &survivability.outcomes,
         );
+        p.figures_from = options
+            .measured
+            .get(&p.pool)
+            .map(|m| m.source().to_string());
     }
     Ok(Capacity {
         format_version: FORMAT_VERSION,

@@ -160,7 +160,7 @@ pub(super) fn host_pool() -> KindSchema {
                 attr(
                     "ha_admission_control",
                     String,
-                    "The cluster's HA admission control policy as vCenter reports it (failover_level, resource_percentage, failover_hosts, disabled).",
+                    "The cluster's HA admission control policy as vCenter reports it (failover_level, resource_percentage, failover_hosts, disabled, other).",
                 )
                 .computed(),
             )
@@ -169,6 +169,30 @@ pub(super) fn host_pool() -> KindSchema {
                     "ha_failover_level",
                     Integer,
                     "Host failures the cluster's HA tolerates (failover_level policy), as vCenter reports it.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "ha_cpu_reserve_percent",
+                    Integer,
+                    "CPU the cluster's HA reserves for failover, in percent (resource_percentage policy), as vCenter reports it.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "ha_memory_reserve_percent",
+                    Integer,
+                    "Memory the cluster's HA reserves for failover, in percent (resource_percentage policy), as vCenter reports it.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "ha_failover_hosts",
+                    Integer,
+                    "Hosts the cluster's HA keeps empty for failover (failover_hosts policy), as vCenter reports it.",
                 )
                 .computed(),
             )
