@@ -1,0 +1,182 @@
+//! A Kubernetes API server double on loopback for the kubernetes provider's tests.
+//!
+//! It speaks the real REST protocol for the resource types the provider writes
+//! (discovery, server-side apply with managed fields, get, list with selectors, watch,
+//! delete with propagation, `resourceVersion` conflicts, `Status` bodies) over plain
+//! HTTP on 127.0.0.1, with a bearer token, and is kept small: no scheduler, no pods,
+//! simplified field ownership. docs/providers/kubernetes-double.md says exactly what it
+//! does and does not do.
+//!
+//! ```no_run
+//! # fn main() -> std::io::Result<()> {
+//! let double = kube_double::KubeDouble::start()?;
+//! println!("{} {}", double.url(), double.kubeconfig_path().display());
+//! # Ok(()) }
+//! ```
+
+mod apply;
+mod catalog;
+mod commit;
+mod controllers;
+mod delete;
+mod discovery;
+mod fields;
+mod managed;
+mod read;
+mod route;
+mod selector;
+mod server;
+mod state;
+mod status;
+mod store;
+mod testing;
+mod validate;
+mod writes;
+
+pub use state::Knobs;
+pub use testing::{TestCluster, TestClusterError, test_cluster};
+
+use serde_json::json;
+use state::State;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, MutexGuard};
+use std::thread::JoinHandle;
+
+/// The user the double's token authenticates.
+const USER: &str = "strata-test";
+
+/// The namespaces every cluster starts with.
+const INITIAL_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// A running double; it stops (and its kubeconfig is removed) when dropped.
+#[derive(Debug)]
+pub struct KubeDouble {
+    url: String,
+    state: Arc<State>,
+    dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl KubeDouble {
+    /// Starts a double on a free port of 127.0.0.1 and writes its kubeconfig.
+    pub fn start() -> std::io::Result<KubeDouble> {
+        KubeDouble::start_on(0)
+    }
+
+    /// Starts a double on 127.0.0.1:`port` (0 for any free port) on its own thread and
+    /// tokio runtime, and writes its kubeconfig into a temporary directory.
+    pub fn start_on(port: u16) -> std::io::Result<KubeDouble> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        listener.set_nonblocking(true)?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let state = Arc::new(State::new(
+            uuid::Uuid::new_v4().simple().to_string(),
+            USER.into(),
+        ));
+        seed(&state);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let served = Arc::clone(&state);
+        let thread = std::thread::Builder::new()
+            .name("kube-double".into())
+            .spawn(move || runtime.block_on(server::serve(listener, served, rx)))?;
+        let dir = tempfile::tempdir()?;
+        let double = KubeDouble {
+            url,
+            state,
+            dir,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        };
+        std::fs::write(double.kubeconfig_path(), double.kubeconfig())?;
+        Ok(double)
+    }
+
+    /// The server's URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The kubeconfig file (context `kube-double`, namespace `default`, bearer token).
+    pub fn kubeconfig_path(&self) -> PathBuf {
+        self.dir.path().join("kubeconfig")
+    }
+
+    /// The kubeconfig's text.
+    pub fn kubeconfig(&self) -> String {
+        kubeconfig_yaml(&self.url, &self.state.token)
+    }
+
+    /// The test knobs (delays, held objects, forbidden namespaces), locked.
+    pub fn knobs(&self) -> MutexGuard<'_, Knobs> {
+        self.state.knobs()
+    }
+}
+
+impl Drop for KubeDouble {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            // The server may already be gone; there is nothing left to stop then.
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Creates the namespaces a new cluster has.
+fn seed(state: &Arc<State>) {
+    let rt = catalog::find("", "v1", "namespaces").expect("namespaces are served");
+    let mut store = state.store();
+    for ns in INITIAL_NAMESPACES {
+        let mut obj =
+            json!({"metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}});
+        managed::record_update(&mut obj, &serde_json::Value::Null, "kube-apiserver", "v1");
+        commit::commit(
+            state,
+            &mut store,
+            rt,
+            None,
+            obj,
+            &commit::WriteOptions::default(),
+        )
+        .expect("the initial namespaces are valid");
+    }
+}
+
+/// A kubeconfig for a server URL and bearer token (JSON-compatible YAML).
+fn kubeconfig_yaml(url: &str, token: &str) -> String {
+    format!(
+        "apiVersion: v1
+kind: Config
+clusters:
+- name: kube-double
+  cluster:
+    server: {url}
+users:
+- name: {USER}
+  user:
+    token: {token}
+contexts:
+- name: kube-double
+  context:
+    cluster: kube-double
+    user: {USER}
+    namespace: default
+current-context: kube-double
+"
+    )
+}
+
+/// Copies a kubeconfig to `path` (for the binary, which keeps its own file).
+pub fn write_kubeconfig(double: &KubeDouble, path: &Path) -> std::io::Result<()> {
+    std::fs::write(path, double.kubeconfig())
+}
