@@ -22,12 +22,12 @@ async fn everything(lab: &Lab) -> Vec<String> {
     all
 }
 
-/// The namespace/name of Strata's Deployment `name`.
-async fn deployment(lab: &Lab, name: &str) -> String {
-    let all = lab.ours("apps/v1", "Deployment").await;
+/// The namespace/name of Strata's `kind` (an apps/v1 workload) `name`.
+async fn workload(lab: &Lab, kind: &str, name: &str) -> String {
+    let all = lab.ours("apps/v1", kind).await;
     all.iter()
         .find(|d| d.ends_with(&format!("/{name}")))
-        .unwrap_or_else(|| panic!("no Deployment {name} among {all:?}"))
+        .unwrap_or_else(|| panic!("no {kind} {name} among {all:?}"))
         .clone()
 }
 
@@ -44,14 +44,15 @@ async fn replicas(lab: &Lab, at: &str) -> i64 {
         .unwrap()
 }
 
-/// Changes Deployment `at` with a merge patch as another field manager would.
-async fn behind_strata(lab: &Lab, at: &str, manager: &str, patch: serde_json::Value) {
+/// Changes the `kind` (an apps/v1 workload) at `at` with a merge patch as another field
+/// manager would.
+async fn behind_strata(lab: &Lab, kind: &str, at: &str, manager: &str, patch: serde_json::Value) {
     let (ns, name) = at.split_once('/').unwrap();
     let params = PatchParams {
         field_manager: Some(manager.into()),
         ..PatchParams::default()
     };
-    lab.namespaced("apps/v1", "Deployment", ns)
+    lab.namespaced("apps/v1", kind, ns)
         .patch(name, &params, &Patch::Merge(&patch))
         .await
         .unwrap();
@@ -79,27 +80,22 @@ async fn apply_plan_drift_correct_ttl_destroy() {
     let out = lab.strata(&["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
-    // Behind Strata's back: `kubectl scale` takes .spec.replicas of orders.
-    let orders = deployment(&lab, "orders").await;
-    behind_strata(
-        &lab,
-        &orders,
-        "kubectl-scale",
-        serde_json::json!({"spec": {"replicas": 5}}),
-    )
-    .await;
+    // Behind Strata's back: `kubectl scale` takes .spec.replicas of the gateway.
+    let gateway = workload(&lab, "Deployment", "gateway").await;
+    let scale = serde_json::json!({"spec": {"replicas": 5}});
+    behind_strata(&lab, "Deployment", &gateway, "kubectl-scale", scale).await;
     let out = lab.strata(&["plan", "-detailed-exitcode"]);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(2), "{shown}");
-    assert!(shown.contains("service.orders"), "{shown}");
+    assert!(shown.contains("service.gateway"), "{shown}");
     assert!(
-        shown.contains("replicas") && shown.contains("5 -> 3"),
+        shown.contains("replicas") && shown.contains("5 -> 2"),
         "{shown}"
     );
 
     let out = lab.strata(&["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(replicas(&lab, &orders).await, 3);
+    assert_eq!(replicas(&lab, &gateway).await, 2);
     let out = lab.strata(&["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
@@ -137,13 +133,10 @@ async fn a_conflict_names_the_object_the_field_and_the_other_manager() {
     let lab = Lab::new("").await;
     let out = lab.strata(&["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
-    let orders = deployment(&lab, "orders").await;
+    let orders = workload(&lab, "StatefulSet", "orders").await;
     let (ns, name) = orders.split_once('/').unwrap();
-    let live = lab
-        .namespaced("apps/v1", "Deployment", ns)
-        .get(name)
-        .await
-        .unwrap();
+    let sets = lab.namespaced("apps/v1", "StatefulSet", ns);
+    let live = sets.get(name).await.unwrap();
     let mut containers = live
         .data
         .pointer("/spec/template/spec/containers")
@@ -151,14 +144,14 @@ async fn a_conflict_names_the_object_the_field_and_the_other_manager() {
         .clone();
     containers[0]["resources"]["limits"]["memory"] = "3Gi".into();
     let patch = serde_json::json!({"spec": {"template": {"spec": {"containers": containers}}}});
-    behind_strata(&lab, &orders, "kubectl-edit", patch).await;
-    lab.write("", |b| {
-        b.replace("memory   = \"1GiB\"", "memory   = \"2GiB\"")
-    });
+    behind_strata(&lab, "StatefulSet", &orders, "kubectl-edit", patch).await;
+    let bigger = |b: String| b.replace("memory   = \"1GiB\"", "memory   = \"2GiB\"");
+    lab.write("", bigger);
     let out = lab.strata(&["apply", "-auto-approve"]);
     let shown = text(&out);
     assert!(!out.status.success(), "{shown}");
-    assert!(shown.contains(&format!("Deployment {orders}")), "{shown}");
+    assert!(shown.contains("service.orders"), "{shown}");
+    assert!(shown.contains(&format!("StatefulSet {orders}")), "{shown}");
     assert!(
         shown.contains("kubectl-edit") && shown.contains(".spec.template.spec.containers"),
         "{shown}"
@@ -166,11 +159,14 @@ async fn a_conflict_names_the_object_the_field_and_the_other_manager() {
     assert!(shown.contains("force_conflicts = true"), "{shown}");
 
     // With force_conflicts, Strata takes the fields.
-    lab.write("  force_conflicts = true", |b| {
-        b.replace("memory   = \"1GiB\"", "memory   = \"2GiB\"")
-    });
+    lab.write("  force_conflicts = true", bigger);
     let out = lab.strata(&["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
+    let live = sets.get(name).await.unwrap();
+    let memory = live
+        .data
+        .pointer("/spec/template/spec/containers/0/resources/limits/memory");
+    assert_eq!(memory, Some(&serde_json::json!("2Gi")));
     let out = lab.strata(&["destroy", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
 }
@@ -187,7 +183,7 @@ async fn a_forbidden_namespace_names_the_object() {
     let shown = text(&out);
     assert!(!out.status.success(), "{shown}");
     assert!(
-        shown.contains("service.kafka") && shown.contains("data/kafka"),
+        shown.contains("service.kafka") && shown.contains("Namespace data"),
         "{shown}"
     );
     assert!(
@@ -203,14 +199,17 @@ async fn a_rollout_that_never_becomes_available_times_out() {
         eprintln!("skipped: holding a rollout needs the double");
         return;
     };
-    double.knobs().hold("deployments", "app", "orders");
+    double.knobs().hold("deployments", "dmz", "gateway");
     let out = lab.strata(&["apply", "-auto-approve"]);
     let shown = text(&out);
     assert!(!out.status.success(), "{shown}");
-    assert!(shown.contains("Deployment app/orders"), "{shown}");
+    assert!(
+        shown.contains("service.gateway") && shown.contains("Deployment dmz/gateway"),
+        "{shown}"
+    );
     assert!(
         shown.contains("did not become available within 2s")
-            && shown.contains("/3 replicas available"),
+            && shown.contains("/2 replicas available"),
         "{shown}"
     );
 }
