@@ -49,7 +49,6 @@ const USER: &str = "strata-test";
 const INITIAL_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
 
 /// A running double; it stops (and its kubeconfig is removed) when dropped.
-#[derive(Debug)]
 pub struct KubeDouble {
     url: String,
     state: Arc<State>,
@@ -117,6 +116,16 @@ impl KubeDouble {
     /// The test knobs (delays, held objects, forbidden namespaces), locked.
     pub fn knobs(&self) -> MutexGuard<'_, Knobs> {
         self.state.knobs()
+    }
+}
+
+/// Shows the URL and the kubeconfig's place, never the token.
+impl std::fmt::Debug for KubeDouble {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KubeDouble")
+            .field("url", &self.url)
+            .field("kubeconfig", &self.kubeconfig_path())
+            .finish_non_exhaustive()
     }
 }
 

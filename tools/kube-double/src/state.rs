@@ -59,8 +59,7 @@ impl Knobs {
     }
 }
 
-/// Everything the server's tasks share.
-#[derive(Debug)]
+/// Everything the server's tasks share (no `Debug`: it holds the bearer token).
 pub struct State {
     store: Mutex<Store>,
     knobs: Mutex<Knobs>,
