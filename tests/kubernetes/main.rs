@@ -4,7 +4,7 @@
 //! changes, a Deployment scaled by another field manager shown as drift and corrected,
 //! the SIT environment destroyed when its ttl has passed, destroy leaving nothing; and the
 //! failures: a field conflict, a forbidden namespace, a rollout that never becomes
-//! available, an unreachable API server.
+//! available, an unreachable API server; an apply killed mid-rollout, adopted by the next.
 
 mod lab;
 
@@ -225,4 +225,43 @@ async fn an_unreachable_api_server_is_named() {
         "{shown}"
     );
     assert!(shown.contains("127.0.0.1:9"), "{shown}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_apply_is_adopted_by_the_next() {
+    let lab = Lab::new("").await;
+    let Some(double) = &lab.cluster.double else {
+        eprintln!("skipped: slowing a rollout down needs the double");
+        return;
+    };
+    double.knobs().rollout_delay = std::time::Duration::from_secs(3);
+    let mut child = lab
+        .command(&["apply", "-auto-approve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed while it waits for the gateway's rollout: the Deployment exists, the state
+    // does not record it yet.
+    let start = std::time::Instant::now();
+    while lab.ours("apps/v1", "Deployment").await.is_empty() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the apply made no Deployment"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    double.knobs().rollout_delay = std::time::Duration::from_millis(20);
+
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    // The gateway (and what else was being created) is adopted, not created again.
+    assert!(shown.contains("were found and adopted"), "{shown}");
+    assert!(!shown.contains("and 0 object(s)"), "{shown}");
+    assert_eq!(lab.ours("apps/v1", "Deployment").await, ["dmz/gateway"]);
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
