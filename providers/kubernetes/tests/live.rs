@@ -6,6 +6,7 @@ use kube::api::DynamicObject;
 use kube::core::Status;
 use kube::core::response::{StatusCause, StatusDetails};
 use kubernetes::Manifest;
+use kubernetes::live::apply::is_approved;
 use kubernetes::live::refresh::{approved_fields, drift, read};
 use kubernetes::live::rollout::progress;
 use kubernetes::live::{LiveError, ObjectRef};
@@ -92,6 +93,14 @@ fn only_fields_whose_change_the_plan_shows_may_be_taken_back() {
         [".spec.replicas"]
     );
     assert!(approved_fields(&attrs(3, "1GiB"), &attrs(3, "2GiB")).is_empty());
+    let containers = [".spec.template.spec.containers"];
+    assert!(is_approved(".spec.template.spec.containers", &containers));
+    assert!(is_approved(
+        ".spec.template.spec.containers[name=\"web\"].image",
+        &containers
+    ));
+    assert!(!is_approved(".spec.template.spec.containersX", &containers));
+    assert!(!is_approved(".spec.replicas", &containers));
 }
 
 fn status(code: u16, reason: &str, message: &str, causes: Vec<StatusCause>) -> LiveError {

@@ -64,7 +64,7 @@ async fn apply_one(
         Ok(_) => Ok(()),
         Err(e) => {
             let fields = e.conflict_fields();
-            if fields.is_empty() || !fields.iter().all(|f| approved.contains(&f.as_str())) {
+            if fields.is_empty() || !fields.iter().all(|f| is_approved(f, approved)) {
                 return Err(e);
             }
             api.patch(&object.name, &patch(true), &Patch::Apply(&manifest.object))
@@ -73,4 +73,15 @@ async fn apply_one(
                 .map_err(|e| LiveError::call(&object, e))
         }
     }
+}
+
+/// Whether conflicting `field` is one of `approved` or inside one: the double names a
+/// whole list (`.spec.template.spec.containers`), a real server an item's field
+/// (`.spec.template.spec.containers[name="web"].image`).
+pub fn is_approved(field: &str, approved: &[&str]) -> bool {
+    approved.iter().any(|a| {
+        field
+            .strip_prefix(a)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
+    })
 }
