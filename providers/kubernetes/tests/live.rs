@@ -65,7 +65,7 @@ fn replicas_and_image_changed_by_hand_are_drift() {
 }
 
 #[test]
-fn a_resource_without_any_of_its_objects_is_gone() {
+fn a_resource_missing_any_of_its_objects_is_gone() {
     let manifest = deployment(3, "shop:1");
     let prior = serde_json::Map::from_iter([("replicas".to_string(), json!(3))]);
     let none = Default::default();
@@ -75,8 +75,13 @@ fn a_resource_without_any_of_its_objects_is_gone() {
         live(4, "shop:1", 1, 1, 4),
     )]
     .into();
-    let read = read(&prior, &[&manifest], &listed).unwrap();
-    assert_eq!(read["replicas"], json!(4));
+    let read_back = read(&prior, &[&manifest], &listed).unwrap();
+    assert_eq!(read_back["replicas"], json!(4));
+    // One object of two deleted by hand: gone, so that the plan creates it again.
+    let mut service = deployment(3, "shop:1");
+    service.object["kind"] = json!("Service");
+    service.object["apiVersion"] = json!("v1");
+    assert_eq!(read(&prior, &[&manifest, &service], &listed), None);
 }
 
 #[test]

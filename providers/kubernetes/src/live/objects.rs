@@ -79,7 +79,8 @@ pub fn owner(object: &DynamicObject) -> Option<&str> {
 }
 
 /// Every object of `kind` matching `selector`, in `namespace` or cluster-wide when
-/// `None`: one LIST call.
+/// `None`: one LIST call. A kind the server does not serve (404: the Gateway API's CRDs
+/// not installed) has no objects.
 pub async fn list(
     client: &kube::Client,
     api_version: &str,
@@ -99,8 +100,9 @@ pub async fn list(
         name: "(list)".to_string(),
     };
     let params = ListParams::default().labels(selector);
-    api.list(&params)
-        .await
-        .map(|l| l.items)
-        .map_err(|e| LiveError::call(&at, e))
+    match api.list(&params).await {
+        Ok(list) => Ok(list.items),
+        Err(kube::Error::Api(status)) if status.code == 404 => Ok(Vec::new()),
+        Err(e) => Err(LiveError::call(&at, e)),
+    }
 }

@@ -1,6 +1,6 @@
 //! Refresh: Strata's objects of each kind the requested resources have, listed once
 //! cluster-wide with the lineage's label selector (not one GET per object), then each
-//! resource read from them: gone when none of its objects is there, and the fields a
+//! resource read from them: gone when one of its objects is missing, and the fields a
 //! hand can change (a workload's replicas and image) read back as drift.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,19 +66,16 @@ pub fn approved_fields(prior: &Attrs, desired: &Attrs) -> Vec<&'static str> {
     fields
 }
 
-/// One resource as the cluster has it: `None` when none of its `owned` objects exists,
-/// else `prior` with the drift of its workloads over it.
+/// One resource as the cluster has it: `None` when one of its `owned` objects is missing
+/// (deleted by hand: the plan creates the resource again, and the apply restores what is
+/// missing), else `prior` with the drift of its workloads over it.
 pub fn read(prior: &Attrs, owned: &[&Manifest], listed: &Listed) -> Option<Attrs> {
     let mut attrs = prior.clone();
-    let mut any = false;
     for manifest in owned {
-        let Some(live) = listed.get(&objects::reference(manifest)) else {
-            continue;
-        };
-        any = true;
+        let live = listed.get(&objects::reference(manifest))?;
         for (attribute, value) in drift(manifest, live) {
             attrs.insert(attribute.to_string(), value);
         }
     }
-    (any || owned.is_empty()).then_some(attrs)
+    Some(attrs)
 }
