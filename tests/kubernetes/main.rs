@@ -99,6 +99,27 @@ async fn apply_plan_drift_correct_ttl_destroy() {
     let out = lab.strata(&["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
+    // Behind Strata's back: the gateway's Service is deleted; the plan creates the
+    // service again and the apply restores the Service.
+    let services = lab.ours("v1", "Service").await;
+    assert!(
+        services.contains(&"dmz/gateway".to_string()),
+        "{services:?}"
+    );
+    let params = kube::api::DeleteParams::default();
+    let _ = lab
+        .namespaced("v1", "Service", "dmz")
+        .delete("gateway", &params)
+        .await
+        .unwrap();
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("service.gateway will be created"), "{shown}");
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(lab.ours("v1", "Service").await, services);
+
     // 73 hours later the SIT environment's 72h ttl has passed.
     let later = (std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
