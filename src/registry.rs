@@ -1,6 +1,6 @@
 //! The providers this build of Strata has, and how each real one is connected from its
-//! resolved configuration. `sim` and `vsphere` (pure Rust) are always there; `libvirt`
-//! links libvirt's C library and is built with `--features libvirt`.
+//! resolved configuration. `sim`, `vsphere` and `kubernetes` (pure Rust) are always there;
+//! `libvirt` links libvirt's C library and is built with `--features libvirt`.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use planner::Provider;
 pub fn available(name: &str) -> Result<(), String> {
     let provider = name.split('.').next().unwrap_or(name);
     match provider {
-        "sim" | "vsphere" => Ok(()),
+        "sim" | "vsphere" | "kubernetes" => Ok(()),
         "libvirt" if cfg!(feature = "libvirt") => Ok(()),
         "libvirt" => Err(
             "this build of strata has no libvirt provider: rebuild with `cargo build --release --features libvirt` (it needs libvirt's development files: apt-get install libvirt-dev pkg-config)"
@@ -38,8 +38,13 @@ pub fn secrets(resolved: &Resolved) -> blueprint::redact::Redactor {
 }
 
 /// Connects a real provider configuration (not `sim`, which the session opens itself).
-/// `lineage` is the state's, which the provider writes on what it creates.
-pub async fn connect(resolved: &Resolved, lineage: &str) -> anyhow::Result<Arc<dyn Provider>> {
+/// `lineage` is the state's, which the provider writes on what it creates; `config` is the
+/// blueprint, which the kubernetes provider maps resources from.
+pub async fn connect(
+    resolved: &Resolved,
+    lineage: &str,
+    config: &Arc<blueprint::Config>,
+) -> anyhow::Result<Arc<dyn Provider>> {
     available(&resolved.key()).map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
     match resolved.name.as_str() {
         #[cfg(feature = "libvirt")]
@@ -55,6 +60,14 @@ pub async fn connect(resolved: &Resolved, lineage: &str) -> anyhow::Result<Arc<d
             let settings = vsphere::Settings::from_resolved(resolved, lineage)
                 .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
             let provider = vsphere::VsphereProvider::connect(settings)
+                .await
+                .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
+            Ok(Arc::new(provider))
+        }
+        "kubernetes" => {
+            let settings = kubernetes::live::Settings::from_resolved(resolved, lineage)
+                .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
+            let provider = kubernetes::live::KubernetesProvider::connect(settings, config.clone())
                 .await
                 .map_err(|e| anyhow::anyhow!("provider {}: {e}", resolved.key()))?;
             Ok(Arc::new(provider))

@@ -272,6 +272,9 @@ impl Session {
         };
         let in_state = self.state.objects.iter().map(|o| o.provider.clone());
         let env = |var: &str| std::env::var(var).ok();
+        // The blueprint, for the providers that map resources from it (kubernetes): cloned
+        // once, when the first real provider is connected.
+        let mut shared = None;
         for name in blueprint::providers::used(config, in_state) {
             if name == "sim" {
                 continue;
@@ -284,7 +287,8 @@ impl Session {
             let resolved = blueprint::providers::resolve(config, &name, &env)
                 .map_err(|e| anyhow::anyhow!("provider {name}: {e}"))?;
             printer.protect(&crate::registry::secrets(&resolved));
-            let provider = crate::registry::connect(&resolved, &self.state.lineage).await?;
+            let shared = shared.get_or_insert_with(|| Arc::new(config.clone()));
+            let provider = crate::registry::connect(&resolved, &self.state.lineage, shared).await?;
             self.providers.insert(name, provider);
         }
         Ok(())

@@ -142,8 +142,8 @@ pub fn providers() -> &'static [ProviderSchema] {
             },
             ProviderSchema {
                 name: "kubernetes",
-                doc: "Services, network policies, jobs and environments on a Kubernetes cluster; `strata render` writes their manifests (apply and refresh against a cluster are not in Strata yet).",
-                available: false,
+                doc: "Services, network policies, jobs and environments on a Kubernetes cluster: server-side applied with the field manager `strata`; `strata render` writes the same manifests for review.",
+                available: true,
                 settings: vec![
                     setting("kubeconfig", AttrType::String, "The kubeconfig file; the usual ~/.kube/config when unset.")
                         .env(&["KUBECONFIG"]),
@@ -152,6 +152,10 @@ pub fn providers() -> &'static [ProviderSchema] {
                         .default("false"),
                     setting("host", AttrType::String, "The API server's URL, such as a kubernetes_cluster's endpoint; overrides the kubeconfig's."),
                     setting("token", AttrType::String, "A bearer token for the API server; overrides the kubeconfig's user.").sensitive(),
+                    setting("force_conflicts", AttrType::Bool, "Take fields another field manager owns instead of failing (Terraform's field_manager.force_conflicts).")
+                        .default("false"),
+                    setting("rollout_timeout", AttrType::Duration, "How long a Deployment or StatefulSet may take to become available after an apply.")
+                        .default("10m"),
                 ],
             },
         ]

@@ -18,6 +18,7 @@ pub mod environment;
 pub mod error;
 pub mod expose;
 pub mod job;
+pub mod live;
 pub mod manifest;
 pub mod meta;
 pub mod names;

@@ -1,0 +1,288 @@
+//! End-to-end tests of the binary with the kubernetes provider on blueprints/kubernetes-lab,
+//! against the Kubernetes API server double (tools/kube-double) or, when
+//! `STRATA_TEST_KUBECONFIG` names a kubeconfig, that real cluster: apply, a plan without
+//! changes, a Deployment scaled by another field manager shown as drift and corrected,
+//! the SIT environment destroyed when its ttl has passed, destroy leaving nothing; and the
+//! failures: a field conflict, a forbidden namespace, a rollout that never becomes
+//! available, an unreachable API server; an apply killed mid-rollout, adopted by the next.
+
+mod lab;
+
+use kube::api::{Patch, PatchParams};
+use lab::{Lab, text};
+
+/// Strata's objects of every kind the lab makes, cluster-wide.
+async fn everything(lab: &Lab) -> Vec<String> {
+    let mut all = Vec::new();
+    for (api_version, kind) in kubernetes::live::objects::KINDS {
+        for name in lab.ours(api_version, kind).await {
+            all.push(format!("{kind} {name}"));
+        }
+    }
+    all
+}
+
+/// The namespace/name of Strata's `kind` (an apps/v1 workload) `name`.
+async fn workload(lab: &Lab, kind: &str, name: &str) -> String {
+    let all = lab.ours("apps/v1", kind).await;
+    all.iter()
+        .find(|d| d.ends_with(&format!("/{name}")))
+        .unwrap_or_else(|| panic!("no {kind} {name} among {all:?}"))
+        .clone()
+}
+
+async fn replicas(lab: &Lab, at: &str) -> i64 {
+    let (ns, name) = at.split_once('/').unwrap();
+    let d = lab
+        .namespaced("apps/v1", "Deployment", ns)
+        .get(name)
+        .await
+        .unwrap();
+    d.data
+        .pointer("/spec/replicas")
+        .and_then(|v| v.as_i64())
+        .unwrap()
+}
+
+/// Changes the `kind` (an apps/v1 workload) at `at` with a merge patch as another field
+/// manager would.
+async fn behind_strata(lab: &Lab, kind: &str, at: &str, manager: &str, patch: serde_json::Value) {
+    let (ns, name) = at.split_once('/').unwrap();
+    let params = PatchParams {
+        field_manager: Some(manager.into()),
+        ..PatchParams::default()
+    };
+    lab.namespaced("apps/v1", kind, ns)
+        .patch(name, &params, &Patch::Merge(&patch))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_plan_drift_correct_ttl_destroy() {
+    let lab = Lab::new("  rollout_timeout = \"2m\"").await;
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let made = everything(&lab).await;
+    for kind in [
+        "Deployment",
+        "StatefulSet",
+        "NetworkPolicy",
+        "CronJob",
+        "Namespace",
+    ] {
+        assert!(
+            made.iter().any(|o| o.starts_with(kind)),
+            "no {kind}: {made:?}"
+        );
+    }
+
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Behind Strata's back: `kubectl scale` takes .spec.replicas of the gateway.
+    let gateway = workload(&lab, "Deployment", "gateway").await;
+    let scale = serde_json::json!({"spec": {"replicas": 5}});
+    behind_strata(&lab, "Deployment", &gateway, "kubectl-scale", scale).await;
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("service.gateway"), "{shown}");
+    assert!(
+        shown.contains("replicas") && shown.contains("5 -> 2"),
+        "{shown}"
+    );
+
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(replicas(&lab, &gateway).await, 2);
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Behind Strata's back: the gateway's Service is deleted; the plan creates the
+    // service again and the apply restores the Service.
+    let services = lab.ours("v1", "Service").await;
+    assert!(
+        services.contains(&"dmz/gateway".to_string()),
+        "{services:?}"
+    );
+    let params = kube::api::DeleteParams::default();
+    let _ = lab
+        .namespaced("v1", "Service", "dmz")
+        .delete("gateway", &params)
+        .await
+        .unwrap();
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("service.gateway will be created"), "{shown}");
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(lab.ours("v1", "Service").await, services);
+
+    // 73 hours later the SIT environment's 72h ttl has passed.
+    let later = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 73 * 3600)
+        .to_string();
+    let out = lab
+        .command(&["apply", "-auto-approve"])
+        .env("STRATA_NOW", &later)
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("environment.sit") && shown.contains("ttl"),
+        "{shown}"
+    );
+    let namespaces = lab.ours("v1", "Namespace").await;
+    assert!(
+        !namespaces.iter().any(|n| n.contains("sit")),
+        "{namespaces:?}"
+    );
+
+    let out = lab.strata(&["destroy", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(everything(&lab).await, Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflict_names_the_object_the_field_and_the_other_manager() {
+    let lab = Lab::new("").await;
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let orders = workload(&lab, "StatefulSet", "orders").await;
+    let (ns, name) = orders.split_once('/').unwrap();
+    let sets = lab.namespaced("apps/v1", "StatefulSet", ns);
+    let live = sets.get(name).await.unwrap();
+    let mut containers = live
+        .data
+        .pointer("/spec/template/spec/containers")
+        .unwrap()
+        .clone();
+    containers[0]["resources"]["limits"]["memory"] = "3Gi".into();
+    let patch = serde_json::json!({"spec": {"template": {"spec": {"containers": containers}}}});
+    behind_strata(&lab, "StatefulSet", &orders, "kubectl-edit", patch).await;
+    let bigger = |b: String| b.replace("memory   = \"1GiB\"", "memory   = \"2GiB\"");
+    lab.write("", bigger);
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(shown.contains("service.orders"), "{shown}");
+    assert!(shown.contains(&format!("StatefulSet {orders}")), "{shown}");
+    assert!(
+        shown.contains("kubectl-edit") && shown.contains(".spec.template.spec.containers"),
+        "{shown}"
+    );
+    assert!(shown.contains("force_conflicts = true"), "{shown}");
+
+    // With force_conflicts, Strata takes the fields.
+    lab.write("  force_conflicts = true", bigger);
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let live = sets.get(name).await.unwrap();
+    let memory = live
+        .data
+        .pointer("/spec/template/spec/containers/0/resources/limits/memory");
+    assert_eq!(memory, Some(&serde_json::json!("2Gi")));
+    let out = lab.strata(&["destroy", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forbidden_namespace_names_the_object() {
+    let lab = Lab::new("").await;
+    let Some(double) = &lab.cluster.double else {
+        eprintln!("skipped: forbidding a namespace needs the double");
+        return;
+    };
+    double.knobs().forbid_namespace("data");
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("service.kafka") && shown.contains("Namespace data"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("forbidden") && shown.contains("Role"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rollout_that_never_becomes_available_times_out() {
+    let lab = Lab::new("  rollout_timeout = \"2s\"").await;
+    let Some(double) = &lab.cluster.double else {
+        eprintln!("skipped: holding a rollout needs the double");
+        return;
+    };
+    double.knobs().hold("deployments", "dmz", "gateway");
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("service.gateway") && shown.contains("Deployment dmz/gateway"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("did not become available within 2s")
+            && shown.contains("/2 replicas available"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_api_server_is_named() {
+    let lab = Lab::new("  host = \"http://127.0.0.1:9\"").await;
+    let out = lab.strata(&["plan"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("provider kubernetes") && shown.contains("could not be reached"),
+        "{shown}"
+    );
+    assert!(shown.contains("127.0.0.1:9"), "{shown}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_apply_is_adopted_by_the_next() {
+    let lab = Lab::new("").await;
+    let Some(double) = &lab.cluster.double else {
+        eprintln!("skipped: slowing a rollout down needs the double");
+        return;
+    };
+    double.knobs().rollout_delay = std::time::Duration::from_secs(3);
+    let mut child = lab
+        .command(&["apply", "-auto-approve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed while it waits for the gateway's rollout: the Deployment exists, the state
+    // does not record it yet.
+    let start = std::time::Instant::now();
+    while lab.ours("apps/v1", "Deployment").await.is_empty() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the apply made no Deployment"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    double.knobs().rollout_delay = std::time::Duration::from_millis(20);
+
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    // The gateway (and what else was being created) is adopted, not created again.
+    assert!(shown.contains("were found and adopted"), "{shown}");
+    assert!(!shown.contains("and 0 object(s)"), "{shown}");
+    assert_eq!(lab.ours("apps/v1", "Deployment").await, ["dmz/gateway"]);
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
