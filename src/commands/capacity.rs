@@ -12,7 +12,8 @@ use crate::printer::Printer;
 use crate::table::table;
 
 pub fn run(args: &CapacityArgs, printer: &mut Printer) -> anyhow::Result<u8> {
-    let Some((config, _)) = super::load_valid(&args.dir, &args.vars, "planning capacity", printer)
+    let Some((config, sources)) =
+        super::load_valid(&args.dir, &args.vars, "planning capacity", printer)
     else {
         return Ok(1);
     };
