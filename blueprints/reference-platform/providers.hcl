@@ -1,2 +1,7 @@
 # The built-in simulated datacenter; swap for vsphere or libvirt to provision real hosts.
 provider "sim" {}
+
+# The currency of every `cost` (host pools, storage), as reports print it.
+strata {
+  currency = "EUR"
+}

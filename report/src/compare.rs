@@ -169,10 +169,16 @@ impl Comparison {
             .services
             .iter()
             .map(|s| {
-                let side = |i: usize| match (s.availability[i], s.availability_ci95[i]) {
-                    (Some(x), Some(ci)) => format!("{} ({} – {})", percent(x), percent(ci[0]), percent(ci[1])),
-                    (Some(x), None) => percent(x),
-                    _ => "–".into(),
+                // A row with no downtime seen says so, with the bound its years allow.
+                let side = |i: usize| {
+                    let report = if i == 0 { a } else { b };
+                    let row = report.services.iter().find(|r| r.address == s.address);
+                    match (row, s.availability[i], s.availability_ci95[i]) {
+                        (Some(r), _, _) if r.nines.is_none() => crate::view::nines_text(r),
+                        (_, Some(x), Some(ci)) => format!("{} ({} – {})", percent(x), percent(ci[0]), percent(ci[1])),
+                        (_, Some(x), None) => percent(x),
+                        _ => "–".into(),
+                    }
                 };
                 let change = match s.availability_delta {
                     None => "–".to_string(),

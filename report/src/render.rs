@@ -91,8 +91,16 @@ pub(crate) fn num(x: f64, digits: usize) -> String {
     }
 }
 
+/// A fraction as a percentage with up to four decimals, and more where four would round a
+/// value below 1 up to `100%`: a report never reads 100% where downtime was seen.
 pub(crate) fn percent(a: f64) -> String {
-    format!("{}%", num(a * 100.0, 4))
+    let mut digits = 4;
+    let mut text = num(a * 100.0, digits);
+    while a < 1.0 && text == "100" && digits < 12 {
+        digits += 1;
+        text = num(a * 100.0, digits);
+    }
+    format!("{text}%")
 }
 
 pub(crate) fn signed(x: f64, digits: usize) -> String {
@@ -110,6 +118,9 @@ mod tests {
 
     #[test]
     fn numbers_read_well() {
+        assert_eq!(percent(0.9999999), "99.99999%");
+        assert_eq!(percent(0.99999), "99.999%");
+        assert_eq!(percent(1.0), "100%");
         assert_eq!(num(99.99000, 4), "99.99");
         assert_eq!(num(12.0, 0), "12");
         assert_eq!(signed(0.5, 1), "+0.5");
