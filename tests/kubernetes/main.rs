@@ -286,3 +286,36 @@ async fn a_killed_apply_is_adopted_by_the_next() {
     let out = lab.strata(&["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_rollout_shows_its_progress_while_apply_waits() {
+    let lab = Lab::new("").await;
+    let Some(double) = &lab.cluster.double else {
+        eprintln!("skipped: slowing a rollout down needs the double");
+        return;
+    };
+    // The gateway's 2 replicas become available 1.5 s apart; apply reports every second.
+    double.knobs().rollout_delay = std::time::Duration::from_millis(1500);
+    let out = lab
+        .command(&["apply", "-auto-approve"])
+        .env("STRATA_PROGRESS_INTERVAL", "1s")
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    let still: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("service.gateway: Still creating... ["))
+        .collect();
+    assert!(
+        still
+            .iter()
+            .any(|l| l.ends_with(" elapsed] (Deployment dmz/gateway: 1/2 replicas available)")),
+        "{shown}"
+    );
+    assert!(still[0].contains("[1s elapsed]"), "{shown}");
+    let creating = shown.find("service.gateway: Creating...").unwrap();
+    let complete = shown.find("service.gateway: Creation complete").unwrap();
+    let first_still = shown.find(still[0]).unwrap();
+    assert!(creating < first_still && first_still < complete, "{shown}");
+}
