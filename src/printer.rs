@@ -265,14 +265,42 @@ impl Counter {
     }
 }
 
-fn verb(kind: planner::apply::OpKind) -> (&'static str, &'static str) {
+/// What an operation's lines say: when it starts, when it is done, while it runs.
+fn verb(kind: planner::apply::OpKind) -> (&'static str, &'static str, &'static str) {
     match kind {
-        planner::apply::OpKind::Create => ("Creating...", "Creation complete"),
-        planner::apply::OpKind::Update => ("Modifying...", "Modifications complete"),
-        planner::apply::OpKind::Delete => ("Destroying...", "Destruction complete"),
-        planner::apply::OpKind::Move => ("Moving...", "Move complete"),
-        planner::apply::OpKind::Forget => ("Forgetting...", "No longer managed"),
+        planner::apply::OpKind::Create => ("Creating...", "Creation complete", "creating"),
+        planner::apply::OpKind::Update => ("Modifying...", "Modifications complete", "modifying"),
+        planner::apply::OpKind::Delete => ("Destroying...", "Destruction complete", "destroying"),
+        planner::apply::OpKind::Move => ("Moving...", "Move complete", "moving"),
+        planner::apply::OpKind::Forget => ("Forgetting...", "No longer managed", "forgetting"),
     }
+}
+
+/// A duration as Terraform's progress lines write it (Go's, whole seconds): `10s`,
+/// `1m0s`, `1h0m10s`.
+fn elapsed(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, min, sec) => format!("{min}m{sec}s"),
+        (h, min, sec) => format!("{h}h{min}m{sec}s"),
+    }
+}
+
+/// The line of an operation still running: `service.web: Still creating... [10s
+/// elapsed] (Deployment app/web: 1/3 replicas available)`.
+fn still_line(
+    op: &planner::apply::Op,
+    after: std::time::Duration,
+    progress: Option<&str>,
+) -> String {
+    let progress = progress.map(|p| format!(" ({p})")).unwrap_or_default();
+    format!(
+        "{}: Still {}... [{} elapsed]{progress}",
+        op.address,
+        verb(op.kind).2,
+        elapsed(after)
+    )
 }
 
 impl planner::apply::Observer for Progress {
@@ -295,6 +323,10 @@ impl planner::apply::Observer for Progress {
             bar.inc(1);
         }
         self.line(format!("{}: skipped, because {because} failed", op.address));
+    }
+
+    fn still(&self, op: &planner::apply::Op, after: std::time::Duration, progress: Option<&str>) {
+        self.line(still_line(op, after, progress));
     }
 }
 
@@ -358,6 +390,33 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("panicked at src/x.rs:1:2"), "{text}");
         assert!(text.contains("(sensitive value)"), "{text}");
+    }
+
+    #[test]
+    fn an_operation_still_running_is_shown_as_terraform_shows_it() {
+        use std::time::Duration;
+        assert_eq!(elapsed(Duration::from_secs(10)), "10s");
+        assert_eq!(elapsed(Duration::from_millis(60_900)), "1m0s");
+        assert_eq!(elapsed(Duration::from_secs(3_610)), "1h0m10s");
+        let op = planner::apply::Op {
+            change: 0,
+            kind: planner::apply::OpKind::Create,
+            address: "service.web".parse().unwrap(),
+            after: Vec::new(),
+        };
+        let waiting = "Deployment app/web: 1/3 replicas available";
+        assert_eq!(
+            still_line(&op, Duration::from_secs(20), Some(waiting)),
+            "service.web: Still creating... [20s elapsed] (Deployment app/web: 1/3 replicas available)"
+        );
+        let op = planner::apply::Op {
+            kind: planner::apply::OpKind::Delete,
+            ..op
+        };
+        assert_eq!(
+            still_line(&op, Duration::from_secs(10), None),
+            "service.web: Still destroying... [10s elapsed]"
+        );
     }
 
     #[test]

@@ -48,6 +48,17 @@ pub fn now() -> u64 {
         })
 }
 
+/// How often apply reports an operation still running: every 10 seconds as Terraform
+/// does, or `STRATA_PROGRESS_INTERVAL` (a duration such as `1s`; `0s` never reports).
+pub fn progress_interval() -> anyhow::Result<Duration> {
+    match std::env::var("STRATA_PROGRESS_INTERVAL") {
+        Ok(text) => blueprint::units::parse_duration(&text)
+            .map(Duration::from_millis)
+            .map_err(|e| anyhow::anyhow!("STRATA_PROGRESS_INTERVAL={text:?}: {e}")),
+        Err(_) => Ok(Duration::from_secs(10)),
+    }
+}
+
 /// The key sensitive values are sealed with in the state folder's files
 /// (`STRATA_STATE_KEY`); without one they are written as digests.
 pub fn state_key() -> Option<planner::state::StateKey> {

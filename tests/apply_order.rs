@@ -163,6 +163,7 @@ fn run(
                 parallelism,
                 now: 0,
                 stop: &recording.stop,
+                still_every: std::time::Duration::ZERO,
             },
         )
         .await;

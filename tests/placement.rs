@@ -238,6 +238,7 @@ fn through_provider(dir: &std::path::Path, config: &Config) -> (Where, Option<St
                     address: inst.address.clone(),
                     attrs: attrs.clone(),
                     sensitive: Vec::new(),
+                    progress: Default::default(),
                 })
                 .await;
             let address = inst.address.to_string();

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod graph;
 pub mod host_figures;
 pub mod plan;
+pub mod progress;
 pub mod provider;
 pub mod state;
 

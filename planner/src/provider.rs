@@ -16,6 +16,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use blueprint::{Address, Diagnostic};
 
+pub use crate::progress::Progress;
+
 /// An object's attributes.
 pub type Attrs = serde_json::Map<String, serde_json::Value>;
 
@@ -159,6 +161,8 @@ pub struct CreateRequest {
     /// The attributes computed from sensitive values: a provider that writes them to a
     /// file or a log protects them (the `sim` provider seals or digests them).
     pub sensitive: Vec<String>,
+    /// Where to report progress while the operation waits (see [`Progress`]).
+    pub progress: Progress,
 }
 
 /// The created object.
@@ -187,6 +191,8 @@ pub struct UpdateRequest {
     pub attrs: Attrs,
     /// The attributes computed from sensitive values (see [`CreateRequest::sensitive`]).
     pub sensitive: Vec<String>,
+    /// Where to report progress while the operation waits (see [`Progress`]).
+    pub progress: Progress,
 }
 
 /// The updated object.
@@ -207,6 +213,8 @@ pub struct DeleteRequest {
     pub kind: String,
     /// Its id.
     pub id: String,
+    /// Where to report progress while the operation waits (see [`Progress`]).
+    pub progress: Progress,
 }
 
 /// The outcome of a delete.

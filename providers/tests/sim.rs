@@ -36,6 +36,7 @@ async fn create(sim: &SimProvider, address: &str, value: Value) -> CreateRespons
         address,
         attrs: attrs(value),
         sensitive: Vec::new(),
+        progress: Default::default(),
     })
     .await
 }
@@ -88,6 +89,7 @@ async fn update(sim: &SimProvider, address: &str, id: &str, value: Value) -> Res
             prior: Attrs::new(),
             attrs: attrs(value),
             sensitive: Vec::new(),
+            progress: Default::default(),
         })
         .await;
     match response.diagnostics.first() {
@@ -103,6 +105,7 @@ async fn delete(sim: &SimProvider, address: &str, id: &str) -> Result<(), String
             kind: address.kind.clone(),
             address,
             id: id.to_string(),
+            progress: Default::default(),
         })
         .await;
     match response.diagnostics.first() {
@@ -638,6 +641,7 @@ async fn drift_shows_in_reads_and_removal_makes_reads_empty() {
             prior: Attrs::new(),
             attrs: attrs(vm(1, "1GiB")),
             sensitive: Vec::new(),
+            progress: Default::default(),
         })
         .await;
     assert_eq!(
@@ -943,6 +947,7 @@ async fn apply_blueprint(sim: &SimProvider, dir: &Path) -> BTreeMap<String, Attr
             kind: instance.kind.to_string(),
             attrs: attrs(instance.fields.to_json()),
             sensitive: instance.sensitive.clone(),
+            progress: Default::default(),
         };
         let response = sim.create(request).await;
         assert!(

@@ -175,6 +175,7 @@ async fn carry_out(
             parallelism: flags.parallelism,
             now: now(),
             stop: crate::interrupt::flag(),
+            still_every: crate::session::progress_interval()?,
         },
     )
     .await;

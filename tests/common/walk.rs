@@ -127,6 +127,7 @@ pub fn plan_and_apply(dir: &Path, backend: &LocalBackend, parallelism: usize) ->
                 parallelism,
                 now: 0,
                 stop: &std::sync::atomic::AtomicBool::new(false),
+                still_every: std::time::Duration::ZERO,
             },
         )
         .await;

@@ -286,3 +286,94 @@ async fn a_killed_apply_is_adopted_by_the_next() {
     let out = lab.strata(&["plan", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_rollout_shows_its_progress_while_apply_waits() {
+    let lab = Lab::new("").await;
+    let Some(double) = &lab.cluster.double else {
+        eprintln!("skipped: slowing a rollout down needs the double");
+        return;
+    };
+    // The gateway's 2 replicas become available 1.5 s apart; apply reports every second.
+    double.knobs().rollout_delay = std::time::Duration::from_millis(1500);
+    let out = lab
+        .command(&["apply", "-auto-approve"])
+        .env("STRATA_PROGRESS_INTERVAL", "1s")
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    let still: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("service.gateway: Still creating... ["))
+        .collect();
+    assert!(
+        still
+            .iter()
+            .any(|l| l.ends_with(" elapsed] (Deployment dmz/gateway: 1/2 replicas available)")),
+        "{shown}"
+    );
+    assert!(still[0].contains("[1s elapsed]"), "{shown}");
+    let creating = shown.find("service.gateway: Creating...").unwrap();
+    let complete = shown.find("service.gateway: Creation complete").unwrap();
+    let first_still = shown.find(still[0]).unwrap();
+    assert!(creating < first_still && first_still < complete, "{shown}");
+}
+
+/// The requests a plan of the lab with `workers` more services makes, after an apply:
+/// (verb, path) with how many times each was made; `None` on a real cluster.
+async fn plan_requests(
+    workers: usize,
+) -> Option<std::collections::BTreeMap<(String, String), usize>> {
+    let lab = Lab::new("").await;
+    let double = lab.cluster.double.as_ref()?;
+    double.knobs().rollout_delay = std::time::Duration::from_millis(20);
+    let workers = format!(
+        "\nservice \"worker\" {{\n  count   = {workers}\n  cluster = kubernetes_cluster.lab\n  zone    = network_zone.app\n  image   = \"registry.lab.internal/worker:1.0\"\n}}\n"
+    );
+    lab.write("", |b| b + &workers);
+    let out = lab.strata(&["apply", "-auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    double.clear_requests();
+    let out = lab.strata(&["plan", "-detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut counted = std::collections::BTreeMap::new();
+    for r in double.requests() {
+        *counted.entry((r.verb.to_string(), r.path)).or_default() += 1;
+    }
+    Some(counted)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_lists_each_kind_once_however_many_services() {
+    let Some(one) = plan_requests(1).await else {
+        eprintln!("skipped: counting requests needs the double");
+        return;
+    };
+    let lists: Vec<&String> = one
+        .iter()
+        .filter(|((verb, _), _)| verb == "list")
+        .map(|((_, path), _)| path)
+        .collect();
+    for kind in [
+        "deployments",
+        "statefulsets",
+        "services",
+        "networkpolicies",
+        "cronjobs",
+    ] {
+        assert!(
+            lists.iter().any(|p| p.ends_with(&format!("/{kind}"))),
+            "no LIST of {kind}: {one:?}"
+        );
+    }
+    for ((verb, path), n) in &one {
+        assert_eq!(verb, "list", "a plan only lists: {verb} {path} ({one:?})");
+        assert_eq!(*n, 1, "{path} listed {n} times: {one:?}");
+    }
+    assert_eq!(
+        plan_requests(5).await,
+        Some(one),
+        "more services, more requests"
+    );
+}

@@ -13,15 +13,19 @@ mod journal;
 mod order;
 mod record;
 mod resolve;
+mod still;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use blueprint::Diagnostic;
 
 use crate::plan::{Change, Plan};
-use crate::provider::{CreateRequest, DeleteRequest, MoveRequest, Providers, UpdateRequest};
+use crate::provider::{
+    CreateRequest, DeleteRequest, MoveRequest, Progress, Providers, UpdateRequest,
+};
 use crate::state::{Object, State, redirect};
 use std::collections::HashMap;
 
@@ -49,6 +53,12 @@ pub trait Observer: Send + Sync {
     fn finished(&self, op: &Op, error: Option<&str>);
     /// An operation will not run because one it must follow failed.
     fn skipped(&self, op: &Op, because: &str);
+    /// An operation is still running after `elapsed` (a multiple of
+    /// [`Walk::still_every`]); `progress` is its provider's latest report, if any. By
+    /// default nothing is shown.
+    fn still(&self, op: &Op, elapsed: Duration, progress: Option<&str>) {
+        let _ = (op, elapsed, progress);
+    }
 }
 
 /// How the apply went.
@@ -81,6 +91,9 @@ pub struct Walk<'a> {
     /// Once set, no new operation starts; those running finish and are recorded, and the
     /// rest are [`Outcome::not_started`].
     pub stop: &'a AtomicBool,
+    /// How often an operation still running is reported ([`Observer::still`]); Terraform
+    /// reports every 10 seconds. Zero never reports.
+    pub still_every: Duration,
 }
 
 type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
@@ -113,6 +126,7 @@ pub async fn apply(
     let mut outcome = Outcome::default();
     let mut running = tokio::task::JoinSet::<OpResult>::new();
     let mut tasks = HashMap::new();
+    let mut under_way = still::UnderWay::new(walk.still_every);
     loop {
         let mut batch = Vec::new();
         while running.len() + batch.len() < walk.parallelism.max(1)
@@ -153,13 +167,21 @@ pub async fn apply(
                 ops[i].clone(),
                 changes.clone(),
                 attrs,
-                providers.clone(),
+                (providers.clone(), under_way.start(i)),
                 recorder.clone(),
                 walk.now,
             ));
             tasks.insert(task.id(), i);
         }
-        let Some(joined) = running.join_next_with_id().await else {
+        let due = under_way.next_due();
+        let joined = tokio::select! {
+            joined = running.join_next_with_id() => joined,
+            () = sleep_until(due) => {
+                under_way.report_due(&ops, observer);
+                continue;
+            }
+        };
+        let Some(joined) = joined else {
             break;
         };
         let (i, result) = match joined {
@@ -173,6 +195,7 @@ pub async fn apply(
                 )]),
             ),
         };
+        under_way.end(i);
         let op = &ops[i];
         match result {
             Ok(object) => {
@@ -215,6 +238,14 @@ pub async fn apply(
     redirect(&mut state.objects, &moved(&ops, &done, &changes));
     settle(plan, &mut state);
     (state, outcome)
+}
+
+/// Sleeps until `due`, or forever without one.
+async fn sleep_until(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The final attributes of the operations in `batch` that have values known only after
@@ -284,13 +315,14 @@ fn skip_followers(
 }
 
 /// One operation: intent, provider call, outcome. `resolved` holds the change's final
-/// attributes when the plan left some unknown.
+/// attributes when the plan left some unknown; the provider reports its progress to
+/// `progress`.
 async fn run(
     i: usize,
     op: Op,
     changes: Arc<Vec<Change>>,
     resolved: Option<crate::provider::Attrs>,
-    providers: Providers,
+    (providers, progress): (Providers, Progress),
     recorder: Arc<dyn Recorder>,
     now: u64,
 ) -> OpResult {
@@ -321,6 +353,7 @@ async fn run(
                         .clone()
                         .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                     sensitive: change.sensitive.clone(),
+                    progress: progress.clone(),
                 })
                 .await;
             match response.id {
@@ -342,6 +375,7 @@ async fn run(
                         .clone()
                         .unwrap_or_else(|| change.after.clone().unwrap_or_default()),
                     sensitive: change.sensitive.clone(),
+                    progress: progress.clone(),
                 })
                 .await;
             if response.diagnostics.iter().any(Diagnostic::is_error) {
@@ -378,6 +412,7 @@ async fn run(
                     address,
                     kind: change.kind.clone(),
                     id: change.id.clone().unwrap_or_default(),
+                    progress,
                 })
                 .await;
             if response.diagnostics.iter().any(Diagnostic::is_error) {

@@ -204,6 +204,7 @@ mod tests {
                     kind: "site".into(),
                     attrs: Default::default(),
                     sensitive: Vec::new(),
+                    progress: Default::default(),
                 })
                 .await;
             assert!(response.diagnostics.is_empty());
@@ -236,6 +237,7 @@ mod tests {
                 kind: "site".into(),
                 attrs: Default::default(),
                 sensitive: Vec::new(),
+                progress: Default::default(),
             })
             .await;
         assert_eq!(response.id.as_deref(), Some("site-000006"));

@@ -33,7 +33,7 @@ mod testing;
 mod validate;
 mod writes;
 
-pub use state::Knobs;
+pub use state::{Knobs, Request};
 pub use testing::{TestCluster, TestClusterError, test_cluster};
 
 use serde_json::json;
@@ -111,6 +111,18 @@ impl KubeDouble {
     /// The kubeconfig's text.
     pub fn kubeconfig(&self) -> String {
         kubeconfig_yaml(&self.url, &self.state.token)
+    }
+
+    /// The requests to resources received so far (discovery is not logged), in order:
+    /// tests count the LISTs and GETs a command makes. Cleared by
+    /// [`KubeDouble::clear_requests`].
+    pub fn requests(&self) -> Vec<Request> {
+        self.state.requests().clone()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.state.requests().clear();
     }
 
     /// The test knobs (delays, held objects, forbidden namespaces), locked.

@@ -114,6 +114,10 @@ async fn resource(
     let params = route::query(req.uri().query());
     let method = req.method().to_string();
     let verb = verb(req.method(), &t, &params);
+    state.requests().push(crate::state::Request {
+        verb,
+        path: req.uri().path().to_string(),
+    });
     let ns = if t.rt.plural == "namespaces" {
         &t.name
     } else {

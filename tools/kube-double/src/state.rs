@@ -59,10 +59,21 @@ impl Knobs {
     }
 }
 
+/// One request to a resource (not discovery), as the request log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Its RBAC verb: `get`, `list`, `watch`, `create`, `update`, `patch`, `delete` or
+    /// `deletecollection`.
+    pub verb: &'static str,
+    /// Its path without the query (`/apis/apps/v1/deployments`).
+    pub path: String,
+}
+
 /// Everything the server's tasks share (no `Debug`: it holds the bearer token).
 pub struct State {
     store: Mutex<Store>,
     knobs: Mutex<Knobs>,
+    requests: Mutex<Vec<Request>>,
     /// The bearer token clients must send.
     pub token: String,
     /// The user name the token authenticates (shown in Forbidden messages).
@@ -75,6 +86,7 @@ impl State {
         State {
             store: Mutex::default(),
             knobs: Mutex::default(),
+            requests: Mutex::default(),
             token,
             user,
         }
@@ -83,6 +95,11 @@ impl State {
     /// The store, locked.
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The request log, locked: every request to a resource, in the order received.
+    pub fn requests(&self) -> MutexGuard<'_, Vec<Request>> {
+        self.requests.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The knobs, locked.

@@ -2,6 +2,7 @@
 //! the wait for its Deployments and StatefulSets to be available.
 
 use kube::api::{Patch, PatchParams};
+use planner::provider::Progress;
 
 use crate::live::error::LiveError;
 use crate::live::objects;
@@ -16,12 +17,13 @@ pub const FIELD_MANAGER: &str = "strata";
 /// field manager is forced only when the settings say so, or when every conflicting field
 /// is one of `approved` (fields whose change back the approved plan shows as drift, such
 /// as `.spec.replicas` after a scale by hand); otherwise it is an error naming the
-/// object, the fields and the other manager.
+/// object, the fields and the other manager. The rollout waits report to `progress`.
 pub async fn apply(
     client: &kube::Client,
     settings: &Settings,
     manifests: &[Manifest],
     approved: &[&str],
+    progress: &Progress,
 ) -> Result<(), LiveError> {
     for manifest in manifests {
         apply_one(client, settings, manifest, approved).await?;
@@ -32,6 +34,7 @@ pub async fn apply(
                 client,
                 &objects::reference(manifest),
                 settings.rollout_timeout,
+                progress,
             )
             .await?;
         }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use kube::api::{DeleteParams, DynamicObject};
+use planner::provider::Progress;
 
 use crate::live::error::{LiveError, ObjectRef};
 use crate::live::objects::{self, KINDS};
@@ -15,13 +16,14 @@ use crate::namespace::ZONE;
 const POLL: Duration = Duration::from_millis(100);
 
 /// Deletes the objects of `owner` among `kinds`, each in foreground, and waits until they
-/// are gone (at most `timeout` each).
+/// are gone (at most `timeout` each), reporting the object waited for to `progress`.
 pub async fn delete_owned(
     client: &kube::Client,
     selector: &str,
     owner: &str,
     kinds: &[(&str, &str)],
     timeout: Duration,
+    progress: &Progress,
 ) -> Result<(), LiveError> {
     let mut namespaces = BTreeSet::new();
     for (api_version, kind) in kinds {
@@ -33,7 +35,7 @@ pub async fn delete_owned(
             if !object.namespace.is_empty() {
                 namespaces.insert(object.namespace.clone());
             }
-            delete_one(client, &object, timeout).await?;
+            delete_one(client, &object, timeout, progress).await?;
         }
     }
     for namespace in namespaces {
@@ -44,17 +46,19 @@ pub async fn delete_owned(
                 namespace: String::new(),
                 name: namespace,
             };
-            delete_one(client, &object, timeout).await?;
+            delete_one(client, &object, timeout, progress).await?;
         }
     }
     Ok(())
 }
 
-/// Deletes one object in foreground and waits until it is gone; a missing one is deleted.
+/// Deletes one object in foreground and waits until it is gone, reporting the wait to
+/// `progress`; a missing one is deleted.
 pub async fn delete_one(
     client: &kube::Client,
     object: &ObjectRef,
     timeout: Duration,
+    progress: &Progress,
 ) -> Result<(), LiveError> {
     let api = objects::api(client, object);
     match api.delete(&object.name, &DeleteParams::foreground()).await {
@@ -72,7 +76,10 @@ pub async fn delete_one(
                     blueprint::units::format_duration(timeout.as_millis() as u64)
                 )));
             }
-            Ok(Some(_)) => tokio::time::sleep(POLL).await,
+            Ok(Some(_)) => {
+                progress.report(&format!("{object}: waiting until it is gone"));
+                tokio::time::sleep(POLL).await;
+            }
             Err(e) => return Err(LiveError::call(object, e)),
         }
     }

@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use blueprint::{Address, Config, Diagnostic};
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    ImportRequest, ImportResponse, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse,
+    ImportRequest, ImportResponse, Progress, ReadRequest, ReadResponse, UpdateRequest,
+    UpdateResponse,
 };
 use planner::{Attrs, Provider};
 
@@ -62,12 +63,18 @@ impl KubernetesProvider {
         crate::manifests(instance, &ctx).map_err(|e| e.diagnostic(&self.config))
     }
 
-    async fn apply(&self, address: &Address, approved: &[&str]) -> Vec<Diagnostic> {
+    /// Applies the manifests of `address`, reporting its rollouts to `progress`.
+    async fn apply(
+        &self,
+        address: &Address,
+        approved: &[&str],
+        progress: &Progress,
+    ) -> Vec<Diagnostic> {
         let manifests = match self.manifests(address) {
             Ok(m) => m,
             Err(d) => return vec![d],
         };
-        apply::apply(&self.client, &self.settings, &manifests, approved)
+        apply::apply(&self.client, &self.settings, &manifests, approved, progress)
             .await
             .err()
             .map(|e| e.at(address))
@@ -158,7 +165,7 @@ impl Provider for KubernetesProvider {
     }
 
     async fn create(&self, request: CreateRequest) -> CreateResponse {
-        let diagnostics = self.apply(&request.address, &[]).await;
+        let diagnostics = self.apply(&request.address, &[], &request.progress).await;
         CreateResponse {
             id: diagnostics
                 .is_empty()
@@ -170,7 +177,9 @@ impl Provider for KubernetesProvider {
 
     async fn update(&self, request: UpdateRequest) -> UpdateResponse {
         let approved = refresh::approved_fields(&request.prior, &request.attrs);
-        let diagnostics = self.apply(&request.address, &approved).await;
+        let diagnostics = self
+            .apply(&request.address, &approved, &request.progress)
+            .await;
         UpdateResponse {
             attrs: request.attrs,
             diagnostics,
@@ -189,6 +198,7 @@ impl Provider for KubernetesProvider {
             &owner,
             KINDS,
             self.settings.rollout_timeout,
+            &request.progress,
         )
         .await;
         DeleteResponse {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use kube::api::DynamicObject;
 use kube::runtime::wait::await_condition;
+use planner::provider::Progress;
 use serde_json::Value;
 
 use crate::live::error::{LiveError, ObjectRef};
@@ -30,14 +31,23 @@ pub fn progress(object: &DynamicObject) -> Option<String> {
     }
 }
 
-/// Waits until `object` is available, at most `timeout`.
+/// Waits until `object` is available, at most `timeout`, reporting each change of its
+/// rollout to `sink` (`Deployment app/portal: 1/3 replicas available`).
 pub async fn wait(
     client: &kube::Client,
     object: &ObjectRef,
     timeout: Duration,
+    sink: &Progress,
 ) -> Result<(), LiveError> {
     let api = objects::api(client, object);
-    let done = |o: Option<&DynamicObject>| o.is_some_and(|o| progress(o).is_none());
+    let done = |o: Option<&DynamicObject>| match o.map(progress) {
+        Some(None) => true,
+        Some(Some(p)) => {
+            sink.report(&format!("{object}: {p}"));
+            false
+        }
+        None => false,
+    };
     let waited = tokio::time::timeout(timeout, await_condition(api.clone(), &object.name, done));
     match waited.await {
         Ok(Ok(_)) => Ok(()),
