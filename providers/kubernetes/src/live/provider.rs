@@ -102,13 +102,6 @@ impl Provider for KubernetesProvider {
         "kubernetes"
     }
 
-    async fn read(&self, request: ReadRequest) -> ReadResponse {
-        self.read_many(vec![request], 1)
-            .await
-            .pop()
-            .unwrap_or_default()
-    }
-
     async fn read_many(
         &self,
         requests: Vec<ReadRequest>,
