@@ -229,6 +229,28 @@ fn a_vm_moved_to_another_pool_of_its_site_migrates_live() {
     assert!(plan.contains("# vm.db must be replaced"), "{plan}");
 }
 
+/// A VM that leaves a pool which is itself replaced is replaced too: its old pool cannot
+/// be deleted while the VM is on it, and a live move would have to come first.
+#[test]
+fn a_vm_leaving_a_replaced_pool_is_replaced_with_it() {
+    let dir = applied("b");
+    let moved_site = blueprint("a", "service.api, service.web").replace(
+        "host_pool \"b\" {\n  site  = site.dc1",
+        "host_pool \"b\" {\n  site  = site.dc2",
+    );
+    assert!(moved_site.contains("site  = site.dc2\n  hosts = 2\n  host {\n    cpu    = 32\n    memory = \"256GiB\"\n  }\n}\n\nhost_pool \"far\""));
+    std::fs::write(dir.path().join("main.hcl"), moved_site).unwrap();
+    let plan = ok(dir.path(), &["plan"]);
+    assert!(plan.contains("# host_pool.b must be replaced"), "{plan}");
+    assert!(plan.contains("# vm.db must be replaced"), "{plan}");
+    ok(dir.path(), &["apply", "-auto-approve"]);
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["state", "show", "vm.db"])).unwrap();
+    assert_eq!(after["attributes"]["pool"], "host_pool.a");
+    let again = ok(dir.path(), &["plan", "-detailed-exitcode"]);
+    assert!(again.contains("No changes"), "{again}");
+}
+
 #[test]
 fn reordering_an_environments_services_is_no_change() {
     let dir = applied("a");

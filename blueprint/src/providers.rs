@@ -135,9 +135,17 @@ pub fn resolve(
     }
     let mut settings = BTreeMap::new();
     for s in &schema.settings {
-        let written = block
-            .and_then(|b| b.settings.get(s.name))
-            .and_then(|v| v.to_template_string());
+        let written = block.and_then(|b| b.settings.get(s.name));
+        // Providers are configured before the plan, so a setting read from a resource not
+        // yet applied cannot be used; falling back to the environment or a default would
+        // reach another endpoint than the one written.
+        if written.is_some_and(|v| v.is_unknown()) {
+            return Err(format!(
+                "setting `{}` is known only after apply: it reads an attribute of a resource that does not exist yet, and Strata configures providers before it plans; apply that resource first (`strata apply -target=ADDRESS`), then plan again",
+                s.name
+            ));
+        }
+        let written = written.and_then(|v| v.to_template_string());
         let strata_var = env_name(provider_name, alias, s.name);
         let from_env = || {
             std::iter::once(strata_var.as_str())

@@ -132,6 +132,25 @@ proptest! {
     }
 }
 
+/// A setting read from a resource not yet applied (a cluster's endpoint) is an error, not
+/// a silent fall back to the environment or a default, which would reach another endpoint.
+#[test]
+fn a_setting_known_only_after_apply_is_refused() {
+    let config = config(&format!(
+        r#"provider "libvirt" {{
+  uri = "qemu+tcp://${{storage.local.id}}/system"
+}}
+{PLATFORM}"#
+    ));
+    let env = |_: &str| Some("qemu:///system".to_string());
+    let err = resolve(&config, "libvirt", &env).unwrap_err();
+    assert!(
+        err.contains("setting `uri` is known only after apply"),
+        "{err}"
+    );
+    assert!(err.contains("-target"), "{err}");
+}
+
 #[test]
 fn unknown_setting_with_suggestion() {
     let out = load(&format!(

@@ -5,7 +5,8 @@
 //! again, and an unknown value in a force-new attribute forces a replacement. Strata
 //! refers to objects by address, which stays the same, so the rule is written here: a VM
 //! whose pool is replaced is replaced with it (its old object goes first, then the pool's,
-//! then the pool is created and the VM on it). The change's reason says so
+//! then the pool is created and the VM on it), and so is a VM that leaves a replaced pool
+//! (its old object is on it, so it cannot move live). The change's reason says so
 //! (`replace_because_dependency_replaced`) and `replace_because` names the attributes.
 
 use std::collections::HashSet;

@@ -211,8 +211,16 @@ pub async fn diff(
         }
         if matches!(change.action, Action::NoOp | Action::Update)
             && let (Some(provider), Some(after)) = (providers.get(&change.provider), &change.after)
-            && let Some(attrs) =
-                cascade::forced_by(after, &provider.schema(inst.kind).force_new, &replaced)
+            && let force_new = provider.schema(inst.kind).force_new
+            && let Some(attrs) = cascade::forced_by(after, &force_new, &replaced).or_else(|| {
+                // An object that sat on a replaced one (a VM whose old pool is replaced) is
+                // replaced too, even where the provider could move it in place: the old
+                // pool cannot go while the VM is on it.
+                change
+                    .before
+                    .as_ref()
+                    .and_then(|before| cascade::forced_by(before, &force_new, &replaced))
+            })
         {
             change.action = Action::Replace;
             change.replace_because = attrs;
