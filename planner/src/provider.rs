@@ -314,8 +314,22 @@ pub trait Provider: Send + Sync {
     /// Deletes an object (a missing object counts as deleted).
     async fn delete(&self, request: DeleteRequest) -> DeleteResponse;
 
-    /// Reads an existing object to take it under management.
-    async fn import(&self, request: ImportRequest) -> ImportResponse;
+    /// Reads an existing object to take it under management; by default a [`Provider::read`]
+    /// of its id with no prior attributes.
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
+        let read = self
+            .read(ReadRequest {
+                address: request.address,
+                kind: request.kind,
+                id: request.id,
+                prior: Attrs::new(),
+            })
+            .await;
+        ImportResponse {
+            attrs: read.attrs,
+            diagnostics: read.diagnostics,
+        }
+    }
 
     /// Records that an object now lives at another address: a provider that keeps the
     /// address with the object (the simulated datacenter; real providers tag what they

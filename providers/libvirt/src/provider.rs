@@ -8,8 +8,7 @@ use async_trait::async_trait;
 use blueprint::{Address, Diagnostic};
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
-    UpdateRequest, UpdateResponse,
+    PlanRequest, PlanResponse, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse,
 };
 use planner::{Attrs, Provider};
 
@@ -284,21 +283,6 @@ impl Provider for LibvirtProvider {
                 .map(|e| e.at(&request.address, ""))
                 .into_iter()
                 .collect(),
-        }
-    }
-
-    async fn import(&self, request: ImportRequest) -> ImportResponse {
-        let read = self
-            .read(ReadRequest {
-                address: request.address.clone(),
-                kind: request.kind.clone(),
-                id: request.id.clone(),
-                prior: Attrs::new(),
-            })
-            .await;
-        ImportResponse {
-            attrs: read.attrs,
-            diagnostics: read.diagnostics,
         }
     }
 }
