@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams,
+};
 use kube_double::{TestCluster, test_cluster};
 
 /// One test's cluster and blueprint folder.
@@ -83,6 +85,86 @@ impl Lab {
         let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
         let resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind));
         Api::namespaced_with(self.cluster.client.clone(), namespace, &resource)
+    }
+
+    /// Changes the object `namespace/name` of `kind` with a merge patch as another field
+    /// manager would (`kubectl edit`, `kubectl patch`); `namespace` empty for a
+    /// cluster-scoped one.
+    pub async fn edit(
+        &self,
+        object: (&str, &str, &str, &str),
+        manager: &str,
+        patch: serde_json::Value,
+    ) {
+        let (api_version, kind, namespace, name) = object;
+        let params = PatchParams {
+            field_manager: Some(manager.into()),
+            ..PatchParams::default()
+        };
+        self.namespaced(api_version, kind, namespace)
+            .patch(name, &params, &Patch::Merge(&patch))
+            .await
+            .unwrap_or_else(|e| panic!("{kind} {namespace}/{name}: {e}"));
+    }
+
+    /// The object `namespace/name` of `kind` as the cluster has it (its whole JSON).
+    pub async fn get(&self, object: (&str, &str, &str, &str)) -> serde_json::Value {
+        let (api_version, kind, namespace, name) = object;
+        let got = self
+            .namespaced(api_version, kind, namespace)
+            .get(name)
+            .await
+            .unwrap_or_else(|e| panic!("{kind} {namespace}/{name}: {e}"));
+        serde_json::to_value(got).unwrap()
+    }
+
+    /// Deletes the object `namespace/name` of `kind` as `kubectl delete` would.
+    pub async fn delete(&self, object: (&str, &str, &str, &str)) {
+        let (api_version, kind, namespace, name) = object;
+        self.namespaced(api_version, kind, namespace)
+            .delete(name, &DeleteParams::default())
+            .await
+            .unwrap_or_else(|e| panic!("{kind} {namespace}/{name}: {e}"));
+    }
+
+    /// Runs `strata plan`, expects changes showing each of `shown`, applies them, and
+    /// expects the next plan to have none; returns the first plan.
+    pub fn corrected(&self, shown: &[&str]) -> String {
+        let out = self.strata(&["plan", "-detailed-exitcode"]);
+        let plan = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{plan}");
+        for s in shown {
+            assert!(plan.contains(s), "no {s:?} in the plan:\n{plan}");
+        }
+        let out = self.strata(&["apply", "-auto-approve"]);
+        assert!(out.status.success(), "{}", text(&out));
+        self.no_changes();
+        plan
+    }
+
+    /// Expects `strata plan` to have no changes.
+    pub fn no_changes(&self) {
+        let out = self.strata(&["plan", "-detailed-exitcode"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+
+    /// Strata's objects of every kind it writes, as `KIND namespace/name`.
+    pub async fn everything(&self) -> Vec<String> {
+        let mut all = Vec::new();
+        for (api_version, kind) in kubernetes::live::objects::KINDS {
+            for name in self.ours(api_version, kind).await {
+                all.push(format!("{kind} {name}"));
+            }
+        }
+        all
+    }
+
+    /// Adds `workers` more services (`service.worker`, with `count`) in the app zone.
+    pub fn add_workers(&self, workers: usize) {
+        let workers = format!(
+            "\nservice \"worker\" {{\n  count   = {workers}\n  cluster = kubernetes_cluster.lab\n  zone    = network_zone.app\n  image   = \"registry.lab.internal/worker:1.0\"\n}}\n"
+        );
+        self.write("", |b| b + &workers);
     }
 
     /// Strata's objects of `kind` (the managed-by label), as `namespace/name`, sorted.

@@ -3,24 +3,15 @@
 //! `STRATA_TEST_KUBECONFIG` names a kubeconfig, that real cluster: apply, a plan without
 //! changes, a Deployment scaled by another field manager shown as drift and corrected,
 //! the SIT environment destroyed when its ttl has passed, destroy leaving nothing; and the
-//! failures: a field conflict, a forbidden namespace, a rollout that never becomes
+//! failures: a field conflict (on a field not read back as drift), a forbidden namespace, a rollout that never becomes
 //! available, an unreachable API server; an apply killed mid-rollout, adopted by the next.
 
+mod deletes;
+mod drift;
 mod lab;
 
 use kube::api::{Patch, PatchParams};
 use lab::{Lab, text};
-
-/// Strata's objects of every kind the lab makes, cluster-wide.
-async fn everything(lab: &Lab) -> Vec<String> {
-    let mut all = Vec::new();
-    for (api_version, kind) in kubernetes::live::objects::KINDS {
-        for name in lab.ours(api_version, kind).await {
-            all.push(format!("{kind} {name}"));
-        }
-    }
-    all
-}
 
 /// The namespace/name of Strata's `kind` (an apps/v1 workload) `name`.
 async fn workload(lab: &Lab, kind: &str, name: &str) -> String {
@@ -63,7 +54,7 @@ async fn apply_plan_drift_correct_ttl_destroy() {
     let lab = Lab::new("  rollout_timeout = \"2m\"").await;
     let out = lab.strata(&["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
-    let made = everything(&lab).await;
+    let made = lab.everything().await;
     for kind in [
         "Deployment",
         "StatefulSet",
@@ -146,7 +137,7 @@ async fn apply_plan_drift_correct_ttl_destroy() {
 
     let out = lab.strata(&["destroy", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(everything(&lab).await, Vec::<String>::new());
+    assert_eq!(lab.everything().await, Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,37 +148,39 @@ async fn a_conflict_names_the_object_the_field_and_the_other_manager() {
     let orders = workload(&lab, "StatefulSet", "orders").await;
     let (ns, name) = orders.split_once('/').unwrap();
     let sets = lab.namespaced("apps/v1", "StatefulSet", ns);
-    let live = sets.get(name).await.unwrap();
-    let mut containers = live
-        .data
-        .pointer("/spec/template/spec/containers")
-        .unwrap()
-        .clone();
-    containers[0]["resources"]["limits"]["memory"] = "3Gi".into();
-    let patch = serde_json::json!({"spec": {"template": {"spec": {"containers": containers}}}});
+    // A field Strata applies but does not read back as drift: the spread constraints.
+    let constraint = serde_json::json!([{
+        "maxSkew": 2,
+        "topologyKey": "kubernetes.io/hostname",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "orders"}}
+    }]);
+    let patch = serde_json::json!({"spec": {"template": {"spec": {"topologySpreadConstraints": constraint}}}});
     behind_strata(&lab, "StatefulSet", &orders, "kubectl-edit", patch).await;
-    let bigger = |b: String| b.replace("memory   = \"1GiB\"", "memory   = \"2GiB\"");
-    lab.write("", bigger);
+    let image = "  image    = \"registry.lab.internal/orders:1.4.2\"";
+    let spread = |b: String| b.replace(image, &format!("{image}\n  spread   = \"node\""));
+    lab.write("", spread);
     let out = lab.strata(&["apply", "-auto-approve"]);
     let shown = text(&out);
     assert!(!out.status.success(), "{shown}");
     assert!(shown.contains("service.orders"), "{shown}");
     assert!(shown.contains(&format!("StatefulSet {orders}")), "{shown}");
     assert!(
-        shown.contains("kubectl-edit") && shown.contains(".spec.template.spec.containers"),
+        shown.contains("kubectl-edit")
+            && shown.contains(".spec.template.spec.topologySpreadConstraints"),
         "{shown}"
     );
     assert!(shown.contains("force_conflicts = true"), "{shown}");
 
     // With force_conflicts, Strata takes the fields.
-    lab.write("  force_conflicts = true", bigger);
+    lab.write("  force_conflicts = true", spread);
     let out = lab.strata(&["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
     let live = sets.get(name).await.unwrap();
-    let memory = live
+    let constraints = live
         .data
-        .pointer("/spec/template/spec/containers/0/resources/limits/memory");
-    assert_eq!(memory, Some(&serde_json::json!("2Gi")));
+        .pointer("/spec/template/spec/topologySpreadConstraints/0/whenUnsatisfiable");
+    assert_eq!(constraints, Some(&serde_json::json!("DoNotSchedule")));
     let out = lab.strata(&["destroy", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
 }
@@ -328,10 +321,7 @@ async fn plan_requests(
     let lab = Lab::new("").await;
     let double = lab.cluster.double.as_ref()?;
     double.knobs().rollout_delay = std::time::Duration::from_millis(20);
-    let workers = format!(
-        "\nservice \"worker\" {{\n  count   = {workers}\n  cluster = kubernetes_cluster.lab\n  zone    = network_zone.app\n  image   = \"registry.lab.internal/worker:1.0\"\n}}\n"
-    );
-    lab.write("", |b| b + &workers);
+    lab.add_workers(workers);
     let out = lab.strata(&["apply", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
     double.clear_requests();

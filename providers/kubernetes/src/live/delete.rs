@@ -1,52 +1,52 @@
-//! Delete: a resource's objects (found by the lineage's selector and their address
-//! annotation) with foreground propagation, waiting until they are gone; then each zone
-//! namespace they were in, when nothing is left in it but Strata's shared objects.
+//! Delete: a resource's objects (those the run's [`Known`] objects give its address)
+//! with foreground propagation, waiting until they are gone; then each zone namespace
+//! they were in, when nothing is left in it but Strata's shared objects.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use kube::api::{DeleteParams, DynamicObject};
+use kube::api::DeleteParams;
 use planner::provider::Progress;
 
 use crate::live::error::{LiveError, ObjectRef};
+use crate::live::known::{Known, namespace_ref};
 use crate::live::objects::{self, KINDS};
-use crate::namespace::ZONE;
 
 /// How often a delete checks whether the object is gone.
 const POLL: Duration = Duration::from_millis(100);
 
-/// Deletes the objects of `owner` among `kinds`, each in foreground, and waits until they
-/// are gone (at most `timeout` each), reporting the object waited for to `progress`.
+/// Deletes the objects of `owner` (as the run's [`Known`] objects have them), each in
+/// foreground, and waits until they are gone (at most `timeout` each), reporting the
+/// object waited for to `progress`; then each zone namespace they were in that holds
+/// nothing else: nothing of Strata's but the zone's shared objects ([`Known`]) and, at a
+/// fresh look, nothing of other writers' (objects without the label `strata.dev/lineage`
+/// of `lineage`).
 pub async fn delete_owned(
     client: &kube::Client,
-    selector: &str,
+    known: &Known,
+    lineage: &str,
     owner: &str,
-    kinds: &[(&str, &str)],
     timeout: Duration,
     progress: &Progress,
 ) -> Result<(), LiveError> {
-    let mut namespaces = BTreeSet::new();
-    for (api_version, kind) in kinds {
-        for object in objects::list(client, api_version, kind, None, selector).await? {
-            if objects::owner(&object) != Some(owner) {
-                continue;
-            }
-            let object = objects::listed(api_version, kind, &object);
-            if !object.namespace.is_empty() {
-                namespaces.insert(object.namespace.clone());
-            }
-            delete_one(client, &object, timeout, progress).await?;
-        }
+    let mine = known
+        .owned(client, &objects::selector(lineage), owner)
+        .await?;
+    let namespaces: BTreeSet<String> = mine
+        .iter()
+        .filter(|o| !o.namespace.is_empty())
+        .map(|o| o.namespace.clone())
+        .collect();
+    for object in &mine {
+        delete_one(client, object, timeout, progress).await?;
+        known.gone(object).await;
     }
     for namespace in namespaces {
-        if zone_namespace_unused(client, &namespace).await? {
-            let object = ObjectRef {
-                api_version: "v1".into(),
-                kind: "Namespace".into(),
-                namespace: String::new(),
-                name: namespace,
-            };
-            delete_one(client, &object, timeout, progress).await?;
+        if known.claim_namespace(&namespace).await
+            && !others_in(client, &namespace, lineage).await?
+            && !known.holds_in(&namespace).await
+        {
+            delete_one(client, &namespace_ref(&namespace), timeout, progress).await?;
         }
     }
     Ok(())
@@ -85,47 +85,19 @@ pub async fn delete_one(
     }
 }
 
-/// True when `namespace` is a zone's namespace (Strata's, without an owner) holding no
-/// object of a kind Strata writes but Strata's shared ones (its default deny).
-async fn zone_namespace_unused(client: &kube::Client, namespace: &str) -> Result<bool, LiveError> {
-    let object = ObjectRef {
-        api_version: "v1".into(),
-        kind: "Namespace".into(),
-        namespace: String::new(),
-        name: namespace.to_string(),
-    };
-    let Some(ns) = objects::api(client, &object)
-        .get_opt(namespace)
-        .await
-        .map_err(|e| LiveError::call(&object, e))?
-    else {
-        return Ok(false);
-    };
-    let is_zone = ns
-        .metadata
-        .annotations
-        .as_ref()
-        .is_some_and(|a| a.contains_key(ZONE));
-    if !is_zone || objects::owner(&ns).is_some() {
-        return Ok(false);
-    }
+/// Whether `namespace` holds an object of a kind Strata writes that is not Strata's
+/// (of this state's `lineage`) and not being deleted: one LIST per kind in it.
+async fn others_in(
+    client: &kube::Client,
+    namespace: &str,
+    lineage: &str,
+) -> Result<bool, LiveError> {
+    let others = format!("{}!={lineage}", crate::meta::LINEAGE);
     for (api_version, kind) in KINDS.iter().filter(|(_, k)| *k != "Namespace") {
-        let held = objects::list(client, api_version, kind, Some(namespace), "").await?;
-        if held.iter().any(|o| !shared(o)) {
-            return Ok(false);
+        let held = objects::list(client, api_version, kind, Some(namespace), &others).await?;
+        if held.iter().any(|o| o.metadata.deletion_timestamp.is_none()) {
+            return Ok(true);
         }
     }
-    Ok(true)
-}
-
-/// An object that does not keep a zone's namespace: one being deleted, or one Strata
-/// writes for the whole zone (its default deny: managed by Strata, no owning address).
-fn shared(object: &DynamicObject) -> bool {
-    let managed = object
-        .metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get(crate::meta::MANAGED_BY))
-        .is_some_and(|v| v == "strata");
-    object.metadata.deletion_timestamp.is_some() || managed && objects::owner(object).is_none()
+    Ok(false)
 }

@@ -3,7 +3,9 @@
 
 pub mod apply;
 pub mod delete;
+pub mod drift;
 pub mod error;
+pub mod known;
 pub mod objects;
 pub mod provider;
 pub mod refresh;

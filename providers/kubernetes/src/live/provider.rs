@@ -13,9 +13,10 @@ use planner::provider::{
 use planner::{Attrs, Provider};
 
 use crate::live::error::LiveError;
-use crate::live::objects::{self, KINDS};
+use crate::live::known::Known;
+use crate::live::objects;
 use crate::live::settings::Settings;
-use crate::live::{apply, delete, refresh};
+use crate::live::{apply, delete, drift, refresh};
 use crate::manifest::Manifest;
 
 /// One Kubernetes configuration (one cluster), connected.
@@ -23,6 +24,8 @@ pub struct KubernetesProvider {
     client: kube::Client,
     settings: Settings,
     config: Arc<Config>,
+    /// Strata's objects on the cluster, for this run's deletes.
+    known: Known,
 }
 
 impl KubernetesProvider {
@@ -43,6 +46,7 @@ impl KubernetesProvider {
             client,
             settings,
             config,
+            known: Known::default(),
         })
     }
 
@@ -73,6 +77,7 @@ impl KubernetesProvider {
             Ok(m) => m,
             Err(d) => return vec![d],
         };
+        self.known.applied(&manifests).await;
         apply::apply(&self.client, &self.settings, &manifests, approved, progress)
             .await
             .err()
@@ -110,11 +115,7 @@ impl Provider for KubernetesProvider {
             .iter()
             .map(|r| self.manifests(&r.address).ok())
             .collect();
-        let all: Vec<&Manifest> = requests
-            .iter()
-            .zip(&mapped)
-            .flat_map(|(r, m)| owned(m.as_deref().unwrap_or_default(), &r.address.to_string()))
-            .collect();
+        let all: Vec<&Manifest> = mapped.iter().flatten().flatten().collect();
         let listed = refresh::list_kinds(&self.client, &all, &self.selector()).await;
         requests
             .iter()
@@ -130,7 +131,7 @@ impl Provider for KubernetesProvider {
                     diagnostics: Vec::new(),
                 },
                 (Ok(listed), Some(m)) => ReadResponse {
-                    attrs: refresh::read(&r.prior, &owned(m, &r.address.to_string()), listed),
+                    attrs: refresh::read(&r.prior, &m.iter().collect::<Vec<_>>(), listed),
                     diagnostics: Vec::new(),
                 },
             })
@@ -168,7 +169,7 @@ impl Provider for KubernetesProvider {
     }
 
     async fn update(&self, request: UpdateRequest) -> UpdateResponse {
-        let approved = refresh::approved_fields(&request.prior, &request.attrs);
+        let approved = drift::approved_fields(&request.prior, &request.attrs);
         let diagnostics = self
             .apply(&request.address, &approved, &request.progress)
             .await;
@@ -186,9 +187,9 @@ impl Provider for KubernetesProvider {
         };
         let done = delete::delete_owned(
             &self.client,
-            &self.selector(),
+            &self.known,
+            &self.settings.lineage,
             &owner,
-            KINDS,
             self.settings.rollout_timeout,
             &request.progress,
         )
