@@ -6,6 +6,7 @@
 //! failures: a field conflict, a forbidden namespace, a rollout that never becomes
 //! available, an unreachable API server; an apply killed mid-rollout, adopted by the next.
 
+mod import;
 mod lab;
 
 use kube::api::{Patch, PatchParams};

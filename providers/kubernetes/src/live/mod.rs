@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod delete;
 pub mod error;
+pub mod import;
 pub mod objects;
 pub mod provider;
 pub mod refresh;
