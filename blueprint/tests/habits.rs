@@ -49,6 +49,20 @@ fn a_data_block_says_there_are_no_data_sources() {
     );
 }
 
+#[test]
+fn an_import_block_says_to_use_the_import_command() {
+    let out = load("site \"s\" {}\nimport {\n  to = site.s\n  id = \"dc1\"\n}\n");
+    out.expect(
+        1,
+        0,
+        &[
+            "Strata has no `import` blocks",
+            "`strata import ADDRESS ID`",
+            "main.hcl:2:1",
+        ],
+    );
+}
+
 /// A cluster and a service whose `target` is written as `target` (line 31).
 fn service_with_target(target: &str) -> String {
     format!(

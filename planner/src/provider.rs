@@ -231,17 +231,39 @@ pub struct ImportRequest {
     pub address: Address,
     /// Its kind.
     pub kind: String,
-    /// The provider's id for it.
+    /// The id the user gave (`strata import ADDRESS ID`): the provider's id for it, or
+    /// another form the provider can look up unambiguously (a VM's name).
     pub id: String,
+    /// The attributes the blueprint asks for at `address` (known values only). A provider
+    /// reads over them what the object has, as a refresh reads over the prior state, so
+    /// what it cannot read (an attribute it keeps in the state only, such as a VM's
+    /// `pool`) is the blueprint's, and a reference is checked against the object (the
+    /// zone whose network its NIC joins) rather than guessed.
+    pub desired: Attrs,
 }
 
 /// The imported object.
 #[derive(Clone, Debug, Default)]
 pub struct ImportResponse {
+    /// The provider's own id of the object, when it differs from the one given (a VM
+    /// imported by name is recorded by its UUID).
+    pub id: Option<String>,
     /// Its attributes, when it exists.
     pub attrs: Option<Attrs>,
     /// Problems importing it.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ImportResponse {
+    /// No object imported, and `why`: what the id names (nothing, two objects, an object
+    /// the provider cannot manage) and what an id of the kind looks like. The import
+    /// command puts the address and the id before it.
+    pub fn refused(why: impl Into<String>) -> Self {
+        ImportResponse {
+            diagnostics: vec![Diagnostic::error(None, "", why)],
+            ..ImportResponse::default()
+        }
+    }
 }
 
 /// An object now lives at another address (a `moved` block).
@@ -315,17 +337,19 @@ pub trait Provider: Send + Sync {
     async fn delete(&self, request: DeleteRequest) -> DeleteResponse;
 
     /// Reads an existing object to take it under management; by default a [`Provider::read`]
-    /// of its id with no prior attributes.
+    /// of its id over the blueprint's attributes ([`ImportRequest::desired`]). A missing
+    /// object is `attrs: None`, with a diagnostic saying what an id of that kind looks like.
     async fn import(&self, request: ImportRequest) -> ImportResponse {
         let read = self
             .read(ReadRequest {
                 address: request.address,
                 kind: request.kind,
                 id: request.id,
-                prior: Attrs::new(),
+                prior: request.desired,
             })
             .await;
         ImportResponse {
+            id: None,
             attrs: read.attrs,
             diagnostics: read.diagnostics,
         }

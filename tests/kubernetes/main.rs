@@ -8,6 +8,7 @@
 
 mod deletes;
 mod drift;
+mod import;
 mod lab;
 
 use kube::api::{Patch, PatchParams};

@@ -9,7 +9,9 @@
 
 mod daemon;
 mod errors;
+mod import;
 mod look;
+mod progress;
 mod restart;
 
 use std::path::Path;

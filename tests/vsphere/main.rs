@@ -5,8 +5,10 @@
 
 mod capacity;
 mod ha;
+mod import;
 mod lab;
 mod outage;
+mod progress;
 
 use std::time::{Duration, Instant};
 

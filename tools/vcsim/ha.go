@@ -34,7 +34,8 @@ func keepHA() {
 // serveHA puts, in front of the simulator's SOAP endpoint for requests to the server's
 // own host names, a handler that lets the simulator answer and then, when it accepted a
 // ReconfigureComputeResource_Task of a cluster (its session and arguments checked), applies
-// the spec's dasConfig before the answer is sent. (Go's ServeMux prefers patterns with a
+// the spec's dasConfig before the answer is sent; and holds back the task of any *_Task
+// call when -task-time asks for slow tasks (tasks.go). (Go's ServeMux prefers patterns with a
 // host to the simulator's own `/sdk`.)
 func serveHA(server *simulator.Server, service *simulator.Service) {
 	handler := func(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +49,9 @@ func serveHA(server *simulator.Server, service *simulator.Service) {
 		service.ServeSDK(answer, r)
 		if answer.Code == http.StatusOK && bytes.Contains(body, []byte("ReconfigureComputeResource_Task")) {
 			applyDas(body)
+		}
+		if answer.Code == http.StatusOK {
+			slowTask(body, answer.Body.Bytes())
 		}
 		for k, v := range answer.Header() {
 			w.Header()[k] = v

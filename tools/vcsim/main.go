@@ -4,7 +4,8 @@
 // listening on 127.0.0.1.
 //
 // Its clusters keep the HA settings a client sets (ha.go), which the simulator alone
-// drops; they start with HA on and admission control tolerating one host failure.
+// drops; they start with HA on and admission control tolerating one host failure. With
+// -task-time, tasks stay running for a while with a progress percentage (tasks.go).
 //
 // It prints one line, `VCSIM_URL=<url>`, once it answers, and serves until it receives
 // SIGINT or SIGTERM, then removes the files its datastores held. Built by tools/vcsim/run.sh
@@ -49,6 +50,7 @@ func main() {
 	useTLS := flag.Bool("tls", false, "serve HTTPS with a certificate for 127.0.0.1 and localhost issued by a CA made at start")
 	caFile := flag.String("ca", "", "with -tls, write that CA's certificate (PEM) to this file")
 	idle := flag.Duration("idle", 0, "end sessions idle for this long (0: never)")
+	flag.DurationVar(&taskTime, "task-time", 0, "keep every task running this long, its progress rising from 0 to 100 (0: tasks end within their call)")
 	flag.Parse()
 
 	simulator.SessionIdleTimeout = *idle

@@ -1,13 +1,21 @@
 //! Terraform's block forms that a Terraform user writes by reflex, and the Strata form to
-//! write instead: `resource "vm" "x" {}` and `data "site" "x" {}` are `vm "x" {}`.
+//! write instead: `resource "vm" "x" {}` and `data "site" "x" {}` are `vm "x" {}`; an
+//! `import` block is the `strata import` command.
 
 use crate::ast::Block;
 use crate::diagnostic::Diagnostic;
 use crate::schema;
 
-/// The error for a `resource` or `data` block, or `None` for any other block.
+/// The error for a `resource`, `data` or `import` block, or `None` for any other block.
 pub(super) fn terraform_block(block: &Block) -> Option<Diagnostic> {
     let keyword = block.kind.name.as_str();
+    if keyword == "import" {
+        return Some(Diagnostic::error(
+            block.kind.span,
+            "Strata has no `import` blocks",
+            "Take an existing object under management with the command `strata import ADDRESS ID` (the address's block written first), then remove this block; docs/state.md, \"Importing\", says what an id is for each provider.",
+        ));
+    }
     if keyword != "resource" && keyword != "data" {
         return None;
     }

@@ -35,9 +35,13 @@ mod fanout;
 #[cfg(feature = "native")]
 mod host;
 #[cfg(feature = "native")]
+mod import;
+#[cfg(feature = "native")]
 mod plan;
 #[cfg(feature = "native")]
 mod policy;
+#[cfg(feature = "native")]
+mod power;
 #[cfg(feature = "native")]
 mod provider;
 #[cfg(feature = "native")]

@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use blueprint::{Address, Diagnostic};
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    PlanRequest, PlanResponse, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse,
+    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    UpdateRequest, UpdateResponse,
 };
 use planner::{Attrs, Provider};
 
@@ -108,6 +109,45 @@ impl Provider for LibvirtProvider {
         }
     }
 
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
+        let ctx = self.ctx.clone();
+        let r = request.clone();
+        let done = self
+            .conn
+            .run(move |rpc| {
+                let uuid = match crate::import::resolve(rpc, &ctx, &r.address, &r.kind, &r.id)? {
+                    Ok(uuid) => uuid,
+                    Err(why) => return Ok(Err(why)),
+                };
+                if r.kind == "vm"
+                    && let Some(why) = crate::import::unmanageable(rpc, &uuid)?
+                {
+                    return Ok(Err(why));
+                }
+                let read = ReadRequest {
+                    address: r.address.clone(),
+                    kind: r.kind.clone(),
+                    id: uuid.clone(),
+                    prior: r.desired.clone(),
+                };
+                let mut responses = crate::refresh::read_many(rpc, &ctx, &[read])?;
+                Ok(Ok((uuid, responses.pop().unwrap_or_default())))
+            })
+            .await;
+        match done {
+            Ok(Ok((uuid, read))) => ImportResponse {
+                id: Some(uuid),
+                attrs: read.attrs,
+                diagnostics: read.diagnostics,
+            },
+            Ok(Err(why)) => ImportResponse::refused(why),
+            Err(e) => ImportResponse {
+                diagnostics: vec![e.at(&request.address, "")],
+                ..ImportResponse::default()
+            },
+        }
+    }
+
     async fn find(&self, request: FindRequest) -> FindResponse {
         let ctx = self.ctx.clone();
         let key = key_of(&request.key, &request.address);
@@ -185,10 +225,11 @@ impl Provider for LibvirtProvider {
     async fn create(&self, request: CreateRequest) -> CreateResponse {
         let ctx = self.ctx.clone();
         let key = key_of(&request.key, &request.address);
-        let (address, kind, attrs) = (
+        let (address, kind, attrs, progress) = (
             request.address.clone(),
             request.kind.clone(),
             request.attrs.clone(),
+            request.progress.clone(),
         );
         let done = self
             .conn
@@ -196,7 +237,7 @@ impl Provider for LibvirtProvider {
                 let plain =
                     |r: Result<(String, Attrs), LibvirtError>| r.map_err(|e| (String::new(), e));
                 match kind.as_str() {
-                    "vm" => crate::vm::create(rpc, &ctx, &address, &key, &attrs),
+                    "vm" => crate::vm::create(rpc, &ctx, &address, &key, &attrs, &progress),
                     "network_zone" => plain(crate::zone::create(rpc, &ctx, &address, &key, &attrs)),
                     "storage" => plain(crate::storage::create(rpc, &ctx, &address, &key, &attrs)),
                     "network_policy" => plain(crate::policy::apply(
@@ -234,7 +275,15 @@ impl Provider for LibvirtProvider {
                     x.map(|(_, a)| a).map_err(|e| (String::new(), e))
                 };
                 Ok(match r.kind.as_str() {
-                    "vm" => crate::vm::update(rpc, &ctx, &r.address, &r.id, &r.prior, &r.attrs),
+                    "vm" => crate::vm::update(
+                        rpc,
+                        &ctx,
+                        &r.address,
+                        &r.id,
+                        &r.prior,
+                        &r.attrs,
+                        &r.progress,
+                    ),
                     "network_policy" => plain(crate::policy::apply(
                         rpc,
                         &ctx,

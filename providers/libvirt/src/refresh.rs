@@ -9,6 +9,7 @@
 //! `setvcpus --config` or `setmaxmem --config`), and each VM's volume's size.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use planner::Attrs;
 use planner::provider::{ReadRequest, ReadResponse};
@@ -24,13 +25,19 @@ use crate::parse::{DomainParts, Network};
 use crate::spec::VmSpec;
 use crate::stats::DomainStats;
 
+mod own;
+use own::{OwnRead, own};
+
+/// A pool's volumes by name.
+type Volumes = Arc<HashMap<String, StorageVol>>;
+
 /// What the listings found, filled as the kinds asked for need them.
 #[derive(Default)]
 struct Seen {
     domains: Option<HashMap<String, (DomainStats, Domain)>>,
     networks: Option<HashMap<String, (String, Network)>>,
     pools: Option<HashSet<String>>,
-    volumes: HashMap<String, Option<HashMap<String, StorageVol>>>,
+    volumes: HashMap<String, Option<Volumes>>,
     filters: Option<HashSet<String>>,
     host: Option<Attrs>,
 }
@@ -106,24 +113,20 @@ impl Seen {
     }
 
     /// The volumes of pool `name` by name; `None` when the pool is missing or stopped.
-    fn volumes(
-        &mut self,
-        rpc: &Rpc,
-        name: &str,
-    ) -> Result<Option<&HashMap<String, StorageVol>>, LibvirtError> {
+    fn volumes(&mut self, rpc: &Rpc, name: &str) -> Result<Option<Volumes>, LibvirtError> {
         if !self.volumes.contains_key(name) {
             let listed = match crate::ctx::lookup(rpc, |c| c.lookup_storage_pool_by_name(name))? {
-                Some(pool) if rpc.on(|| pool.is_active())? => Some(
+                Some(pool) if rpc.on(|| pool.is_active())? => Some(Arc::new(
                     rpc.on(|| pool.list_all_volumes(0))?
                         .into_iter()
                         .filter_map(|v| Some((v.name().ok()?, v)))
                         .collect(),
-                ),
+                )),
                 _ => None,
             };
             self.volumes.insert(name.to_string(), listed);
         }
-        Ok(self.volumes.get(name).and_then(Option::as_ref))
+        Ok(self.volumes.get(name).cloned().flatten())
     }
 
     fn filters(&mut self, rpc: &Rpc) -> Result<&HashSet<String>, LibvirtError> {
@@ -140,68 +143,9 @@ impl Seen {
     }
 }
 
-/// What is read of one VM on its own: its domain when it runs, its volume.
-struct Own {
-    running: Option<Domain>,
-    volume: Option<StorageVol>,
-}
-
-/// What those reads found.
-#[derive(Default)]
-struct OwnRead {
-    live: Option<DomainParts>,
-    config: Option<DomainParts>,
-    capacity: Option<u64>,
-}
-
-impl Own {
-    fn read(&self, rpc: &Rpc) -> Result<OwnRead, LibvirtError> {
-        let xml = |dom: &Domain, flags| -> Result<DomainParts, LibvirtError> {
-            Ok(crate::parse::domain_parts(
-                &rpc.on(|| dom.xml_desc(flags))?,
-            )?)
-        };
-        Ok(OwnRead {
-            live: self.running.as_ref().map(|d| xml(d, 0)).transpose()?,
-            config: self
-                .running
-                .as_ref()
-                .map(|d| xml(d, sys::VIR_DOMAIN_XML_INACTIVE))
-                .transpose()?,
-            capacity: self
-                .volume
-                .as_ref()
-                .map(|v| rpc.on(|| v.info()).map(|i| i.capacity))
-                .transpose()?,
-        })
-    }
-}
-
 /// libvirt's states 1 running, 2 blocked, 3 paused: still "on".
 fn is_on(state: i64) -> bool {
     matches!(state, 1..=3)
-}
-
-/// What to read of the VM `r` on its own, when its domain exists.
-fn own(
-    rpc: &Rpc,
-    ctx: &Ctx,
-    seen: &mut Seen,
-    r: &ReadRequest,
-) -> Result<Option<Own>, LibvirtError> {
-    let Some((stats, dom)) = seen.domains(rpc)?.get(&r.id) else {
-        return Ok(None);
-    };
-    let running = is_on(stats.state).then(|| dom.clone());
-    let volume = crate::names::volume(&stats.name);
-    let volume = match VmSpec::read(&r.address, &r.prior) {
-        Ok(spec) => seen
-            .volumes(rpc, &ctx.name(&spec.storage, ""))?
-            .and_then(|v| v.get(&volume))
-            .cloned(),
-        Err(_) => None,
-    };
-    Ok(Some(Own { running, volume }))
 }
 
 /// Reads every request; an object libvirt no longer has reads as `None`.
@@ -342,13 +286,16 @@ fn vm(
         return Ok(Some(attrs));
     };
     // A volume that is gone reads as no disk; one resized, as its size.
-    let volume = crate::names::volume(&stats.name);
+    let volume = own
+        .volume
+        .clone()
+        .unwrap_or_else(|| crate::names::volume(&stats.name));
     let pool = ctx.name(&spec.storage, "");
     match (own.capacity, seen.volumes(rpc, &pool)?) {
         (Some(bytes), _) => {
             attrs.insert("disk".into(), blueprint::units::format_size(bytes).into());
         }
-        (None, listed) if listed.is_none_or(|v| !v.contains_key(&volume)) => {
+        (None, listed) if listed.as_ref().is_none_or(|v| !v.contains_key(&volume)) => {
             attrs.remove("disk");
         }
         _ => {}
@@ -357,7 +304,7 @@ fn vm(
     // its NIC is on the network's bridge. A network made again after it was deleted has
     // neither (libvirt leaves the running domains' interfaces off the new bridge): the
     // VM reads as in no zone, and the update plugs it in again (see `crate::vm::update`).
-    let mac = crate::names::mac(&r.id);
+    let mac = own.mac.clone().unwrap_or_else(|| crate::names::mac(&r.id));
     let network = ctx.name(&spec.zone, "");
     let net = seen.network(rpc, &ctx.settings.name_prefix, &network)?;
     let entry = net.and_then(|n| n.hosts.iter().find(|h| h.mac == mac));

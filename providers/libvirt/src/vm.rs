@@ -2,17 +2,17 @@
 //! network, whose address is a DHCP host entry there.
 
 use std::net::Ipv4Addr;
-use std::time::{Duration, Instant};
 
 use blueprint::Address;
 use planner::Attrs;
-use virt::domain::Domain;
+use planner::provider::Progress;
 use virt::sys;
 
 use crate::conn::Rpc;
 use crate::ctx::{Ctx, lookup, pool};
 use crate::error::{LibvirtError, listing};
 use crate::names;
+use crate::power::{power, stop};
 use crate::spec::VmSpec;
 use crate::xml::{self, Placement};
 
@@ -98,6 +98,7 @@ pub fn create(
     address: &Address,
     key: &str,
     attrs: &Attrs,
+    progress: &Progress,
 ) -> Result<(String, Attrs), (String, LibvirtError)> {
     let vm =
         VmSpec::read(address, attrs).map_err(|d| ("".to_string(), LibvirtError::Call(d.detail)))?;
@@ -139,7 +140,7 @@ pub fn create(
             ),
         };
     if volume.is_none()
-        && let Err(e) = make_volume(rpc, &pool, &vm, &p, base)
+        && let Err(e) = make_volume(rpc, &pool, &vm, &p, base, progress)
     {
         if defined_now {
             // Nothing of the VM is left: the domain defined a moment ago goes too.
@@ -147,18 +148,24 @@ pub fn create(
         }
         return Err(("disk".to_string(), e));
     }
-    power(rpc, ctx, &dom, vm.running).map_err(fail)?;
+    power(rpc, ctx, &dom, vm.running, progress).map_err(fail)?;
     Ok((p.uuid, full))
 }
 
-/// Makes the VM's volume of its disk size, over `base` (a path and a format) when given.
+/// Makes the VM's volume of its disk size, over `base` (a path and a format) when given,
+/// reporting that it waits for libvirt to make it.
 fn make_volume(
     rpc: &Rpc,
     pool: &virt::storage_pool::StoragePool,
     vm: &VmSpec,
     p: &Parts,
     base: Option<(String, String)>,
+    progress: &Progress,
 ) -> Result<(), LibvirtError> {
+    progress.report(&match &base {
+        Some((path, _)) => format!("volume {}/{}: making it over {path}", p.pool, p.volume),
+        None => format!("volume {}/{}: making it", p.pool, p.volume),
+    });
     let xml = xml::volume(
         &p.volume,
         vm.disk,
@@ -202,34 +209,6 @@ fn base_image(
     Ok(Some((path, format)))
 }
 
-/// Starts or stops a domain to match `running`.
-fn power(rpc: &Rpc, ctx: &Ctx, dom: &Domain, running: bool) -> Result<(), LibvirtError> {
-    let active = rpc.on(|| dom.is_active())?;
-    if running && !active {
-        rpc.on(|| dom.create())?;
-    } else if !running && active {
-        stop(rpc, ctx, dom)?;
-    }
-    Ok(())
-}
-
-/// Shuts a domain down: ACPI first, powered off once `shutdown_timeout` has passed.
-fn stop(rpc: &Rpc, ctx: &Ctx, dom: &Domain) -> Result<(), LibvirtError> {
-    let deadline = Instant::now() + ctx.settings.shutdown_timeout;
-    if !ctx.settings.shutdown_timeout.is_zero() && rpc.on(|| dom.shutdown()).is_ok() {
-        while Instant::now() < deadline {
-            if !rpc.on(|| dom.is_active())? {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
-    }
-    match rpc.on(|| dom.destroy()) {
-        Err(_) if !rpc.on(|| dom.is_active())? => Ok(()),
-        other => other,
-    }
-}
-
 /// What an update does to a running domain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Live {
@@ -269,6 +248,7 @@ pub fn update(
     uuid: &str,
     prior: &Attrs,
     attrs: &Attrs,
+    progress: &Progress,
 ) -> Result<Attrs, (String, LibvirtError)> {
     let spec = |a: &Attrs| {
         VmSpec::read(address, a).map_err(|d| (d.summary.clone(), LibvirtError::Call(d.detail)))
@@ -301,20 +281,31 @@ pub fn update(
                 )),
             )
         })?;
-    let key = crate::parse::domain_owner(
-        &rpc.on(|| dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE))
-            .map_err(fail(""))?,
-    )
-    .map_err(|e| ("".to_string(), e.into()))?
-    .map_or_else(|| address.to_string(), |o| o.key);
-    let p = parts(ctx, address, &key, &new);
+    let inactive = rpc
+        .on(|| dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE))
+        .map_err(fail(""))?;
+    let key = crate::parse::domain_owner(&inactive)
+        .map_err(|e| ("".to_string(), e.into()))?
+        .map_or_else(|| address.to_string(), |o| o.key);
+    let found = crate::parse::domain_parts(&inactive).map_err(|e| ("".to_string(), e.into()))?;
+    // The domain keeps its own name, UUID, MAC and volume: those of a domain Strata did
+    // not create (taken over by `strata import`) are not the ones Strata derives.
+    let mut p = parts(ctx, address, &key, &new);
+    p.uuid = uuid.to_string();
+    p.name = rpc.on(|| dom.name()).map_err(fail(""))?;
+    if let Some((_, mac)) = found.nic {
+        p.mac = mac;
+    }
+    if let Some((_, volume)) = found.disk.filter(|(pool, _)| *pool == p.pool) {
+        p.volume = volume;
+    }
     let ip = crate::dhcp::add(rpc, ctx, address, &new, &p).map_err(fail("address"))?;
     let full = result(attrs, &new, ip);
     let pool = pool(rpc, &p.pool, &new.storage).map_err(fail("disk"))?;
     match lookup(rpc, |_| pool.lookup_storage_vol_by_name(&p.volume)).map_err(fail("disk"))? {
         None => {
             let base = base_image(rpc, &pool, &new, &p).map_err(fail("image"))?;
-            make_volume(rpc, &pool, &new, &p, base).map_err(fail("disk"))?;
+            make_volume(rpc, &pool, &new, &p, base, progress).map_err(fail("disk"))?;
         }
         Some(vol) if new.disk > old.disk => {
             if rpc.on(|| dom.is_active()).map_err(fail("disk"))? {
@@ -348,12 +339,12 @@ pub fn update(
                     .map_err(fail("cpu"))?;
             }
             Live::Restart => {
-                stop(rpc, ctx, &dom).map_err(fail("running"))?;
+                stop(rpc, ctx, &dom, progress).map_err(fail("running"))?;
                 rpc.on(|| dom.create()).map_err(fail("running"))?;
             }
         }
     } else {
-        power(rpc, ctx, &dom, new.running).map_err(fail("running"))?;
+        power(rpc, ctx, &dom, new.running, progress).map_err(fail("running"))?;
     }
     Ok(full)
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use blueprint::Address;
 use planner::Attrs;
+use planner::provider::Progress;
 
 use crate::client::Client;
 use crate::collector::{Object, Props};
@@ -145,15 +146,17 @@ impl Ctx {
         crate::inventory::pick(&all, Some(name), "datastore", &place).cloned()
     }
 
-    /// Runs a `*_Task` method and waits for it within the task timeout.
+    /// Runs a `*_Task` method and waits for it within the task timeout, reporting its
+    /// progress.
     pub async fn task(
         &self,
         method: &str,
         this: &Moref,
         args: &[El],
+        progress: &Progress,
     ) -> Result<Option<crate::soap::Node>, VsphereError> {
         self.client
-            .run_task(method, this, args, self.settings.task_timeout)
+            .run_task_reporting(method, this, args, self.settings.task_timeout, progress)
             .await
     }
 }

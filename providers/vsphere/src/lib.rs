@@ -12,6 +12,7 @@ pub mod collector;
 pub mod connection;
 pub mod ctx;
 pub mod error;
+mod import;
 pub mod inventory;
 pub mod names;
 pub mod places;

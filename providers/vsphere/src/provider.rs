@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use blueprint::Address;
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    PlanRequest, PlanResponse, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse,
+    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    UpdateRequest, UpdateResponse,
 };
 use planner::{Attrs, Provider};
 
@@ -102,6 +103,42 @@ impl Provider for VsphereProvider {
         }
     }
 
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
+        let fail = |e: VsphereError| ImportResponse {
+            diagnostics: vec![e.at(&request.address, "")],
+            ..ImportResponse::default()
+        };
+        let id =
+            match crate::import::resolve(&self.ctx, &request.address, &request.kind, &request.id)
+                .await
+            {
+                Ok(Ok(id)) => id,
+                Ok(Err(why)) => return ImportResponse::refused(why),
+                Err(e) => return fail(e),
+            };
+        let read = ReadRequest {
+            address: request.address.clone(),
+            kind: request.kind.clone(),
+            id: id.clone(),
+            prior: request.desired.clone(),
+        };
+        let mut read = match crate::refresh::read_many(&self.ctx, &[read]).await {
+            Ok(mut all) => all.pop().unwrap_or_default(),
+            Err(e) => return fail(e),
+        };
+        if request.kind == "vm"
+            && let Some(attrs) = read.attrs.as_mut()
+            && let Err(e) = crate::import::check_vm(&self.ctx, &request.address, &id, attrs).await
+        {
+            return fail(e);
+        }
+        ImportResponse {
+            id: Some(id),
+            attrs: read.attrs,
+            diagnostics: read.diagnostics,
+        }
+    }
+
     async fn find(&self, request: FindRequest) -> FindResponse {
         let key = key_of(&request.key, &request.address);
         let found = match request.kind.as_str() {
@@ -129,10 +166,10 @@ impl Provider for VsphereProvider {
         let key = key_of(&request.key, address);
         let plain = |e| (String::new(), e);
         let done: Result<(String, Attrs), (String, VsphereError)> = match request.kind.as_str() {
-            "vm" => crate::vm::create(ctx, address, &key, attrs)
+            "vm" => crate::vm::create(ctx, address, &key, attrs, &request.progress)
                 .await
                 .map(|id| (id, attrs.clone())),
-            "network_zone" => crate::zone::create(ctx, address, &key, attrs)
+            "network_zone" => crate::zone::create(ctx, address, &key, attrs, &request.progress)
                 .await
                 .map(|id| (id, attrs.clone()))
                 .map_err(plain),
@@ -160,7 +197,7 @@ impl Provider for VsphereProvider {
         let (address, attrs) = (&request.address, &request.attrs);
         let plain = |e| (String::new(), e);
         let done = match request.kind.as_str() {
-            "vm" => crate::vm::update(ctx, address, &request.id, attrs)
+            "vm" => crate::vm::update(ctx, address, &request.id, attrs, &request.progress)
                 .await
                 .map(|()| attrs.clone()),
             "host_pool" => crate::places::cluster(ctx, attrs)
@@ -187,8 +224,8 @@ impl Provider for VsphereProvider {
 
     async fn delete(&self, request: DeleteRequest) -> DeleteResponse {
         let done = match request.kind.as_str() {
-            "vm" => crate::vm::delete(&self.ctx, &request.id).await,
-            "network_zone" => crate::zone::delete(&self.ctx, &request.id).await,
+            "vm" => crate::vm::delete(&self.ctx, &request.id, &request.progress).await,
+            "network_zone" => crate::zone::delete(&self.ctx, &request.id, &request.progress).await,
             // Clusters and datastores are only read: deleting them from the state leaves them.
             _ => Ok(()),
         };

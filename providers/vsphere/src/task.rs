@@ -1,10 +1,14 @@
 //! Waiting for vCenter tasks: the task's `info` is read until it succeeds, fails or the
-//! time runs out, more rarely the longer it runs (20 ms, doubling up to 1 s).
+//! time runs out, more rarely the longer it runs (20 ms, doubling up to 1 s). Each read
+//! is reported as the operation's progress: the method and vCenter's `info.progress`
+//! percentage (`CloneVM_Task 40%`), or its state while it has none (`queued`).
 //!
 //! Reading `info` is one PropertyCollector call; WaitForUpdatesEx would save some of them
 //! but needs a property filter per waiter, and a plan's tasks are short.
 
 use std::time::{Duration, Instant};
+
+use planner::provider::Progress;
 
 use crate::client::Client;
 use crate::error::VsphereError;
@@ -28,17 +32,31 @@ impl Client {
         args: &[El],
         timeout: Duration,
     ) -> Result<Option<Node>, VsphereError> {
-        let response = self.call(method, this, args).await?;
-        let task = started(&response, method)?;
-        self.wait(&task, method, timeout).await
+        self.run_task_reporting(method, this, args, timeout, &Progress::default())
+            .await
     }
 
-    /// Waits for `task` (started by `method`). See [`Client::run_task`].
+    /// [`Client::run_task`], reporting where the task stands to `progress` at each read.
+    pub async fn run_task_reporting(
+        &self,
+        method: &str,
+        this: &Moref,
+        args: &[El],
+        timeout: Duration,
+        progress: &Progress,
+    ) -> Result<Option<Node>, VsphereError> {
+        let response = self.call(method, this, args).await?;
+        let task = started(&response, method)?;
+        self.wait(&task, method, timeout, progress).await
+    }
+
+    /// Waits for `task` (started by `method`). See [`Client::run_task_reporting`].
     pub async fn wait(
         &self,
         task: &Moref,
         method: &str,
         timeout: Duration,
+        report: &Progress,
     ) -> Result<Option<Node>, VsphereError> {
         let start = Instant::now();
         let mut pause = Duration::from_millis(20);
@@ -66,7 +84,12 @@ impl Client {
                 }
                 _ => {}
             }
-            progress = info.int_at(&["progress"]).unwrap_or(progress);
+            let percent = info.int_at(&["progress"]);
+            progress = percent.unwrap_or(progress);
+            report.report(&match percent {
+                Some(p) => format!("{method} {p}%"),
+                None => format!("{method} {}", info.text_at(&["state"]).unwrap_or("running")),
+            });
             if start.elapsed() >= timeout {
                 return Err(VsphereError::Timeout {
                     task: method.to_string(),

@@ -4,6 +4,7 @@
 
 use blueprint::Address;
 use planner::Attrs;
+use planner::provider::Progress;
 
 use crate::collector::{Object, Props, Start};
 use crate::ctx::{Ctx, keys, reference};
@@ -132,12 +133,13 @@ pub async fn create(
     address: &Address,
     key: &str,
     attrs: &Attrs,
+    progress: &Progress,
 ) -> Result<String, (String, VsphereError)> {
     let plain = |e| (String::new(), e);
     if let Some((id, _)) = find(ctx, address, key).await.map_err(plain)? {
         let vm = crate::names::moref(&id).unwrap_or_else(|| Moref::new("", ""));
         let shape = Shape::of(address, attrs).map_err(plain)?;
-        power(ctx, &vm, shape.running)
+        power(ctx, &vm, shape.running, progress)
             .await
             .map_err(|e| ("running".into(), e))?;
         return Ok(id);
@@ -216,6 +218,7 @@ pub async fn create(
                     El::text("name", &name),
                     clone_spec,
                 ],
+                progress,
             )
             .await
         }
@@ -237,6 +240,7 @@ pub async fn create(
                     spec.element("config"),
                     El::moref("pool", &ctx.inventory.resource_pool),
                 ],
+                progress,
             )
             .await
         }
@@ -250,7 +254,7 @@ pub async fn create(
     ctx.vms.created(&name, &vm).await;
     // A clone keeps what its config spec did not take (the simulator ignores its memory);
     // bringing the new VM to the attributes also powers it on.
-    update(ctx, address, &vm.to_string(), attrs).await?;
+    update(ctx, address, &vm.to_string(), attrs, progress).await?;
     Ok(vm.to_string())
 }
 
@@ -296,12 +300,23 @@ async fn first_nic(ctx: &Ctx, vm: &Moref) -> Result<Option<(String, i64)>, Vsphe
 }
 
 /// Powers `vm` on or off, unless it is already so.
-pub async fn power(ctx: &Ctx, vm: &Moref, on: bool) -> Result<(), VsphereError> {
+pub async fn power(
+    ctx: &Ctx,
+    vm: &Moref,
+    on: bool,
+    progress: &Progress,
+) -> Result<(), VsphereError> {
     let state = ctx.client.property(vm, "runtime.powerState").await?;
     let is_on = state.as_ref().map(|s| s.text.as_str()) == Some("poweredOn");
     match (is_on, on) {
-        (false, true) => ctx.task("PowerOnVM_Task", vm, &[]).await.map(drop),
-        (true, false) => ctx.task("PowerOffVM_Task", vm, &[]).await.map(drop),
+        (false, true) => ctx
+            .task("PowerOnVM_Task", vm, &[], progress)
+            .await
+            .map(drop),
+        (true, false) => ctx
+            .task("PowerOffVM_Task", vm, &[], progress)
+            .await
+            .map(drop),
         _ => Ok(()),
     }
 }
@@ -313,6 +328,7 @@ pub async fn update(
     address: &Address,
     id: &str,
     attrs: &Attrs,
+    progress: &Progress,
 ) -> Result<(), (String, VsphereError)> {
     let plain = |e| (String::new(), e);
     let vm = crate::names::moref(id).ok_or_else(|| {
@@ -338,7 +354,7 @@ pub async fn update(
             && want.cpu >= cpus
             && want.memory_mb >= mb;
         if on && !hot {
-            power(ctx, &vm, false)
+            power(ctx, &vm, false, progress)
                 .await
                 .map_err(|e| ("running".into(), e))?;
         }
@@ -347,7 +363,7 @@ pub async fn update(
             memory_mb: Some(want.memory_mb),
             ..ConfigSpec::default()
         };
-        ctx.task("ReconfigVM_Task", &vm, &[spec.element("spec")])
+        ctx.task("ReconfigVM_Task", &vm, &[spec.element("spec")], progress)
             .await
             .map_err(|e| {
                 (
@@ -356,21 +372,21 @@ pub async fn update(
                 )
             })?;
     }
-    power(ctx, &vm, want.running)
+    power(ctx, &vm, want.running, progress)
         .await
         .map_err(|e| ("running".into(), e))
 }
 
 /// Powers the VM off and destroys it with its disks; a VM already gone is fine.
-pub async fn delete(ctx: &Ctx, id: &str) -> Result<(), VsphereError> {
+pub async fn delete(ctx: &Ctx, id: &str, progress: &Progress) -> Result<(), VsphereError> {
     let Some(vm) = crate::names::moref(id) else {
         return Ok(());
     };
-    match power(ctx, &vm, false).await {
+    match power(ctx, &vm, false, progress).await {
         Err(e) if gone(&e) => return Ok(()),
         other => other?,
     }
-    match ctx.task("Destroy_Task", &vm, &[]).await {
+    match ctx.task("Destroy_Task", &vm, &[], progress).await {
         Err(e) if gone(&e) => {}
         other => other.map(drop)?,
     }

@@ -4,6 +4,7 @@
 
 use blueprint::Address;
 use planner::Attrs;
+use planner::provider::Progress;
 
 use crate::ctx::Ctx;
 use crate::error::VsphereError;
@@ -45,6 +46,7 @@ pub async fn create(
     address: &Address,
     key: &str,
     attrs: &Attrs,
+    progress: &Progress,
 ) -> Result<String, VsphereError> {
     if let Some(id) = find(ctx, address, key).await? {
         return Ok(id);
@@ -69,7 +71,8 @@ pub async fn create(
         )
         .with(El::text("description", owner(ctx, key)))
         .with(El::text("type", "earlyBinding"));
-    ctx.task("AddDVPortgroup_Task", dvs, &[spec]).await?;
+    ctx.task("AddDVPortgroup_Task", dvs, &[spec], progress)
+        .await?;
     find(ctx, address, key).await?.ok_or_else(|| {
         VsphereError::Response(format!(
             "the port group \"{name}\" was added but cannot be found"
@@ -78,10 +81,10 @@ pub async fn create(
 }
 
 /// Deletes a port group Strata made; an existing network it only used stays.
-pub async fn delete(ctx: &Ctx, id: &str) -> Result<(), VsphereError> {
+pub async fn delete(ctx: &Ctx, id: &str, progress: &Progress) -> Result<(), VsphereError> {
     match crate::names::moref(id) {
         Some(pg) if pg.kind == "DistributedVirtualPortgroup" => {
-            match ctx.task("Destroy_Task", &pg, &[]).await {
+            match ctx.task("Destroy_Task", &pg, &[], progress).await {
                 Err(e) if e.fault().is_some_and(|f| f.kind == "ManagedObjectNotFound") => Ok(()),
                 other => other.map(drop),
             }

@@ -6,6 +6,7 @@ pub mod delete;
 pub mod drift;
 pub mod error;
 pub mod known;
+pub mod import;
 pub mod objects;
 pub mod provider;
 pub mod refresh;

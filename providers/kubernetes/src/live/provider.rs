@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use blueprint::{Address, Config, Diagnostic};
 use planner::provider::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, FindRequest, FindResponse,
-    Progress, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse,
+    ImportRequest, ImportResponse, Progress, ReadRequest, ReadResponse, UpdateRequest,
+    UpdateResponse,
 };
 use planner::{Attrs, Provider};
 
@@ -136,6 +137,40 @@ impl Provider for KubernetesProvider {
                 },
             })
             .collect()
+    }
+
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
+        let manifests = match self.manifests(&request.address) {
+            Ok(m) => m,
+            Err(d) => {
+                return ImportResponse {
+                    diagnostics: vec![d],
+                    ..ImportResponse::default()
+                };
+            }
+        };
+        let owner = request.address.to_string();
+        let done = crate::live::import::import(
+            &self.client,
+            &self.settings.lineage,
+            &owner,
+            &owned(&manifests, &owner),
+            &request.id,
+            &request.desired,
+        )
+        .await;
+        match done {
+            Ok(attrs) => ImportResponse {
+                id: Some(owner),
+                attrs: Some(attrs),
+                diagnostics: Vec::new(),
+            },
+            Err(crate::live::import::Refused::Api(e)) => ImportResponse {
+                diagnostics: vec![e.at(&request.address)],
+                ..ImportResponse::default()
+            },
+            Err(crate::live::import::Refused::Not(why)) => ImportResponse::refused(why),
+        }
     }
 
     async fn find(&self, request: FindRequest) -> FindResponse {
