@@ -7,7 +7,6 @@
 use kube::api::{DynamicObject, PostParams};
 use serde_json::json;
 
-use crate::everything;
 use crate::lab::{Lab, text};
 
 /// The blueprint around the service: a simulated cluster with a zone `app`.
@@ -204,5 +203,5 @@ async fn objects_made_by_hand_are_imported_then_planned_and_updated_in_place() {
 
     let out = lab.strata(&["destroy", "-auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(everything(&lab).await, Vec::<String>::new());
+    assert_eq!(lab.everything().await, Vec::<String>::new());
 }

@@ -14,8 +14,8 @@ use planner::Attrs;
 use serde_json::json;
 
 use crate::live::error::{LiveError, ObjectRef};
-use crate::live::objects;
-use crate::live::refresh::{Listed, drift};
+use crate::live::refresh::Listed;
+use crate::live::{drift, objects};
 use crate::manifest::Manifest;
 use crate::meta;
 
@@ -115,8 +115,9 @@ pub async fn import(
     for (at, object) in &mut listed {
         *object = label(client, lineage, address, at).await?;
         if let Some(manifest) = owned.iter().find(|m| objects::reference(m) == *at) {
-            for (attribute, value) in drift(manifest, object) {
-                attrs.insert(attribute.to_string(), value);
+            let live = serde_json::to_value(&*object).unwrap_or_default();
+            for found in drift::drift(manifest, &live, desired) {
+                drift::set(&mut attrs, &found.attribute, found.live);
             }
         }
     }
