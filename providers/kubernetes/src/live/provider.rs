@@ -67,24 +67,28 @@ impl KubernetesProvider {
         crate::manifests(instance, &ctx).map_err(|e| e.diagnostic(&self.config))
     }
 
-    /// Applies the manifests of `address`, reporting its rollouts to `progress`.
+    /// Applies the manifests of `address`, reporting its rollouts to `progress`: `attrs`
+    /// with the objects applied recorded ([`refresh::applied`]), or why not.
     async fn apply(
         &self,
         address: &Address,
+        attrs: Attrs,
         approved: &[&str],
         progress: &Progress,
-    ) -> Vec<Diagnostic> {
+    ) -> (Attrs, Vec<Diagnostic>) {
         let manifests = match self.manifests(address) {
             Ok(m) => m,
-            Err(d) => return vec![d],
+            Err(d) => return (attrs, vec![d]),
         };
         self.known.applied(&manifests).await;
-        apply::apply(&self.client, &self.settings, &manifests, approved, progress)
-            .await
-            .err()
-            .map(|e| e.at(address))
-            .into_iter()
-            .collect()
+        let diagnostics =
+            apply::apply(&self.client, &self.settings, &manifests, approved, progress)
+                .await
+                .err()
+                .map(|e| e.at(address))
+                .into_iter()
+                .collect();
+        (refresh::applied(attrs, &manifests), diagnostics)
     }
 }
 
@@ -161,8 +165,15 @@ impl Provider for KubernetesProvider {
         .await;
         match done {
             Ok(attrs) => ImportResponse {
+                attrs: Some(refresh::applied(
+                    attrs,
+                    &manifests
+                        .iter()
+                        .filter(|m| m.owner() == owner)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                )),
                 id: Some(owner),
-                attrs: Some(attrs),
                 diagnostics: Vec::new(),
             },
             Err(crate::live::import::Refused::Api(e)) => ImportResponse {
@@ -193,25 +204,29 @@ impl Provider for KubernetesProvider {
     }
 
     async fn create(&self, request: CreateRequest) -> CreateResponse {
-        let diagnostics = self.apply(&request.address, &[], &request.progress).await;
+        let (attrs, diagnostics) = self
+            .apply(&request.address, request.attrs, &[], &request.progress)
+            .await;
         CreateResponse {
             id: diagnostics
                 .is_empty()
                 .then(|| key_of(&request.key, &request.address)),
-            attrs: request.attrs,
+            attrs,
             diagnostics,
         }
     }
 
     async fn update(&self, request: UpdateRequest) -> UpdateResponse {
         let approved = drift::approved_fields(&request.prior, &request.attrs);
-        let diagnostics = self
-            .apply(&request.address, &approved, &request.progress)
+        let (attrs, diagnostics) = self
+            .apply(
+                &request.address,
+                request.attrs,
+                &approved,
+                &request.progress,
+            )
             .await;
-        UpdateResponse {
-            attrs: request.attrs,
-            diagnostics,
-        }
+        UpdateResponse { attrs, diagnostics }
     }
 
     async fn delete(&self, request: DeleteRequest) -> DeleteResponse {

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kube::api::DynamicObject;
 use planner::Attrs;
+use serde_json::Value;
 
 use crate::live::error::{LiveError, ObjectRef};
 use crate::live::{drift, objects};
@@ -34,15 +35,46 @@ pub async fn list_kinds(
     Ok(listed)
 }
 
-/// One resource as the cluster has it: `None` when one of its objects is missing
-/// (deleted by hand, its own or one it shares such as a zone's default deny: the plan
-/// creates the resource again, and the apply restores what is missing), else `prior`
-/// with the drift of its objects over it ([`drift`]).
+/// The attribute that records the objects an apply made for a resource
+/// ([`applied`]), so that a refresh tells an object deleted by hand from one the
+/// blueprint asks for only since (a PodDisruptionBudget once `replicas` grows past 1).
+pub const APPLIED: &str = "objects";
+
+/// `attrs` with [`APPLIED`] listing the objects of `manifests` (as `Kind namespace/name`).
+pub fn applied(mut attrs: Attrs, manifests: &[Manifest]) -> Attrs {
+    let refs = manifests
+        .iter()
+        .map(|m| Value::String(objects::reference(m).to_string()))
+        .collect();
+    attrs.insert(APPLIED.to_string(), Value::Array(refs));
+    attrs
+}
+
+/// One resource as the cluster has it: `None` when one of the objects its last apply
+/// made is missing (deleted by hand, its own or one it shares such as a zone's default
+/// deny: the plan creates the resource again, and the apply restores what is missing),
+/// else `prior` with the drift of its objects over it ([`drift`]). An object the
+/// blueprint asks for that the last apply did not make is not looked for: the plan's
+/// update makes it. A prior without [`APPLIED`] (a state written before it) needs
+/// every object.
 pub fn read(prior: &Attrs, manifests: &[&Manifest], listed: &Listed) -> Option<Attrs> {
+    let made: Option<BTreeSet<&str>> = prior
+        .get(APPLIED)
+        .and_then(Value::as_array)
+        .map(|refs| refs.iter().filter_map(Value::as_str).collect());
     let mut attrs = prior.clone();
     let mut read = BTreeSet::new();
     for manifest in manifests {
-        let live = listed.get(&objects::reference(manifest))?;
+        let reference = objects::reference(manifest);
+        let Some(live) = listed.get(&reference) else {
+            if made
+                .as_ref()
+                .is_some_and(|made| !made.contains(reference.to_string().as_str()))
+            {
+                continue;
+            }
+            return None;
+        };
         let live = serde_json::to_value(live).unwrap_or_default();
         for found in drift::drift(manifest, &live, prior) {
             if read.insert(found.attribute.clone()) {
