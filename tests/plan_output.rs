@@ -19,6 +19,25 @@ fn strata(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `text` with each PEM certificate (a simulated cluster's CA, new for every cluster)
+/// shown as `"<ca>"`.
+fn ca_hidden(text: &str) -> String {
+    const BEGIN: &str = "\"-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----\\n\"";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        let Some(len) = rest[start..].find(END) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str("\"<ca>\"");
+        rest = &rest[start + len + END.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 const BLUEPRINT: &str = r#"
 site "dc" {}
 
@@ -115,6 +134,8 @@ fn plans_read_as_terraform_users_expect() {
         ".resource_changes[].after.host" => "<host>",
         ".resource_changes[].before.id" => "<id>",
         ".resource_changes[].after.id" => "<id>",
+        ".resource_changes[].before.cluster_ca_certificate" => "<ca>",
+        ".resource_changes[].after.cluster_ca_certificate" => "<ca>",
     });
 
     // Terraform's plan representation, the default.
@@ -134,9 +155,18 @@ fn plans_read_as_terraform_users_expect() {
         ".prior_state.values.root_module.resources[].values.host" => "<host>",
         ".planned_values.root_module.resources[].values.id" => "<id>",
         ".planned_values.root_module.resources[].values.host" => "<host>",
+        ".resource_changes[].change.before.cluster_ca_certificate" => "<ca>",
+        ".resource_changes[].change.after.cluster_ca_certificate" => "<ca>",
+        ".resource_drift[].change.before.cluster_ca_certificate" => "<ca>",
+        ".resource_drift[].change.after.cluster_ca_certificate" => "<ca>",
+        ".prior_state.values.root_module.resources[].values.cluster_ca_certificate" => "<ca>",
+        ".planned_values.root_module.resources[].values.cluster_ca_certificate" => "<ca>",
     });
 
-    insta::assert_snapshot!("plan_destroy", strata(dir.path(), &["plan", "-destroy"]));
+    insta::assert_snapshot!(
+        "plan_destroy",
+        ca_hidden(&strata(dir.path(), &["plan", "-destroy"]))
+    );
 }
 
 const NESTED: &str = r#"
