@@ -5,10 +5,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::GIB;
 use sim::capacity::{Options, analyse};
 use sim::measured::{HaPolicy, Measured, apply, disagreements};
-
-const GIB: f64 = (1u64 << 30) as f64;
 
 const HCL: &str = r#"site "dc1" {}
 

@@ -1,5 +1,6 @@
 //! Tests of unit parsing and formatting: every form, every error, and round trips.
 
+use super::kind::SIZE_UNITS_HELP;
 use super::*;
 
 const GIB: u64 = 1 << 30;

@@ -1,10 +1,11 @@
 //! What the blueprint-driven simulator tests share: an inline blueprint loaded, a scenario
-//! run, and a closed form checked against the 95% interval.
+//! run, a closed form checked against the 95% interval, and the capacity analysis of one.
 
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use sim::capacity::{Capacity, Options, analyse};
 use sim::failover::{Failover, Scenario};
 use sim::topology::Topology;
 use std::collections::BTreeMap;
@@ -96,4 +97,33 @@ pub fn k_of_n(k: u32, n: u32, a: f64) -> f64 {
 
 fn binomial(n: u32, k: u32) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * f64::from(n - i) / f64::from(i + 1))
+}
+
+/// Bytes in a GiB, as `f64`.
+pub const GIB: f64 = (1u64 << 30) as f64;
+/// Bytes in a MiB, as `f64`.
+pub const MIB: f64 = (1u64 << 20) as f64;
+
+/// Evaluates an inline blueprint (one file) and analyses it.
+pub fn capacity_of(hcl: &str, k: u8) -> Capacity {
+    capacity_with(
+        hcl,
+        &Options {
+            k,
+            ..Options::default()
+        },
+    )
+}
+
+/// The same, with `options`.
+pub fn capacity_with(hcl: &str, options: &Options) -> Capacity {
+    analyse(&load(hcl), options).unwrap()
+}
+
+/// Asserts `actual` is within `tolerance` of `expected`.
+pub fn close(actual: f64, expected: f64, tolerance: f64) {
+    assert!(
+        (actual - expected).abs() <= tolerance,
+        "{actual} is not within {tolerance} of {expected}"
+    );
 }
