@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use blueprint::providers::{Resolved, schema_of};
+use blueprint::providers::{Resolution, Resolved, schema_of};
 use planner::Provider;
 
 /// Ok when this build can run provider configuration `name` (`libvirt.lab`); otherwise
@@ -75,5 +75,53 @@ pub async fn connect(
         other => {
             anyhow::bail!("provider {}: no real provider \"{other}\"", resolved.key())
         }
+    }
+}
+
+/// Connects the provider configurations an apply configures late (their settings read
+/// what it creates), with the settings of the blueprint evaluated then. The sensitive
+/// values of that evaluation and the configuration's sensitive settings join `secrets`,
+/// what the Printer and the progress display mask, before the connection is tried, so
+/// that no error or progress line can show them.
+pub struct LateConnector {
+    /// The state's lineage (see [`connect`]).
+    pub lineage: String,
+    /// What the run's output masks.
+    pub secrets: crate::printer::Secrets,
+}
+
+#[async_trait::async_trait]
+impl planner::apply::Connect for LateConnector {
+    async fn connect(
+        &self,
+        name: &str,
+        config: &blueprint::Config,
+    ) -> Result<Arc<dyn Provider>, String> {
+        let env = |var: &str| std::env::var(var).ok();
+        let resolved = match blueprint::providers::resolve(config, name, &env)? {
+            Resolution::Ready(resolved) => resolved,
+            Resolution::Deferred(d) => {
+                return Err(format!(
+                    "its setting(s) {} are still known only after apply, although what they read ({}) was applied first: check what they read",
+                    d.settings.join(", "),
+                    d.waits_for
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        };
+        {
+            let mut masked = self
+                .secrets
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            masked.extend(&config.redactor);
+            masked.extend(&secrets(&resolved));
+        }
+        connect(&resolved, &self.lineage, &Arc::new(config.clone()))
+            .await
+            .map_err(|e| format!("{e:#}"))
     }
 }
