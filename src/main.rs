@@ -12,6 +12,7 @@ mod printer;
 mod reading;
 mod registry;
 mod session;
+mod sim_settings;
 mod table;
 mod vars;
 

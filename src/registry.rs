@@ -125,3 +125,61 @@ impl planner::apply::Connect for LateConnector {
             .map_err(|e| format!("{e:#}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use planner::apply::Connect;
+
+    use super::*;
+
+    /// The blueprint of `provider`'s block, evaluated.
+    fn config(provider: &str) -> blueprint::Config {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("provider \"kubernetes\" {{\n{provider}\n}}\nsite \"dc1\" {{}}\n");
+        std::fs::write(dir.path().join("main.hcl"), text).unwrap();
+        let mut sources = blueprint::SourceMap::default();
+        let inputs = blueprint::Inputs::default();
+        let (config, diags) = blueprint::load(dir.path(), &inputs, &mut sources);
+        assert!(!diags.has_errors(), "{}", diags.render(&sources));
+        config
+    }
+
+    #[tokio::test]
+    async fn a_late_token_is_masked_before_the_connection_is_tried() {
+        let secrets = crate::printer::Secrets::default();
+        let connector = LateConnector {
+            lineage: "l".into(),
+            secrets: secrets.clone(),
+        };
+        // The host is no URL: the connection fails before any request.
+        let config = config("  host  = \"not a url\"\n  token = \"late-t0ken-canary\"");
+        let error = connector
+            .connect("kubernetes", &config)
+            .await
+            .err()
+            .unwrap();
+        assert!(error.contains("host \"not a url\""), "{error}");
+        let masked = secrets.read().unwrap();
+        let text = masked.scrub("Authorization: Bearer late-t0ken-canary");
+        assert!(!text.contains("late-t0ken-canary"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_setting_still_unknown_is_an_error_naming_it_and_what_it_reads() {
+        let connector = LateConnector {
+            lineage: "l".into(),
+            secrets: crate::printer::Secrets::default(),
+        };
+        let config = config("  host = site.dc1.id");
+        let error = connector
+            .connect("kubernetes", &config)
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            error.contains("its setting(s) host are still known only after apply"),
+            "{error}"
+        );
+        assert!(error.contains("(site.dc1)"), "{error}");
+    }
+}

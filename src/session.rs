@@ -122,53 +122,6 @@ impl planner::apply::Evaluate for BlueprintEvaluator {
     }
 }
 
-/// The simulated datacenter's settings from the blueprint's `provider "sim"` block.
-fn sim_config(config: Option<&Config>) -> anyhow::Result<SimConfig> {
-    let mut sim = SimConfig::default();
-    let Some(block) = config.and_then(|c| {
-        c.providers
-            .iter()
-            .find(|p| p.name == "sim" && p.alias.is_none())
-    }) else {
-        return Ok(sim);
-    };
-    // The rules a configuration's settings follow (one read only after apply is an
-    // error for the simulated datacenter), before reading them as values.
-    if let Some(config) = config {
-        blueprint::providers::resolve(config, "sim", &|_| None)
-            .map_err(|e| anyhow::anyhow!("provider \"sim\": {e}"))?;
-    }
-    for (name, value) in &block.settings {
-        match (name.as_str(), value) {
-            ("latency", blueprint::Value::String(s)) => {
-                sim.latency =
-                    Duration::from_millis(blueprint::units::parse_duration(s).map_err(|e| {
-                        anyhow::anyhow!("provider \"sim\" latency: {}. {}", e.message, e.help)
-                    })?);
-            }
-            ("failure_rate", v) => {
-                let rate = match v {
-                    blueprint::Value::String(s) => {
-                        blueprint::units::parse_ratio(s).map_err(|e| {
-                            anyhow::anyhow!("provider \"sim\" failure_rate: {}", e.message)
-                        })?
-                    }
-                    other => other.as_f64().unwrap_or(-1.0),
-                };
-                if !(0.0..=1.0).contains(&rate) {
-                    bail!("provider \"sim\" failure_rate must be between 0 and 1 (or 0% to 100%)");
-                }
-                sim.failure_rate = rate;
-            }
-            ("seed", v) => sim.seed = v.as_integer().unwrap_or(0) as u64,
-            (other, _) => bail!(
-                "provider \"sim\" has no setting \"{other}\"; it takes latency, failure_rate and seed"
-            ),
-        }
-    }
-    Ok(sim)
-}
-
 impl Session {
     /// Locks and loads the state of the blueprint in `dir`, with the changes a crashed run
     /// recorded in the journal. Call [`Session::connect`] next.
@@ -255,7 +208,7 @@ impl Session {
     ) -> anyhow::Result<()> {
         let settings = SimConfig {
             protector: self.protector.clone(),
-            ..sim_config(config)?
+            ..crate::sim_settings::sim_config(config, printer)?
         };
         let sim = Arc::new(
             SimProvider::open(&self.sim_dir, settings).map_err(|e| anyhow::anyhow!("{e}"))?,

@@ -115,6 +115,8 @@ fn plans_read_as_terraform_users_expect() {
         ".resource_changes[].after.host" => "<host>",
         ".resource_changes[].before.id" => "<id>",
         ".resource_changes[].after.id" => "<id>",
+        ".resource_changes[].before.cluster_ca_certificate" => "<ca>",
+        ".resource_changes[].after.cluster_ca_certificate" => "<ca>",
     });
 
     // Terraform's plan representation, the default.
@@ -134,6 +136,12 @@ fn plans_read_as_terraform_users_expect() {
         ".prior_state.values.root_module.resources[].values.host" => "<host>",
         ".planned_values.root_module.resources[].values.id" => "<id>",
         ".planned_values.root_module.resources[].values.host" => "<host>",
+        ".resource_changes[].change.before.cluster_ca_certificate" => "<ca>",
+        ".resource_changes[].change.after.cluster_ca_certificate" => "<ca>",
+        ".resource_drift[].change.before.cluster_ca_certificate" => "<ca>",
+        ".resource_drift[].change.after.cluster_ca_certificate" => "<ca>",
+        ".prior_state.values.root_module.resources[].values.cluster_ca_certificate" => "<ca>",
+        ".planned_values.root_module.resources[].values.cluster_ca_certificate" => "<ca>",
     });
 
     insta::assert_snapshot!("plan_destroy", strata(dir.path(), &["plan", "-destroy"]));

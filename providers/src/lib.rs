@@ -17,4 +17,4 @@
 
 pub mod sim;
 
-pub use sim::{SimConfig, SimError, SimProvider};
+pub use sim::{ApiServer, ApiServerError, SimConfig, SimError, SimProvider};

@@ -152,7 +152,7 @@ pub(crate) fn evaluate(
             name: decl.name.name.clone(),
             key,
         };
-        let sensitive = sensitive_names(&raw);
+        let sensitive = sensitive_names(kind, &raw);
         let value = Value::Ref(Arc::new(ResourceRef {
             index,
             sensitive: sensitive.clone(),
@@ -278,8 +278,9 @@ fn ref_attrs(
     attrs
 }
 
-/// Top-level attributes and blocks computed from sensitive values.
-fn sensitive_names(raw: &RawBlock) -> Vec<String> {
+/// Top-level attributes and blocks computed from sensitive values, and those the kind
+/// marks always sensitive.
+fn sensitive_names(kind: &KindSchema, raw: &RawBlock) -> Vec<String> {
     fn any(raw: &RawBlock) -> bool {
         raw.attrs.iter().any(|a| a.sensitive) || raw.blocks.iter().any(any)
     }
@@ -293,7 +294,8 @@ fn sensitive_names(raw: &RawBlock) -> Vec<String> {
         .iter()
         .filter(|b| any(b))
         .map(|b| b.kind.name.clone());
-    let mut names: Vec<String> = attrs.chain(blocks).collect();
+    let always = crate::schema::sensitive_attrs(kind.kind).map(str::to_string);
+    let mut names: Vec<String> = attrs.chain(blocks).chain(always).collect();
     names.sort();
     names.dedup();
     names

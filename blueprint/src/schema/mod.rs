@@ -112,6 +112,10 @@ pub struct AttrSchema {
     pub max: Option<f64>,
     /// Set by the provider after apply when not given (an address, an id).
     pub computed: bool,
+    /// Always sensitive, whatever it is computed from (a cluster's token, as Terraform's
+    /// provider schemas mark such attributes): shown as `(sensitive value)`, protected in
+    /// the state, and sensitive in every expression that reads it.
+    pub sensitive: bool,
     /// Changing it forces the object to be replaced.
     pub force_new: bool,
     /// A list whose order means nothing (the services of an environment): kept sorted,
@@ -192,6 +196,7 @@ fn attr(name: &'static str, ty: AttrType, doc: &'static str) -> AttrSchema {
         min: None,
         max: None,
         computed: false,
+        sensitive: false,
         force_new: false,
         unordered: false,
         doc,
@@ -221,6 +226,11 @@ impl AttrSchema {
 
     fn computed(mut self) -> Self {
         self.computed = true;
+        self
+    }
+
+    fn sensitive(mut self) -> Self {
+        self.sensitive = true;
         self
     }
 
@@ -319,6 +329,14 @@ impl KindSchema {
 /// The schema of resource kind `name`.
 pub fn kind(name: &str) -> Option<&'static KindSchema> {
     KINDS.iter().find(|k| k.kind == name)
+}
+
+/// The top-level attributes of resource kind `name` that are always sensitive
+/// ([`AttrSchema::sensitive`]); none for an unknown kind.
+pub fn sensitive_attrs(name: &str) -> impl Iterator<Item = &'static str> {
+    kind(name)
+        .into_iter()
+        .flat_map(|k| k.body.attrs.iter().filter(|a| a.sensitive).map(|a| a.name))
 }
 
 /// Every resource kind, in documentation order.

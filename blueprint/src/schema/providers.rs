@@ -89,6 +89,9 @@ pub fn providers() -> &'static [ProviderSchema] {
                     setting("latency", AttrType::Duration, "Time each create, update and delete takes.").default("0s"),
                     setting("failure_rate", AttrType::Ratio, "Share of create, update and delete calls that fail with an injected fault.").default("0"),
                     setting("seed", AttrType::Integer, "Seed of the injected faults.").default("0"),
+                    setting("api_server", AttrType::String, "URL of a real Kubernetes API server (a kind or k3d cluster, the test double) every simulated kubernetes_cluster reports as its endpoint, so that services on it can be applied for real."),
+                    setting("api_server_ca_file", AttrType::String, "PEM file of the CA that issued api_server's certificate, reported as every simulated cluster's cluster_ca_certificate; required for https."),
+                    setting("api_server_token", AttrType::String, "A bearer token api_server accepts, reported as every simulated cluster's token; required with api_server.").sensitive(),
                 ],
             },
             ProviderSchema {

@@ -73,7 +73,11 @@ pub async fn refresh(
         match read.remove(&i) {
             Some(None) => drift.push(drifted(object, None)),
             Some(Some(attrs)) => {
-                if !changed(&object.kind, &attrs, &object.attributes, &[], &[]).is_empty() {
+                // A secret the state holds as a digest (no state key) is unchanged when the
+                // provider reads back the value it stands for.
+                let mut before = object.attributes.clone();
+                crate::state::restore(&mut before, &object.sensitive, &attrs);
+                if !changed(&object.kind, &attrs, &before, &[], &[]).is_empty() {
                     drift.push(drifted(object, Some(attrs.clone())));
                 }
                 keep.push(Object {

@@ -5,6 +5,8 @@
 //! API endpoint is the first control-plane node on port 6443. An update adds, removes and
 //! resizes nodes; pods on removed nodes are rescheduled on the remaining workers (as a
 //! drain would), and a node that would be smaller than its pods request refuses the change.
+//! A cluster gets its CA certificate and token when created and keeps them through
+//! updates (`credentials`).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -15,6 +17,7 @@ use planner::Attrs;
 use serde_json::{Value, json};
 
 use super::attrs::Reader;
+use super::credentials::{Credentials, ENDPOINT_ATTR};
 use super::format::{cores, signed_size};
 use super::hosts::{Need, PoolView};
 use super::ipam::Allocator;
@@ -98,10 +101,15 @@ pub(crate) fn create(
     let mut pool = PoolView::new(world, address, "pool", &spec.pool)?;
     let mut zone = Allocator::new(world, address, "zone", &spec.zone)?;
     let nodes = place(&mut pool, &mut zone, address, &spec.nodes, None)?;
+    let credentials = Credentials::generate(address)?;
     let id = world.new_id("kubernetes_cluster");
-    Ok(Change::put(record(
-        id, address, attrs, now_ms, &pool, spec, nodes,
-    )))
+    let mut record = record(id, address, attrs, now_ms, &pool, spec, nodes);
+    Credentials::write(
+        Value::String(credentials.ca_certificate),
+        Value::String(credentials.token),
+        &mut record.attrs,
+    );
+    Ok(Change::put(record))
 }
 
 /// Changes a cluster: adds, removes and resizes nodes, and reschedules pods of removed ones.
@@ -156,7 +164,7 @@ pub(crate) fn update(world: &World, old: &Record, attrs: &Attrs) -> Result<Chang
             change.put.push(moved);
         }
     }
-    change.put.push(record(
+    let mut updated = record(
         old.id.clone(),
         address,
         attrs,
@@ -164,7 +172,21 @@ pub(crate) fn update(world: &World, old: &Record, attrs: &Attrs) -> Result<Chang
         &pool,
         spec,
         nodes,
-    ));
+    );
+    // An update keeps the cluster's credentials (its token as the record keeps it); a
+    // cluster recorded before clusters had them gets them now.
+    let (ca, token) = match Credentials::of(&old.attrs) {
+        Some(kept) => kept,
+        None => {
+            let made = Credentials::generate(address)?;
+            (
+                Value::String(made.ca_certificate),
+                Value::String(made.token),
+            )
+        }
+    };
+    Credentials::write(ca, token, &mut updated.attrs);
+    change.put.push(updated);
     Ok(change)
 }
 
@@ -300,7 +322,7 @@ fn record(
     let mut attrs = attrs.clone();
     attrs.insert("id".into(), Value::String(id.clone()));
     if let Some(endpoint) = endpoint(&nodes) {
-        attrs.insert("endpoint".into(), Value::String(endpoint));
+        attrs.insert(ENDPOINT_ATTR.into(), Value::String(endpoint));
     }
     attrs.insert("nodes".into(), render_nodes(&nodes, |h| pool.host_name(h)));
     Record {

@@ -14,8 +14,10 @@
 //! the state keeps them (sealed with the state key, or a digest): simulating an object
 //! never needs a secret's value, and a read gives back what the key opens.
 
+mod api_server;
 mod attrs;
 mod cluster;
+mod credentials;
 mod drift;
 mod error;
 mod faults;
@@ -42,6 +44,7 @@ use std::time::Duration;
 
 use blueprint::Address;
 
+pub use api_server::{ApiServer, ApiServerError};
 pub use error::SimError;
 
 use faults::Faults;
@@ -61,6 +64,9 @@ pub struct SimConfig {
     /// How sensitive attributes are written to the world's files: sealed with the state
     /// key, or digests, as the state holds them. Reads open what the key sealed.
     pub protector: planner::state::Protector,
+    /// The real API server every simulated `kubernetes_cluster` answers at, when set
+    /// (the settings `api_server`, `api_server_ca_file`, `api_server_token`).
+    pub api_server: Option<ApiServer>,
 }
 
 /// The simulated datacenter, as a [`planner::Provider`] named `sim`.
@@ -69,6 +75,7 @@ pub struct SimProvider {
     store: Store,
     faults: Faults,
     protector: planner::state::Protector,
+    api_server: Option<ApiServer>,
 }
 
 impl fmt::Debug for SimProvider {
@@ -76,6 +83,7 @@ impl fmt::Debug for SimProvider {
         f.debug_struct("SimProvider")
             .field("path", &self.path)
             .field("faults", &self.faults)
+            .field("api_server", &self.api_server)
             .finish_non_exhaustive()
     }
 }
@@ -98,6 +106,7 @@ impl SimProvider {
             store: Store::open(path, compact_min)?,
             faults: Faults::new(config.latency, config.failure_rate, config.seed),
             protector: config.protector,
+            api_server: config.api_server,
         })
     }
 

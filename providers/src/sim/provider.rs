@@ -24,18 +24,32 @@ use super::vm;
 
 impl SimProvider {
     /// The attributes a call reports for `record`: sensitive ones opened when the state
-    /// key sealed them, left as digests otherwise.
+    /// key sealed them, left as digests otherwise; a cluster's endpoint and credentials
+    /// those of the configured API server, when there is one.
     fn shown(&self, record: &Record, now: u64) -> Attrs {
         let mut attrs = kinds::render(record, now);
         self.protector.reveal_attrs(&mut attrs);
+        if let Some(server) = &self.api_server
+            && record.kind == "kubernetes_cluster"
+        {
+            server.overlay(&mut attrs);
+        }
         attrs
     }
 
-    /// Keeps the sensitive attributes of the records a change puts at `address` protected.
+    /// Keeps the sensitive attributes of the records a change puts at `address`
+    /// protected: those the blueprint computes from sensitive values, and those the
+    /// kind's schema marks sensitive (a cluster's token).
     fn protect(&self, change: &mut Change, address: &blueprint::Address, sensitive: &[String]) {
         for record in change.put.iter_mut().filter(|r| r.address == *address) {
-            record.sensitive = sensitive.to_vec();
-            self.protector.protect_attrs(&mut record.attrs, sensitive);
+            let mut names = sensitive.to_vec();
+            for name in blueprint::schema::sensitive_attrs(&record.kind) {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
+            }
+            self.protector.protect_attrs(&mut record.attrs, &names);
+            record.sensitive = names;
         }
     }
 
@@ -159,17 +173,19 @@ impl Provider for SimProvider {
             }
             let mut change =
                 kinds::create(world, &request.kind, &request.address, &request.attrs, now)?;
+            // The call reports what it made, secrets it generated included (a cluster's
+            // token); the world's files hold them protected.
+            let created = change
+                .put
+                .last()
+                .map(|r| (r.id.clone(), self.shown(r, now)));
+            let created = created.unwrap_or_default();
             self.protect(&mut change, &request.address, &request.sensitive);
             if key != request.address.to_string()
                 && let Some(record) = change.put.last_mut()
             {
                 record.key = Some(key);
             }
-            let created = change
-                .put
-                .last()
-                .map(|r| (r.id.clone(), self.shown(r, now)));
-            let created = created.unwrap_or_default();
             Ok((Some(change), created))
         });
         match result {
@@ -195,10 +211,10 @@ impl Provider for SimProvider {
                 .get(&request.id)
                 .ok_or_else(|| gone(&request.address, &request.id))?;
             let mut change = kinds::update(world, old, &request.attrs, now)?;
-            self.protect(&mut change, &request.address, &request.sensitive);
             let attrs: Attrs = put_for(&change, &request.id)
                 .map(|r| self.shown(r, now))
                 .unwrap_or_default();
+            self.protect(&mut change, &request.address, &request.sensitive);
             Ok::<_, Diagnostic>((Some(change), attrs))
         });
         match result {

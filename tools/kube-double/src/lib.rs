@@ -2,9 +2,9 @@
 //!
 //! It speaks the real REST protocol for the resource types the provider writes
 //! (discovery, server-side apply with managed fields, get, list with selectors, watch,
-//! delete with propagation, `resourceVersion` conflicts, `Status` bodies) over plain
-//! HTTP on 127.0.0.1, with a bearer token, and is kept small: no scheduler, no pods,
-//! simplified field ownership. docs/providers/kubernetes-double.md says exactly what it
+//! delete with propagation, `resourceVersion` conflicts, `Status` bodies) over HTTP or
+//! HTTPS (a CA it generates, [`Builder::tls`]) on 127.0.0.1, with a bearer token, and is
+//! kept small: no scheduler, no pods, simplified field ownership. docs/providers/kubernetes-double.md says exactly what it
 //! does and does not do.
 //!
 //! ```no_run
@@ -30,6 +30,7 @@ mod state;
 mod status;
 mod store;
 mod testing;
+mod tls;
 mod validate;
 mod writes;
 
@@ -52,27 +53,68 @@ const INITIAL_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public
 pub struct KubeDouble {
     url: String,
     state: Arc<State>,
+    ca_pem: Option<String>,
     dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl KubeDouble {
-    /// Starts a double on a free port of 127.0.0.1 and writes its kubeconfig.
-    pub fn start() -> std::io::Result<KubeDouble> {
-        KubeDouble::start_on(0)
+/// How to start a double: [`KubeDouble::builder`], then [`Builder::start`].
+#[derive(Default)]
+pub struct Builder {
+    port: u16,
+    tls: bool,
+    token: Option<String>,
+}
+
+/// Never shows the token.
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("token", &self.token.as_ref().map(|_| "(sensitive)"))
+            .finish()
+    }
+}
+
+impl Builder {
+    /// Serves on 127.0.0.1:`port` (0, the default, for any free port).
+    pub fn port(mut self, port: u16) -> Builder {
+        self.port = port;
+        self
     }
 
-    /// Starts a double on 127.0.0.1:`port` (0 for any free port) on its own thread and
-    /// tokio runtime, and writes its kubeconfig into a temporary directory.
-    pub fn start_on(port: u16) -> std::io::Result<KubeDouble> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+    /// Serves HTTPS with a CA and a server certificate for 127.0.0.1 and localhost
+    /// generated now (see [`KubeDouble::ca_pem`]); plain HTTP otherwise.
+    pub fn tls(mut self) -> Builder {
+        self.tls = true;
+        self
+    }
+
+    /// The bearer token every request must carry (a random one by default): a request
+    /// without it, or with another, gets 401 Unauthorized.
+    pub fn token(mut self, token: impl Into<String>) -> Builder {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Starts the double on its own thread and tokio runtime, and writes its kubeconfig
+    /// (and, with TLS, its CA's PEM) into a temporary directory.
+    pub fn start(self) -> std::io::Result<KubeDouble> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let state = Arc::new(State::new(
-            uuid::Uuid::new_v4().simple().to_string(),
-            USER.into(),
-        ));
+        let tls = if self.tls {
+            Some(tls::Tls::generate()?)
+        } else {
+            None
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}", listener.local_addr()?);
+        let token = self
+            .token
+            .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+        let state = Arc::new(State::new(token, USER.into()));
         seed(&state);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -83,34 +125,77 @@ impl KubeDouble {
         };
         let (tx, rx) = tokio::sync::oneshot::channel();
         let served = Arc::clone(&state);
+        let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
         let thread = std::thread::Builder::new()
             .name("kube-double".into())
-            .spawn(move || runtime.block_on(server::serve(listener, served, rx)))?;
+            .spawn(move || runtime.block_on(server::serve(listener, served, acceptor, rx)))?;
         let dir = tempfile::tempdir()?;
         let double = KubeDouble {
             url,
             state,
+            ca_pem: tls.map(|t| t.ca_pem),
             dir,
             shutdown: Some(tx),
             thread: Some(thread),
         };
         std::fs::write(double.kubeconfig_path(), double.kubeconfig())?;
+        if let (Some(path), Some(pem)) = (double.ca_path(), &double.ca_pem) {
+            std::fs::write(path, pem)?;
+        }
         Ok(double)
     }
+}
 
-    /// The server's URL, `http://127.0.0.1:PORT`.
+impl KubeDouble {
+    /// Starts a plain-HTTP double on a free port of 127.0.0.1 and writes its kubeconfig.
+    pub fn start() -> std::io::Result<KubeDouble> {
+        KubeDouble::builder().start()
+    }
+
+    /// Starts an HTTPS double on a free port of 127.0.0.1 (see [`Builder::tls`]).
+    pub fn start_tls() -> std::io::Result<KubeDouble> {
+        KubeDouble::builder().tls().start()
+    }
+
+    /// Starts a plain-HTTP double on 127.0.0.1:`port` (0 for any free port).
+    pub fn start_on(port: u16) -> std::io::Result<KubeDouble> {
+        KubeDouble::builder().port(port).start()
+    }
+
+    /// Options for a double: port, TLS, token.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// The server's URL, `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`.
     pub fn url(&self) -> &str {
         &self.url
     }
 
-    /// The kubeconfig file (context `kube-double`, namespace `default`, bearer token).
+    /// The bearer token every request must carry.
+    pub fn token(&self) -> &str {
+        &self.state.token
+    }
+
+    /// The PEM certificate of the CA that issued the server's certificate (TLS only).
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// A file holding [`KubeDouble::ca_pem`] (TLS only), removed with the double.
+    pub fn ca_path(&self) -> Option<PathBuf> {
+        self.ca_pem.as_ref().map(|_| self.dir.path().join("ca.pem"))
+    }
+
+    /// The kubeconfig file (context `kube-double`, namespace `default`, bearer token,
+    /// and with TLS the CA as `certificate-authority-data`).
     pub fn kubeconfig_path(&self) -> PathBuf {
         self.dir.path().join("kubeconfig")
     }
 
     /// The kubeconfig's text.
     pub fn kubeconfig(&self) -> String {
-        kubeconfig_yaml(&self.url, &self.state.token)
+        kubeconfig_yaml(&self.url, &self.state.token, self.ca_pem.as_deref())
     }
 
     /// The requests to resources received so far (discovery is not logged), in order:
@@ -173,8 +258,14 @@ fn seed(state: &Arc<State>) {
     }
 }
 
-/// A kubeconfig for a server URL and bearer token (JSON-compatible YAML).
-fn kubeconfig_yaml(url: &str, token: &str) -> String {
+/// A kubeconfig for a server URL, bearer token and CA (PEM, for HTTPS), as
+/// JSON-compatible YAML.
+fn kubeconfig_yaml(url: &str, token: &str, ca_pem: Option<&str>) -> String {
+    use base64::Engine;
+    let authority = ca_pem.map_or_else(String::new, |pem| {
+        let data = base64::engine::general_purpose::STANDARD.encode(pem);
+        format!("    certificate-authority-data: {data}\n")
+    });
     format!(
         "apiVersion: v1
 kind: Config
@@ -182,7 +273,7 @@ clusters:
 - name: kube-double
   cluster:
     server: {url}
-users:
+{authority}users:
 - name: {USER}
   user:
     token: {token}

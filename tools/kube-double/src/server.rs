@@ -1,4 +1,5 @@
-//! The HTTP/1.1 server: authentication, routing and the dispatch of each verb.
+//! The HTTP/1.1 server, over TCP or TLS: authentication, routing and the dispatch of
+//! each verb.
 
 use crate::commit::WriteOptions;
 use crate::discovery;
@@ -18,13 +19,17 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 type Body = BoxBody<Bytes, Infallible>;
 
-/// Accepts connections until `shutdown` fires; open connections end with it.
+/// Accepts connections until `shutdown` fires; open connections end with it. With an
+/// `acceptor`, each connection is TLS first; one whose handshake fails (a client that
+/// does not trust the double's CA) is closed.
 pub async fn serve(
     listener: TcpListener,
     state: Arc<State>,
+    acceptor: Option<TlsAcceptor>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
     let mut connections = JoinSet::new();
@@ -36,19 +41,35 @@ pub async fn serve(
         };
         let Ok((stream, _)) = accepted else { continue };
         let state = Arc::clone(&state);
+        let acceptor = acceptor.clone();
         connections.spawn(async move {
-            let io = hyper_util::rt::TokioIo::new(stream);
-            let service = hyper::service::service_fn(move |req| {
-                let state = Arc::clone(&state);
-                async move { Ok::<_, Infallible>(handle(&state, req).await) }
-            });
-            // A client that goes away mid-request is not the server's error.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(io, service)
-                .await;
+            match acceptor {
+                Some(acceptor) => {
+                    if let Ok(tls) = acceptor.accept(stream).await {
+                        connection(tls, state).await;
+                    }
+                }
+                None => connection(stream, state).await,
+            }
         });
         while connections.try_join_next().is_some() {}
     }
+}
+
+/// Serves HTTP/1.1 requests on one connection until it closes.
+async fn connection<S>(stream: S, state: Arc<State>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let io = hyper_util::rt::TokioIo::new(stream);
+    let service = hyper::service::service_fn(move |req| {
+        let state = Arc::clone(&state);
+        async move { Ok::<_, Infallible>(handle(&state, req).await) }
+    });
+    // A client that goes away mid-request is not the server's error.
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(io, service)
+        .await;
 }
 
 fn json_response(code: u16, content_type: &str, body: &Value) -> Response<Body> {

@@ -125,6 +125,23 @@ pub(super) fn kubernetes_cluster() -> KindSchema {
             .with(attr("pod_cidr", Cidr, "Pod network.").default("10.244.0.0/16"))
             .with(attr("service_cidr", Cidr, "Service network.").default("10.96.0.0/12"))
             .with(attr("endpoint", String, "API server URL, known after apply.").computed())
+            .with(
+                attr(
+                    "cluster_ca_certificate",
+                    String,
+                    "PEM certificate of the CA that issued the API server's certificate, known after apply.",
+                )
+                .computed(),
+            )
+            .with(
+                attr(
+                    "token",
+                    String,
+                    "Bearer token for the API server, known after apply; sensitive.",
+                )
+                .computed()
+                .sensitive(),
+            )
             .with(description())
             .nest(block("control_plane", "The control-plane nodes.", control_plane).required())
             .nest(

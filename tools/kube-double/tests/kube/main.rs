@@ -8,3 +8,4 @@ mod delete;
 mod discovery;
 mod errors;
 mod list_watch;
+mod tls;
