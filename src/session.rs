@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
+use blueprint::providers::Resolution;
 use blueprint::{Config, Diagnostics, Known, SourceMap};
 use planner::Providers;
 use planner::provider::FindRequest;
@@ -103,8 +104,8 @@ pub fn known_except(state: &State, hidden: &Hidden) -> Arc<Known> {
 }
 
 /// Evaluates a blueprint during an apply, against the objects as they are at that moment:
-/// the attributes a plan left unknown. Its sensitive values are those of the evaluation
-/// the apply started with, which the Printer already masks.
+/// the attributes a plan left unknown, and the settings of the providers configured
+/// during the apply (whose connector masks the sensitive values read then).
 pub struct BlueprintEvaluator {
     pub dir: PathBuf,
     pub vars: VarArgs,
@@ -230,8 +231,10 @@ impl Session {
     }
 
     /// Connects every real provider configuration the blueprint's resources or the state's
-    /// objects use, with settings from the blueprint, the environment and the defaults.
-    /// Commands without a blueprint (`strata sim`) need none.
+    /// objects use, with settings from the blueprint, the environment and the defaults;
+    /// one whose settings are known only after apply is deferred, for the apply to
+    /// connect (`planner::apply::Connect`). Commands without a blueprint (`strata sim`)
+    /// need none.
     async fn connect_real(
         &mut self,
         config: Option<&Config>,
@@ -240,11 +243,43 @@ impl Session {
         let Some(config) = config else {
             return Ok(());
         };
-        let in_state = self.state.objects.iter().map(|o| o.provider.clone());
-        let env = |var: &str| std::env::var(var).ok();
         // The blueprint, for the providers that map resources from it (kubernetes): cloned
         // once, when the first real provider is connected.
         let mut shared = None;
+        for (name, resolution) in self.resolve_real(config)? {
+            match resolution {
+                Resolution::Deferred(deferred) => self.providers.defer(deferred),
+                Resolution::Ready(resolved) => {
+                    printer.protect(&crate::registry::secrets(&resolved));
+                    let shared = shared.get_or_insert_with(|| Arc::new(config.clone()));
+                    let provider =
+                        crate::registry::connect(&resolved, &self.state.lineage, shared).await?;
+                    self.providers.insert(name, provider);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Defers every real provider configuration whose settings `config` leaves known only
+    /// after apply: a plan evaluates the blueprint again with what it replaces unknown,
+    /// and a provider configured from a replaced cluster is then configured during the
+    /// apply, not with the old cluster's values it was connected with.
+    pub fn defer_unknown(&mut self, config: &Config) -> anyhow::Result<()> {
+        for (_, resolution) in self.resolve_real(config)? {
+            if let Resolution::Deferred(deferred) = resolution {
+                self.providers.defer(deferred);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every real provider configuration the blueprint's resources or the state's objects
+    /// use (not `sim`, which the session opens itself), resolved.
+    fn resolve_real(&self, config: &Config) -> anyhow::Result<Vec<(String, Resolution)>> {
+        let in_state = self.state.objects.iter().map(|o| o.provider.clone());
+        let env = |var: &str| std::env::var(var).ok();
+        let mut resolved = Vec::new();
         for name in blueprint::providers::used(config, in_state) {
             if name == "sim" {
                 continue;
@@ -254,14 +289,11 @@ impl Session {
                     "provider {name}: the simulated datacenter has one configuration only; use `provider = sim`"
                 );
             }
-            let resolved = blueprint::providers::resolve(config, &name, &env)
+            let resolution = blueprint::providers::resolve(config, &name, &env)
                 .map_err(|e| anyhow::anyhow!("provider {name}: {e}"))?;
-            printer.protect(&crate::registry::secrets(&resolved));
-            let shared = shared.get_or_insert_with(|| Arc::new(config.clone()));
-            let provider = crate::registry::connect(&resolved, &self.state.lineage, shared).await?;
-            self.providers.insert(name, provider);
+            resolved.push((name, resolution));
         }
-        Ok(())
+        Ok(resolved)
     }
 
     /// The simulated datacenter (after `connect`).

@@ -14,7 +14,9 @@ use crate::printer::Printer;
 pub fn sim_config(config: Option<&Config>, printer: &mut Printer) -> anyhow::Result<SimConfig> {
     let empty = Config::default();
     let env = |var: &str| std::env::var(var).ok();
+    // A sim setting known only after apply is an error (`resolve`), never deferred.
     let resolved = blueprint::providers::resolve(config.unwrap_or(&empty), "sim", &env)
+        .and_then(blueprint::providers::Resolution::ready)
         .map_err(|e| anyhow::anyhow!("provider \"sim\": {e}"))?;
     printer.protect(&crate::registry::secrets(&resolved));
     let bad = |name: &str, problem: String| anyhow::anyhow!("provider \"sim\" {name}: {problem}");

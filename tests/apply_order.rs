@@ -158,7 +158,7 @@ fn run(
             &providers,
             journal,
             &recording,
-            &apply::NoEvaluation,
+            &apply::Late::NONE,
             &apply::Walk {
                 parallelism,
                 now: 0,

@@ -12,9 +12,10 @@ mod common;
 
 // The topics, one file each under secrets/ (a test crate's root resolves `mod` paths beside
 // itself, hence the `#[path]`s).
-#[path = "secrets/canary.rs"]
 mod canary;
 #[path = "secrets/case.rs"]
 mod case;
+#[path = "secrets/everywhere.rs"]
+mod everywhere;
 #[path = "secrets/messages.rs"]
 mod messages;

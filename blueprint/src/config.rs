@@ -322,6 +322,10 @@ pub struct ProviderConfig {
     pub alias: Option<String>,
     /// Its settings.
     pub settings: BTreeMap<String, Value>,
+    /// The resource instances each setting's value was computed from, by setting (sorted,
+    /// without repeats; a setting that reads none is absent): Terraform's dependencies of
+    /// a provider node. A configuration that reads a resource is configured after it.
+    pub references: BTreeMap<String, Vec<Address>>,
     /// The block.
     pub span: Span,
 }

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::address::Address;
 use crate::config::{Config, ProviderConfig};
 use crate::schema::providers::{ProviderSchema, check_setting, provider};
 
@@ -108,14 +109,62 @@ pub fn env_name(provider: &str, alias: Option<&str>, setting: &str) -> String {
     name.to_ascii_uppercase().replace('-', "_")
 }
 
+/// A configuration some of whose settings are known only after apply: they read
+/// attributes of resources this run creates or replaces. Like Terraform, Strata then
+/// configures the provider during the apply, once those resources are written. A plan
+/// records it (serde) so that a saved plan orders its apply the same way.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Deferred {
+    /// The configuration's name: `kubernetes`, `kubernetes.prod`.
+    pub key: String,
+    /// The settings known only after apply, sorted.
+    pub settings: Vec<String>,
+    /// The resource instances those settings read, sorted, without repeats.
+    pub waits_for: Vec<Address>,
+}
+
+impl fmt::Display for Deferred {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |items: Vec<String>| items.join(", ");
+        write!(
+            f,
+            "configured during apply, after {} (its setting(s) {} are known only after apply)",
+            list(self.waits_for.iter().map(ToString::to_string).collect()),
+            list(self.settings.iter().map(|s| format!("`{s}`")).collect()),
+        )
+    }
+}
+
+/// A configuration as a run can use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Every setting is known: connect it now.
+    Ready(Resolved),
+    /// Some settings are known only after apply (see [`Deferred`]).
+    Deferred(Deferred),
+}
+
+impl Resolution {
+    /// The resolved configuration; for a deferred one, the error that it is known only
+    /// after apply (for commands that cannot wait for an apply).
+    pub fn ready(self) -> Result<Resolved, String> {
+        match self {
+            Resolution::Ready(resolved) => Ok(resolved),
+            Resolution::Deferred(d) => Err(format!("provider {}: {d}", d.key)),
+        }
+    }
+}
+
 /// Resolves the configuration `name` (`libvirt`, `libvirt.lab`): its block in `config`,
 /// or, for a configuration without an alias, an empty one as Terraform assumes. `env`
-/// reads an environment variable. Errors name the setting and what it accepts.
+/// reads an environment variable. A setting known only after apply makes the
+/// configuration [`Resolution::Deferred`]. Errors name the setting and what it accepts,
+/// or why a setting known only after apply cannot wait for the apply.
 pub fn resolve(
     config: &Config,
     name: &str,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Resolved, String> {
+) -> Result<Resolution, String> {
     let (provider_name, alias) = match name.split_once('.') {
         Some((p, a)) => (p, Some(a)),
         None => (name, None),
@@ -134,16 +183,20 @@ pub fn resolve(
         ));
     }
     let mut settings = BTreeMap::new();
+    let mut later = Vec::new();
+    let mut waits_for = Vec::new();
     for s in &schema.settings {
         let written = block.and_then(|b| b.settings.get(s.name));
-        // Providers are configured before the plan, so a setting read from a resource not
-        // yet applied cannot be used; falling back to the environment or a default would
-        // reach another endpoint than the one written.
+        // Never a fall back to the environment or a default for a setting known only
+        // after apply: that would reach another endpoint than the one written.
         if written.is_some_and(|v| v.is_unknown()) {
-            return Err(format!(
-                "setting `{}` is known only after apply: it reads an attribute of a resource that does not exist yet, and Strata configures providers before it plans; apply that resource first (`strata apply -target=ADDRESS`), then plan again",
-                s.name
-            ));
+            let read = block
+                .and_then(|b| b.references.get(s.name))
+                .map_or(&[][..], Vec::as_slice);
+            deferrable(provider_name, s.name, read)?;
+            later.push(s.name.to_string());
+            waits_for.extend(read.iter().cloned());
+            continue;
         }
         let written = written.and_then(|v| v.to_template_string());
         let strata_var = env_name(provider_name, alias, s.name);
@@ -171,11 +224,38 @@ pub fn resolve(
             },
         );
     }
-    Ok(Resolved {
+    if !later.is_empty() {
+        waits_for.sort();
+        waits_for.dedup();
+        return Ok(Resolution::Deferred(Deferred {
+            key: key(provider_name, alias),
+            settings: later,
+            waits_for,
+        }));
+    }
+    Ok(Resolution::Ready(Resolved {
         name: provider_name.to_string(),
         alias: alias.map(str::to_string),
         settings,
-    })
+    }))
+}
+
+/// Whether setting `setting`, known only after apply and reading the resource instances
+/// `read`, can wait for the apply: not on the simulated datacenter (opened before every
+/// plan, it manages the resources others read), and not when it reads no resource (an
+/// unknown value from nowhere would stay unknown).
+fn deferrable(provider: &str, setting: &str, read: &[Address]) -> Result<(), String> {
+    if provider == "sim" {
+        return Err(format!(
+            "setting `{setting}` is known only after apply, and the simulated datacenter is configured before the plan: give it a value known now"
+        ));
+    }
+    if read.is_empty() {
+        return Err(format!(
+            "setting `{setting}` is known only after apply and reads no resource, so no apply can make it known: give it a value known at plan time"
+        ));
+    }
+    Ok(())
 }
 
 /// Every provider configuration a run needs: those the blueprint's resources use (by

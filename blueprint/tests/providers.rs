@@ -96,7 +96,7 @@ provider "libvirt" {{
     ]
     .into();
     let env = |name: &str| vars.get(name).map(|v| v.to_string());
-    let plain = resolve(&config, "libvirt", &env).unwrap();
+    let plain = resolve(&config, "libvirt", &env).unwrap().ready().unwrap();
     assert_eq!(plain.get("name_prefix"), Some("bp-"));
     assert_eq!(plain.settings["name_prefix"].source, Source::Blueprint);
     assert_eq!(plain.get("uri"), Some("qemu:///session"));
@@ -106,7 +106,10 @@ provider "libvirt" {{
     );
     assert_eq!(plain.get("password"), None);
     // An alias reads its own variables only, never the provider's conventional one.
-    let lab = resolve(&config, "libvirt.lab", &env).unwrap();
+    let lab = resolve(&config, "libvirt.lab", &env)
+        .unwrap()
+        .ready()
+        .unwrap();
     assert_eq!(lab.get("uri"), Some("qemu+tcp://lab/system"));
     assert_eq!(lab.get("password"), Some("s3cret"));
     assert_eq!(lab.settings["name_prefix"].source, Source::Default);
@@ -124,31 +127,12 @@ proptest! {
         let with = |p: String| {
             move |name: &str| (name == "STRATA_LIBVIRT_PASSWORD").then(|| p.clone())
         };
-        let resolved = resolve(&config, "libvirt", &with(password.clone())).unwrap();
-        let other = resolve(&config, "libvirt", &with("x".into())).unwrap();
+        let resolved = resolve(&config, "libvirt", &with(password.clone())).unwrap().ready().unwrap();
+        let other = resolve(&config, "libvirt", &with("x".into())).unwrap().ready().unwrap();
         prop_assert_eq!(resolved.get("password"), Some(password.as_str()));
         prop_assert_eq!(resolved.settings["password"].shown(), "(sensitive)");
         prop_assert_eq!(format!("{resolved:?}"), format!("{other:?}"));
     }
-}
-
-/// A setting read from a resource not yet applied (a cluster's endpoint) is an error, not
-/// a silent fall back to the environment or a default, which would reach another endpoint.
-#[test]
-fn a_setting_known_only_after_apply_is_refused() {
-    let config = config(&format!(
-        r#"provider "libvirt" {{
-  uri = "qemu+tcp://${{storage.local.id}}/system"
-}}
-{PLATFORM}"#
-    ));
-    let env = |_: &str| Some("qemu:///system".to_string());
-    let err = resolve(&config, "libvirt", &env).unwrap_err();
-    assert!(
-        err.contains("setting `uri` is known only after apply"),
-        "{err}"
-    );
-    assert!(err.contains("-target"), "{err}");
 }
 
 #[test]

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use blueprint::providers::Deferred;
 use blueprint::{Address, Diagnostic};
 
 pub use crate::progress::Progress;
@@ -366,21 +367,39 @@ pub trait Provider: Send + Sync {
     }
 }
 
-/// The providers of one run, by the name `provider` attributes use (`sim`, `sim.fast`).
+/// The providers of one run, by the name `provider` attributes use (`sim`, `sim.fast`):
+/// those connected, and those deferred until the apply has written what their settings
+/// read ([`blueprint::providers::Deferred`]), which the apply connects through
+/// [`crate::apply::Connect`].
 #[derive(Clone, Default)]
 pub struct Providers {
     by_name: BTreeMap<String, Arc<dyn Provider>>,
+    deferred: BTreeMap<String, Deferred>,
 }
 
 impl Providers {
-    /// Registers a provider under a name.
+    /// Registers a provider under a name (no longer deferred, if it was).
     pub fn insert(&mut self, name: impl Into<String>, provider: Arc<dyn Provider>) {
-        self.by_name.insert(name.into(), provider);
+        let name = name.into();
+        self.deferred.remove(&name);
+        self.by_name.insert(name, provider);
+    }
+
+    /// Records that configuration `deferred.key` is configured during the apply; a
+    /// connection it had (made with values an apply will change) is dropped.
+    pub fn defer(&mut self, deferred: Deferred) {
+        self.by_name.remove(&deferred.key);
+        self.deferred.insert(deferred.key.clone(), deferred);
     }
 
     /// The provider registered under `name`.
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Provider>> {
         self.by_name.get(name)
+    }
+
+    /// Why configuration `name` is not connected yet, when it is deferred.
+    pub fn deferred(&self, name: &str) -> Option<&Deferred> {
+        self.deferred.get(name)
     }
 
     /// The names registered, sorted.

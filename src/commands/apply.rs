@@ -72,6 +72,11 @@ async fn apply_saved(args: &ApplyArgs, printer: &mut Printer) -> anyhow::Result<
         return Ok(1);
     }
     session.connect(Some(&config), printer).await?;
+    // Configured during the apply as the plan says, even where the state now gives the
+    // values of an object the plan replaces.
+    for deferred in &saved.plan.deferred {
+        session.providers.defer(deferred.clone());
+    }
     if saved.plan.lineage != session.state.lineage || saved.plan.serial != session.state.serial {
         printer.failure(&format!(
             "the saved plan is stale: it was made against state serial {} (lineage {}), and the state is now at serial {} (lineage {}). Run `strata plan -out` again.",
@@ -164,13 +169,20 @@ async fn carry_out(
         dir: session.dir.clone(),
         vars: flags.vars.clone(),
     };
+    let connector = crate::registry::LateConnector {
+        lineage: session.state.lineage.clone(),
+        secrets: printer.secrets(),
+    };
     let (state, outcome) = apply::apply(
         plan,
         state,
         &session.providers,
         journal,
         &progress,
-        &evaluator,
+        &apply::Late {
+            evaluator: &evaluator,
+            connector: &connector,
+        },
         &apply::Walk {
             parallelism: flags.parallelism,
             now: now(),

@@ -264,6 +264,7 @@ mod tests {
             changes,
             drift: Vec::new(),
             output_changes: Vec::new(),
+            deferred: Vec::new(),
         }
     }
 

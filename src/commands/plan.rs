@@ -131,6 +131,7 @@ pub async fn make(
             printer.diagnostics(&diags, &sources);
             return Ok(None);
         }
+        session.defer_unknown(&config)?;
         let (plan, state, more) = plan::diff(
             &config,
             refreshed.clone(),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use blueprint::providers::{Resolved, resolve, schema_of, used};
+use blueprint::providers::{Resolution, Resolved, resolve, schema_of, used};
 
 use crate::cli::ProvidersArgs;
 use crate::printer::Printer;
@@ -11,7 +11,7 @@ use crate::printer::Printer;
 /// One configuration and what uses it.
 struct Entry {
     name: String,
-    resolved: Result<Resolved, String>,
+    resolved: Result<Resolution, String>,
     built: Result<(), String>,
     resources: Vec<String>,
     state_only: Vec<String>,
@@ -43,7 +43,7 @@ pub fn run(args: &ProvidersArgs, printer: &mut Printer) -> anyhow::Result<u8> {
     }
     let env = |var: &str| std::env::var(var).ok();
     for name in used(&config, state.objects.iter().map(|o| o.provider.clone())) {
-        if let Ok(resolved) = resolve(&config, &name, &env) {
+        if let Ok(Resolution::Ready(resolved)) = resolve(&config, &name, &env) {
             printer.protect(&crate::registry::secrets(&resolved));
         }
     }
@@ -79,7 +79,8 @@ fn text(entry: &Entry) -> String {
     }
     match &entry.resolved {
         Err(e) => out.push_str(&format!("  ! {e}\n")),
-        Ok(resolved) => {
+        Ok(Resolution::Deferred(deferred)) => out.push_str(&format!("  ~ {deferred}\n")),
+        Ok(Resolution::Ready(resolved)) => {
             let width = resolved.settings.keys().map(String::len).max().unwrap_or(0);
             for (name, setting) in &resolved.settings {
                 let value = if setting.sensitive {
@@ -113,9 +114,18 @@ fn json(entry: &Entry) -> serde_json::Value {
         Some((p, a)) => (p, Some(a)),
         None => (entry.name.as_str(), None),
     };
+    let deferred = match &entry.resolved {
+        Ok(Resolution::Deferred(d)) => serde_json::json!({
+            "settings": d.settings,
+            "waits_for": d.waits_for.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }),
+        _ => serde_json::Value::Null,
+    };
     let settings: serde_json::Map<String, serde_json::Value> = entry
         .resolved
         .as_ref()
+        .ok()
+        .and_then(ready)
         .map(|r| {
             r.settings
                 .iter()
@@ -135,7 +145,16 @@ fn json(entry: &Entry) -> serde_json::Value {
         "available": entry.built.is_ok(),
         "error": entry.resolved.as_ref().err().or(entry.built.as_ref().err()),
         "settings": settings,
+        "deferred": deferred,
         "resources": entry.resources,
         "state_only": entry.state_only,
     })
+}
+
+/// The settings of a configuration connected before the plan; none for a deferred one.
+fn ready(resolution: &Resolution) -> Option<&Resolved> {
+    match resolution {
+        Resolution::Ready(resolved) => Some(resolved),
+        Resolution::Deferred(_) => None,
+    }
 }

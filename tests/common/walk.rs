@@ -122,7 +122,10 @@ pub fn plan_and_apply(dir: &Path, backend: &LocalBackend, parallelism: usize) ->
             &providers,
             journal,
             &recording,
-            &Blueprint(dir),
+            &apply::Late {
+                evaluator: &Blueprint(dir),
+                connector: &apply::NoConnection,
+            },
             &apply::Walk {
                 parallelism,
                 now: 0,

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use base64::Engine;
-
+use crate::canary::{assert_clean, files_under};
 use crate::common::{code, text};
 
 /// The platform: the canary reaches resource attributes (directly, through a local, a
@@ -304,53 +303,6 @@ impl Case {
 
     pub(crate) fn out(&self, name: &str) -> String {
         self.files.join(name).display().to_string()
-    }
-}
-
-pub(crate) fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return found;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(files_under(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
-}
-
-/// The forms of the canary a leak could take.
-fn forms(canary: &str) -> Vec<String> {
-    let json = serde_json::to_string(canary).unwrap();
-    let debug = format!("{canary:?}");
-    let hex: String = canary.bytes().map(|b| format!("{b:02x}")).collect();
-    let engine = base64::engine::general_purpose::STANDARD;
-    let mut forms = vec![
-        canary.to_string(),
-        canary.to_uppercase(),
-        json[1..json.len() - 1].to_string(),
-        debug[1..debug.len() - 1].to_string(),
-        hex.clone(),
-        hex.to_uppercase(),
-        engine.encode(canary),
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(canary),
-    ];
-    forms.sort();
-    forms.dedup();
-    forms
-}
-
-pub(crate) fn assert_clean(canary: &str, bytes: &[u8], what: &str) {
-    let haystack = String::from_utf8_lossy(bytes);
-    for form in forms(canary) {
-        assert!(
-            !haystack.contains(&form),
-            "{what} holds the canary as {form:?}:\n{haystack}"
-        );
     }
 }
 

@@ -4,7 +4,8 @@
 
 use std::process::{Command, Output};
 
-use crate::case::{Case, Method, assert_clean, files_under};
+use crate::canary::{assert_clean, files_under};
+use crate::case::{Case, Method};
 use crate::common::{code, text};
 
 /// A small blueprint with one sensitive variable, run once with the canary given by

@@ -414,9 +414,19 @@ impl Run<'_> {
         let decl = &self.tree.module(node).providers[index];
         let mut ctx = Ctx::new(&self.store, inst);
         let mut settings = std::collections::BTreeMap::new();
+        let mut references = std::collections::BTreeMap::new();
         for attr in &decl.body.attributes {
             if let Ok(v) = ctx.eval(&attr.value) {
                 settings.insert(attr.name.name.clone(), v);
+            }
+            let read = deps_of(std::mem::take(&mut ctx.deps));
+            if !read.is_empty() && attr.name.name != "alias" {
+                let mut addresses: Vec<_> = read
+                    .iter()
+                    .map(|&d| self.config.instances[d].address.clone())
+                    .collect();
+                addresses.sort();
+                references.insert(attr.name.name.clone(), addresses);
             }
         }
         self.diags.append(&mut ctx.diags);
@@ -424,10 +434,12 @@ impl Run<'_> {
         else {
             return;
         };
+        references.retain(|name, _| settings.contains_key(name));
         self.config.providers.push(ProviderConfig {
             name: decl.name.name.clone(),
             alias,
             settings,
+            references,
             span: decl.span,
         });
     }

@@ -155,6 +155,11 @@ pub fn providers() -> &'static [ProviderSchema] {
                         .default("false"),
                     setting("host", AttrType::String, "The API server's URL, such as a kubernetes_cluster's endpoint; overrides the kubeconfig's."),
                     setting("token", AttrType::String, "A bearer token for the API server; overrides the kubeconfig's user.").sensitive(),
+                    setting("cluster_ca_certificate", AttrType::String, "PEM text of the CA certificate(s) the API server's certificate is checked against, such as a kubernetes_cluster's cluster_ca_certificate; overrides the kubeconfig's."),
+                    setting("client_certificate", AttrType::String, "PEM text of a client certificate for TLS authentication (with client_key); overrides the kubeconfig's user."),
+                    setting("client_key", AttrType::String, "PEM text of client_certificate's private key.").sensitive(),
+                    setting("insecure", AttrType::Bool, "Accept any certificate from the API server (a lab with a self-signed one; never in production).")
+                        .default("false"),
                     setting("force_conflicts", AttrType::Bool, "Take fields another field manager owns instead of failing (Terraform's field_manager.force_conflicts).")
                         .default("false"),
                     setting("rollout_timeout", AttrType::Duration, "How long a Deployment or StatefulSet may take to become available after an apply.")

@@ -5,10 +5,13 @@
 //! asks), ordered by the rules of [`order`](operations). Operations run on tokio with at
 //! most `parallelism` at once, each as soon as everything it must follow is done.
 //! When an operation fails, everything that must follow it is skipped and independent
-//! branches go on. Once [`Walk::stop`] is set (an interrupt), no new operation starts and
+//! branches go on. A provider configured during the apply ([`Connect`]) is connected when
+//! its first operation becomes ready; when it cannot be, each of its operations fails
+//! with why. Once [`Walk::stop`] is set (an interrupt), no new operation starts and
 //! those running finish. Every provider call is recorded before it starts and after it
 //! ends (see [`Recorder`]), so a run killed at any moment can be finished by the next.
 
+mod connect;
 mod journal;
 mod order;
 mod record;
@@ -29,6 +32,7 @@ use crate::provider::{
 use crate::state::{Object, State, redirect};
 use std::collections::HashMap;
 
+pub use connect::{Connect, Late, NoConnection};
 pub use order::{Op, OpKind, cycle, force_create_before_destroy, operations, ordering_problem};
 pub use record::{create_key, settle};
 use record::{moved, object, previous, record};
@@ -99,17 +103,20 @@ pub struct Walk<'a> {
 type OpResult = (usize, Result<Option<Object>, Vec<Diagnostic>>);
 
 /// Carries out a plan against `state`, returning the new state and what happened.
-/// Attributes the plan left unknown are evaluated by `evaluator` when their operation
-/// becomes ready: one evaluation for all the operations that become ready at once.
+/// Attributes the plan left unknown are evaluated by `late.evaluator` when their operation
+/// becomes ready: one evaluation for all the operations that become ready at once. A
+/// provider deferred at plan time is connected by `late.connector` when its first
+/// operation becomes ready (rule 6 of [`operations`] has it wait for what it reads).
 pub async fn apply(
     plan: &Plan,
     mut state: State,
     providers: &Providers,
     recorder: Arc<dyn Recorder>,
     observer: &dyn Observer,
-    evaluator: &dyn Evaluate,
+    late: &Late<'_>,
     walk: &Walk<'_>,
 ) -> (State, Outcome) {
+    let mut connections = connect::Connections::new(providers);
     let ops = operations(plan);
     let changes: Arc<Vec<Change>> = Arc::new(plan.actions().cloned().collect());
     let mut waiting: Vec<usize> = ops.iter().map(|o| o.after.len()).collect();
@@ -137,14 +144,28 @@ pub async fn apply(
                 batch.push(i);
             }
         }
-        let mut resolved = resolve_batch(&batch, &ops, &changes, evaluator, &state);
+        connections
+            .connect(
+                batch
+                    .iter()
+                    .map(|&i| changes[ops[i].change].provider.as_str()),
+                late,
+                &state,
+            )
+            .await;
+        let mut resolved = resolve_batch(&batch, &ops, &changes, late.evaluator, &state);
         for i in batch {
             // Checked again: evaluating the batch may have taken a while.
             if walk.stop.load(Ordering::SeqCst) {
                 continue;
             }
             started[i] = true;
-            let attrs = match resolved.remove(&i) {
+            let unconfigured = connections.failure(&changes[ops[i].change].provider);
+            let attrs = match unconfigured
+                .cloned()
+                .map(Err)
+                .or_else(|| resolved.remove(&i))
+            {
                 Some(Err(diags)) => {
                     observer.started(&ops[i]);
                     fail(
@@ -167,7 +188,7 @@ pub async fn apply(
                 ops[i].clone(),
                 changes.clone(),
                 attrs,
-                (providers.clone(), under_way.start(i)),
+                (connections.providers.clone(), under_way.start(i)),
                 recorder.clone(),
                 walk.now,
             ));

@@ -22,6 +22,11 @@
 //!    delete goes first, as in Terraform.
 //! 5. A replacement's create after its delete; with create_before_destroy, its delete
 //!    after its create.
+//! 6. Every operation but a move of a provider configured during the apply (a plan's
+//!    `deferred`) after W(Y) for each Y its configuration reads: the provider is connected
+//!    once they are written (Terraform's edge from a provider to what it reads, and from
+//!    each resource to its provider). For creates and updates rule 2 already holds it
+//!    (a resource depends on what its provider reads); this adds the deletes.
 //!
 //! [`force_create_before_destroy`] gives create_before_destroy to what a
 //! create-before-destroy replacement depends on, as Terraform does; without it rules 2, 3
@@ -167,6 +172,20 @@ pub fn operations(plan: &Plan) -> Vec<Op> {
                     }
                 }
             }
+        }
+    }
+    // Rule 6.
+    for deferred in &plan.deferred {
+        let before: Vec<usize> = deferred
+            .waits_for
+            .iter()
+            .filter_map(|y| writes.get(y).copied())
+            .collect();
+        for op in ops
+            .iter_mut()
+            .filter(|op| op.kind != OpKind::Move && changes[op.change].provider == deferred.key)
+        {
+            op.after.extend(&before);
         }
     }
     for op in &mut ops {

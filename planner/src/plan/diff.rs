@@ -5,8 +5,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use blueprint::{Address, Config, Diagnostic, Instance, InstanceKey};
 
 use super::attrs::{after_update, changed, desired, fingerprint, implied, provider_of, unknown};
-use super::{Action, Change, Drift, Plan, Reason, cascade, moved, protect};
-use crate::provider::{PlanRequest, Providers};
+use super::{Action, Change, Drift, Plan, Reason, cascade, late, moved, protect};
+use crate::provider::{PlanRequest, Providers, blueprint_schema, plan_by_schema};
 use crate::state::{Object, State};
 
 /// How to plan.
@@ -57,6 +57,8 @@ pub async fn diff(
     options: &PlanOptions,
 ) -> (Plan, State, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let provider_deps = late::provider_dependencies(config);
+    diags.extend(late::cycles(config, &provider_deps));
     // What is sensitive follows the blueprint as it is now; a digest (no state key) that
     // stands for the blueprint's value is that value, so an unchanged secret is no change.
     let mut refreshed = refreshed;
@@ -97,17 +99,23 @@ pub async fn diff(
         wanted.insert(&inst.address);
         let want = desired(inst);
         let unknown = unknown(&inst.fields);
-        let dependencies: Vec<Address> = inst
+        let provider = provider_of(inst);
+        // What it reads, and what its provider's configuration reads.
+        let mut dependencies: Vec<Address> = inst
             .deps
             .iter()
             .map(|d| &config.instances[*d])
             .filter(|d| d.managed)
             .map(|d| d.address.clone())
+            .chain(provider_deps.get(&provider).into_iter().flatten().cloned())
+            .filter(|a| *a != inst.address)
             .collect();
+        dependencies.sort();
+        dependencies.dedup();
         let mut change = Change {
             address: inst.address.clone(),
             kind: inst.kind.to_string(),
-            provider: provider_of(inst),
+            provider,
             action: Action::NoOp,
             id: None,
             before: None,
@@ -173,22 +181,27 @@ pub async fn diff(
             change.action = Action::Replace;
             change.reason = Some(Reason::ReplaceByRequest);
         } else if !diff.is_empty() {
-            let Some(provider) = providers.get(&change.provider) else {
-                diags.push(Diagnostic::error(
-                    inst.span,
-                    format!("No provider \"{}\"", change.provider),
-                    "This run has no such provider configured.",
-                ));
-                continue;
+            let request = PlanRequest {
+                address: inst.address.clone(),
+                kind: inst.kind.to_string(),
+                prior: Some(object.attributes.clone()),
+                desired: want.clone(),
             };
-            let response = provider
-                .plan(PlanRequest {
-                    address: inst.address.clone(),
-                    kind: inst.kind.to_string(),
-                    prior: Some(object.attributes.clone()),
-                    desired: want.clone(),
-                })
-                .await;
+            let response = match providers.get(&change.provider) {
+                Some(provider) => provider.plan(request).await,
+                // Configured during the apply: the blueprint's schema says what replaces.
+                None if providers.deferred(&change.provider).is_some() => {
+                    plan_by_schema(&blueprint_schema(inst.kind), &request)
+                }
+                None => {
+                    diags.push(Diagnostic::error(
+                        inst.span,
+                        format!("No provider \"{}\"", change.provider),
+                        "This run has no such provider configured.",
+                    ));
+                    continue;
+                }
+            };
             diags.extend(response.diagnostics);
             // A job runs once per definition: a changed job runs again as a new one.
             change.action = if response.requires_replace.is_empty() && inst.kind != "job" {
@@ -210,8 +223,11 @@ pub async fn diff(
             }
         }
         if matches!(change.action, Action::NoOp | Action::Update)
-            && let (Some(provider), Some(after)) = (providers.get(&change.provider), &change.after)
-            && let force_new = provider.schema(inst.kind).force_new
+            && let (Some(schema), Some(after)) = (
+                late::schema(providers, &change.provider, inst.kind),
+                &change.after,
+            )
+            && let force_new = schema.force_new
             && let Some(attrs) = cascade::forced_by(after, &force_new, &replaced).or_else(|| {
                 // An object that sat on a replaced one (a VM whose old pool is replaced) is
                 // replaced too, even where the provider could move it in place: the old
@@ -284,6 +300,13 @@ pub async fn diff(
     if !options.targets.is_empty() {
         restrict(&mut changes, &options.targets);
     }
+    if options.refresh {
+        diags.extend(late::unreadable(
+            &changes,
+            providers,
+            !options.targets.is_empty(),
+        ));
+    }
     // What the state recorded, for tools that read the plan (the JSON plan's
     // `prior_prevent_destroy`).
     let recorded: HashSet<(&Address, &str)> = moved_state
@@ -310,6 +333,7 @@ pub async fn diff(
         lineage: refreshed.lineage.clone(),
         serial: refreshed.serial,
         destroy: options.destroy,
+        deferred: late::deferred(&changes, providers),
         changes,
         drift,
         output_changes: super::outputs::changes(config, &refreshed, options.destroy),

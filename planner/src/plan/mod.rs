@@ -9,6 +9,7 @@ pub mod attrs;
 mod cascade;
 mod diff;
 pub mod json;
+mod late;
 mod moved;
 pub mod outputs;
 mod protect;
@@ -246,6 +247,10 @@ pub struct Plan {
     /// Every root output's change, NoOps included, by name.
     #[serde(default)]
     pub output_changes: Vec<OutputChange>,
+    /// The provider configurations the apply configures when it gets to them (their
+    /// settings read what this plan creates or replaces), with what they wait for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<blueprint::providers::Deferred>,
 }
 
 impl Plan {

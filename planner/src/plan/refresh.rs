@@ -18,7 +18,8 @@ type Group = (Arc<dyn Provider>, Vec<usize>, Vec<ReadRequest>);
 /// provider with bulk listing reads each kind once), the providers at the same time.
 /// Returns the refreshed state (objects found gone are dropped, the others carry what the
 /// provider reports), the drift found (only attributes the blueprint describes count), and
-/// problems (a provider this run does not have, a failed read).
+/// problems (a provider this run does not have, a failed read). Objects of a provider
+/// deferred until the apply ([`Providers::deferred`]) are left as the state has them.
 pub async fn refresh(
     state: &State,
     providers: &Providers,
@@ -27,6 +28,11 @@ pub async fn refresh(
     let mut diags = Vec::new();
     let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for (i, object) in state.objects.iter().enumerate() {
+        // A provider configured during the apply cannot read yet; the plan says so
+        // (`late::unreadable`) unless it does not refresh.
+        if providers.deferred(&object.provider).is_some() {
+            continue;
+        }
         let Some(provider) = providers.get(&object.provider).cloned() else {
             diags.push(Diagnostic::error(
                 None,

@@ -198,6 +198,7 @@ mod tests {
                 after_unknown: false,
                 sensitive: true,
             }],
+            deferred: Vec::new(),
         }
     }
 

@@ -46,6 +46,7 @@ fn plan(changes: Vec<Change>) -> Plan {
         changes,
         drift: Vec::new(),
         output_changes: Vec::new(),
+        deferred: Vec::new(),
     }
 }
 

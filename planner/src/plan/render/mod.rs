@@ -39,6 +39,9 @@ pub fn render(plan: &Plan) -> String {
         for change in plan.actions() {
             render_change(&mut out, change);
         }
+        for deferred in &plan.deferred {
+            let _ = writeln!(out, "Provider {} will be {deferred}.\n", deferred.key);
+        }
         let (add, change, destroy) = plan.counts();
         let _ = writeln!(
             out,
