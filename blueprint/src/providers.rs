@@ -14,6 +14,7 @@ use std::fmt;
 use crate::address::Address;
 use crate::config::{Config, ProviderConfig};
 use crate::schema::providers::{ProviderSchema, check_setting, provider};
+use crate::value::Value;
 
 /// Where a setting's value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,13 +199,30 @@ pub fn resolve(
             waits_for.extend(read.iter().cloned());
             continue;
         }
-        let written = written.and_then(|v| v.to_template_string());
         let strata_var = env_name(provider_name, alias, s.name);
         let from_env = || {
             std::iter::once(strata_var.as_str())
                 .chain(s.env.iter().copied().filter(|_| alias.is_none()))
                 .find_map(|var| env(var).filter(|v| !v.is_empty()).map(|v| (v, var)))
         };
+        if written.is_some_and(is_digest) && from_env().is_none() {
+            let read = block
+                .and_then(|b| b.references.get(s.name))
+                .map(|r| {
+                    r.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            return Err(format!(
+                "setting `{}` reads {read}, a sensitive attribute the state keeps only as a digest (it was written without STRATA_STATE_KEY), so its value cannot be read back. Give the setting through the environment ({strata_var}), or set STRATA_STATE_KEY and re-create the resource (`strata apply -replace=ADDRESS`) so the state keeps it sealed (docs/state.md)",
+                s.name
+            ));
+        }
+        let written = written
+            .filter(|v| !is_digest(v))
+            .and_then(|v| v.to_template_string());
         let (value, source) = if let Some(v) = written {
             (v, Source::Blueprint)
         } else if let Some((v, var)) = from_env() {
@@ -291,4 +309,10 @@ pub fn block<'a>(config: &'a Config, name: &str) -> Option<&'a ProviderConfig> {
         .providers
         .iter()
         .find(|p| key(&p.name, p.alias.as_deref()) == name)
+}
+
+/// True for a sensitive value the state keeps only as its digest (`{"digest": "..."}`,
+/// written without a state key): its value cannot be read back, and [`resolve`] says so.
+pub(crate) fn is_digest(value: &Value) -> bool {
+    matches!(value, Value::Map(map) if map.len() == 1 && map.contains_key("digest"))
 }

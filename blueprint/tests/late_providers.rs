@@ -196,3 +196,39 @@ fn the_simulated_datacenter_cannot_wait_for_the_apply() {
         "{err}"
     );
 }
+
+#[test]
+fn a_sensitive_value_the_state_keeps_only_as_a_digest_is_refused_unless_the_environment_gives_it() {
+    let main = format!(
+        "provider \"kubernetes\" {{\n  host  = \"https://api:6443\"\n  token = storage.a.id\n}}\n{PLATFORM}{}",
+        storage("a", "")
+    );
+    let address: Address = "storage.a".parse().unwrap();
+    let attrs = serde_json::json!({ "id": { "digest": "9f86d081884c7d65" } });
+    let known = HashMap::from([(address, attrs.as_object().unwrap().clone())]);
+    let inputs = Inputs {
+        known: Arc::new(known),
+        ..Inputs::default()
+    };
+    let config = load(&[("main.hcl", &main)], &inputs);
+    let nothing = |_: &str| None;
+    let err = resolve(&config, "kubernetes", &nothing).unwrap_err();
+    for part in [
+        "setting `token` reads storage.a",
+        "only as a digest",
+        "STRATA_KUBERNETES_TOKEN",
+        "STRATA_STATE_KEY",
+    ] {
+        assert!(err.contains(part), "{part:?} missing from: {err}");
+    }
+    assert!(!err.contains("9f86d081884c7d65"), "{err}");
+    let ready = resolve(&config, "kubernetes", &everything)
+        .unwrap()
+        .ready()
+        .unwrap();
+    assert_eq!(
+        ready.get("token"),
+        Some("https://from-the-environment:6443"),
+        "the environment's value, never the digest"
+    );
+}

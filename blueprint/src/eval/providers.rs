@@ -116,7 +116,7 @@ pub(crate) fn check_block(
         let Some(text) = settings.get(setting).and_then(Value::to_template_string) else {
             if settings
                 .get(setting)
-                .is_some_and(|v| !matches!(v, Value::Unknown))
+                .is_some_and(|v| !matches!(v, Value::Unknown) && !crate::providers::is_digest(v))
             {
                 diags.push(Diagnostic::error(
                     attr.value.span,
