@@ -206,3 +206,30 @@ fn one_apply_builds_the_cluster_then_the_services_on_it_and_destroy_takes_them_f
         .count();
     assert!(deleted > 0, "{shown}");
 }
+
+#[test]
+fn without_a_state_key_a_later_run_names_the_digest_and_takes_the_token_from_the_environment() {
+    let double = kube_double::KubeDouble::builder().tls().start().unwrap();
+    let dir = handed_off(&double);
+    let token = [("STRATA_SIM_API_SERVER_TOKEN", double.token())];
+    let out = strata_with(dir.path(), &["apply", "-auto-approve"], &token);
+    assert!(out.status.success(), "{}", text(&out));
+    // The state keeps the cluster's token as a digest only: it cannot be handed over again.
+    let out = strata_with(dir.path(), &["plan"], &token);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    for part in [
+        "setting `token` reads kubernetes_cluster.lab",
+        "only as a digest",
+        "STRATA_KUBERNETES_TOKEN",
+    ] {
+        assert!(shown.contains(part), "{part:?}: {shown}");
+    }
+    assert!(!shown.contains(double.token()), "{shown}");
+    // The way out the error names: the token from the environment.
+    let both = [token[0], ("STRATA_KUBERNETES_TOKEN", double.token())];
+    let out = strata_with(dir.path(), &["plan", "-detailed-exitcode"], &both);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = strata_with(dir.path(), &["destroy", "-auto-approve"], &both);
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -105,7 +105,12 @@ async fn create_by_hand(lab: &Lab) {
                     "metadata": {"labels": labels},
                     "spec": {"containers": [{
                         "name": "main", "image": "nginx:1.27",
-                        "ports": [{"name": "serve", "containerPort": 8080}]
+                        "ports": [{"name": "serve", "containerPort": 8080}],
+                        // The service's default figures, as its block leaves them.
+                        "resources": {
+                            "requests": {"cpu": "500m", "memory": "1Gi"},
+                            "limits": {"cpu": "500m", "memory": "1Gi"}
+                        }
                     }]}
                 }
             }
