@@ -2,7 +2,7 @@
 //! canary one way or another, the commands run on it, and the search of their output and
 //! files for the canary in every form a leak could take.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use crate::canary::{assert_clean, files_under};
