@@ -1,7 +1,7 @@
 //! A refresh looks only for the objects the last apply made: an object the blueprint now
 //! asks for besides (a PodDisruptionBudget once `replicas` grows past 1) leaves the
 //! resource read as it is, to be updated, not gone; one of the objects the apply made
-//! deleted by hand reads the resource as gone.
+//! deleted by hand reads the resource as gone, except a run-once Job, which its TTL removes.
 
 mod common;
 
@@ -85,6 +85,41 @@ fn a_state_written_before_the_record_needs_every_object() {
             &after.iter().collect::<Vec<_>>(),
             &listed(&before)
         ),
+        None
+    );
+}
+
+#[test]
+fn a_run_once_job_removed_by_its_ttl_reads_as_it_was_not_as_gone() {
+    let once = r#"
+job "migrate" {
+  cluster  = kubernetes_cluster.c
+  duration = "10m"
+  image    = "migrate:1"
+}
+"#;
+    let all: Vec<Manifest> = rendered(once)
+        .into_iter()
+        .filter(|m| m.owner() == "job.migrate")
+        .collect();
+    assert!(all.iter().any(|m| m.kind() == "Job"), "a run-once Job");
+    let prior = applied(Attrs::new(), &all);
+    let left: Vec<Manifest> = all.iter().filter(|m| m.kind() != "Job").cloned().collect();
+    assert!(read(&prior, &all.iter().collect::<Vec<_>>(), &listed(&left)).is_some());
+    // A CronJob is never removed by a TTL: deleted, the job reads as gone.
+    let nightly = once.replace("duration", "schedule = \"0 2 * * *\"\n  duration");
+    let all: Vec<Manifest> = rendered(&nightly)
+        .into_iter()
+        .filter(|m| m.owner() == "job.migrate")
+        .collect();
+    let prior = applied(Attrs::new(), &all);
+    let left: Vec<Manifest> = all
+        .iter()
+        .filter(|m| m.kind() != "CronJob")
+        .cloned()
+        .collect();
+    assert_eq!(
+        read(&prior, &all.iter().collect::<Vec<_>>(), &listed(&left)),
         None
     );
 }

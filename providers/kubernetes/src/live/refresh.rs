@@ -53,7 +53,9 @@ pub fn applied(mut attrs: Attrs, manifests: &[Manifest]) -> Attrs {
 /// One resource as the cluster has it: `None` when one of the objects its last apply
 /// made is missing (deleted by hand, its own or one it shares such as a zone's default
 /// deny: the plan creates the resource again, and the apply restores what is missing),
-/// else `prior` with the drift of its objects over it ([`drift`]). An object the
+/// else `prior` with the drift of its objects over it ([`drift`]). A run-once Job
+/// missing has finished and been removed by its TTL (`ttlSecondsAfterFinished`): the
+/// job reads as it was, so that an apply does not run it again. An object the
 /// blueprint asks for that the last apply did not make is not looked for: the plan's
 /// update makes it. A prior without [`APPLIED`] (a state written before it) needs
 /// every object.
@@ -67,9 +69,12 @@ pub fn read(prior: &Attrs, manifests: &[&Manifest], listed: &Listed) -> Option<A
     for manifest in manifests {
         let reference = objects::reference(manifest);
         let Some(live) = listed.get(&reference) else {
-            if made
-                .as_ref()
-                .is_some_and(|made| !made.contains(reference.to_string().as_str()))
+            // Not made by the last apply; or a run-once Job, which its TTL removes once
+            // it has finished: gone, it has run, and is not run again.
+            if manifest.kind() == "Job"
+                || made
+                    .as_ref()
+                    .is_some_and(|made| !made.contains(reference.to_string().as_str()))
             {
                 continue;
             }
