@@ -5,10 +5,13 @@
 //! every cluster report a real API server's endpoint, CA and token, and bad values are
 //! errors naming the setting.
 
+mod canary;
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
-use base64::Engine;
+use common::text;
 
 const KEY: &str = "a state key for the credentials tests";
 
@@ -79,54 +82,28 @@ fn run(dir: &Path, args: &[&str], key: bool, env: &[(&str, &str)]) -> Output {
     cmd.output().expect("strata runs")
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// The forms a leaked token could take.
-fn forms(secret: &str) -> Vec<String> {
-    let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
-    let (id, rest) = secret.split_once('.').unwrap_or((secret, secret));
-    vec![
-        secret.to_string(),
-        secret.to_uppercase(),
-        hex,
-        base64::engine::general_purpose::STANDARD.encode(secret),
-        id.to_string(),
-        rest.to_string(),
-    ]
-}
-
+/// Asserts that `haystack` holds the token in none of the forms a leak takes
+/// ([`canary::forms`]), nor either half of it (`abcdef` `.` `0123456789abcdef`).
 fn assert_clean(secret: &str, haystack: &str, what: &str) {
-    for form in forms(secret) {
+    canary::assert_clean(secret, haystack.as_bytes(), what);
+    for half in secret.split('.').filter(|h| *h != secret) {
         assert!(
-            !haystack.contains(&form),
-            "{what} holds the token as {form:?}:\n{haystack}"
+            !haystack.contains(half),
+            "{what} holds the token's half {half:?}:\n{haystack}"
         );
     }
 }
 
 /// Every file under the state folder, as text.
 fn state_files(dir: &Path) -> Vec<(String, String)> {
-    fn walk(path: &Path, out: &mut Vec<(String, String)>) {
-        for entry in std::fs::read_dir(path).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                out.push((path.display().to_string(), text));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&dir.join(".strata"), &mut out);
-    out
+    canary::files_under(&dir.join(".strata"))
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            (path.display().to_string(), text)
+        })
+        .collect()
 }
 
 /// The cluster's attributes in the state, sealed values opened with the key.

@@ -7,8 +7,12 @@
 //! cluster; the plan says the provider is configured during the apply and contacts no API
 //! server; a provider that cannot be configured fails its services only, naming why.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use common::text;
 
 /// The lab blueprint with `provider` as its kubernetes provider block's body.
 fn lab(provider: &str) -> tempfile::TempDir {
@@ -48,14 +52,6 @@ fn strata_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     }
     command.envs(env.iter().copied());
     command.output().expect("strata runs")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// `host` reads the cluster's endpoint, which the sim provider computes when it creates it.

@@ -6,9 +6,12 @@
 //! any form (plain, JSON- or Rust-escaped, hex, base64), with and without a state key.
 
 mod canary;
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+use common::text;
 
 use canary::{assert_clean, files_under};
 
@@ -55,14 +58,6 @@ fn strata(dir: &Path, args: &[&str], token: &str, key: Option<&str>) -> Output {
     assert_clean(CANARY, &out.stdout, &format!("stdout of {label}"));
     assert_clean(CANARY, &out.stderr, &format!("stderr of {label}"));
     out
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn files_are_clean(dir: &Path) {

@@ -165,14 +165,7 @@ impl Provider for KubernetesProvider {
         .await;
         match done {
             Ok(attrs) => ImportResponse {
-                attrs: Some(refresh::applied(
-                    attrs,
-                    &manifests
-                        .iter()
-                        .filter(|m| m.owner() == owner)
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                )),
+                attrs: Some(refresh::applied(attrs, owned(&manifests, &owner))),
                 id: Some(owner),
                 diagnostics: Vec::new(),
             },

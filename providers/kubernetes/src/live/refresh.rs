@@ -41,9 +41,9 @@ pub async fn list_kinds(
 pub const APPLIED: &str = "objects";
 
 /// `attrs` with [`APPLIED`] listing the objects of `manifests` (as `Kind namespace/name`).
-pub fn applied(mut attrs: Attrs, manifests: &[Manifest]) -> Attrs {
+pub fn applied<'a>(mut attrs: Attrs, manifests: impl IntoIterator<Item = &'a Manifest>) -> Attrs {
     let refs = manifests
-        .iter()
+        .into_iter()
         .map(|m| Value::String(objects::reference(m).to_string()))
         .collect();
     attrs.insert(APPLIED.to_string(), Value::Array(refs));
